@@ -1,0 +1,72 @@
+/*
+ * Interning table: open addressing with linear probing, power-of-two
+ * capacity, grown at 50% load.  Slots and atoms live in the caller's arena;
+ * a grown table abandons its old slot array to the arena rather than
+ * freeing it, which is cheap because tables are per file.
+ */
+#include "leakscope/base.h"
+
+#include <string.h>
+
+struct ls_intern {
+    ls_arena *arena;
+    ls_atom **slots;
+    size_t cap, count;
+};
+
+ls_intern *ls_intern_new(ls_arena *a) {
+    ls_intern *t = ls_arena_alloc(a, sizeof *t);
+    t->arena = a;
+    t->cap = 256;
+    t->count = 0;
+    t->slots = ls_arena_zalloc(a, t->cap * sizeof *t->slots);
+    return t;
+}
+
+static void rehash(ls_intern *t) {
+    size_t cap = t->cap * 2;
+    ls_atom **slots = ls_arena_zalloc(t->arena, cap * sizeof *slots);
+    for (size_t i = 0; i < t->cap; i++) {
+        ls_atom *a = t->slots[i];
+        if (!a)
+            continue;
+        size_t j = a->hash & (cap - 1);
+        while (slots[j])
+            j = (j + 1) & (cap - 1);
+        slots[j] = a;
+    }
+    t->slots = slots;
+    t->cap = cap;
+}
+
+static size_t find_slot(const ls_intern *t, const char *s, size_t n, uint32_t h) {
+    size_t i = h & (t->cap - 1);
+    for (;;) {
+        const ls_atom *a = t->slots[i];
+        if (!a || (a->hash == h && a->len == n && memcmp(a->ptr, s, n) == 0))
+            return i;
+        i = (i + 1) & (t->cap - 1);
+    }
+}
+
+const ls_atom *ls_intern_put(ls_intern *t, const char *s, size_t n) {
+    uint32_t h = (uint32_t)ls_hash(s, n);
+    size_t i = find_slot(t, s, n, h);
+    if (t->slots[i])
+        return t->slots[i];
+    ls_atom *a = ls_arena_alloc(t->arena, sizeof *a);
+    a->ptr = s;
+    a->len = (uint32_t)n;
+    a->hash = h;
+    t->slots[i] = a;
+    if (++t->count * 2 > t->cap)
+        rehash(t);
+    return a;
+}
+
+const ls_atom *ls_intern_get(const ls_intern *t, const char *s, size_t n) {
+    uint32_t h = (uint32_t)ls_hash(s, n);
+    return t->slots[find_slot(t, s, n, h)];
+}
+
+size_t ls_intern_count(const ls_intern *t) { return t->count; }

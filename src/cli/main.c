@@ -1,0 +1,68 @@
+/*
+ * The leakscope program: dispatches to subcommands.  Only this directory
+ * prints or exits; the library reports through return values and sinks.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "leakscope/base.h"
+
+typedef struct command {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv);
+} command;
+
+static const command commands[] = {
+    {"parse", "parse Go files with leakscope's Go front end; dump ASTs", cmd_parse},
+};
+
+/* Planned subcommands, listed so that users see what is coming. */
+static const command planned[] = {
+    {"lint", "find context and goroutine leaks in Go source", NULL},
+    {"dump", "read goroutine dumps, bucket stacks, rank leak suspects", NULL},
+    {"watch", "poll live pprof endpoints and alert on growing stacks", NULL},
+    {"lineage", "draw context lineage graphs from recorded events", NULL},
+    {"probe", "trace goroutine creation and exit with eBPF", NULL},
+};
+
+static void usage(FILE *to) {
+    fprintf(to, "leakscope %s: finds goroutine leaks and broken context chains in Go programs\n\n"
+                "usage: leakscope COMMAND [ARGS...]\n\ncommands:\n",
+            LEAKSCOPE_VERSION);
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        fprintf(to, "  %-9s %s\n", commands[i].name, commands[i].summary);
+    fprintf(to, "\nnot yet available in this version:\n");
+    for (size_t i = 0; i < sizeof planned / sizeof *planned; i++)
+        fprintf(to, "  %-9s %s\n", planned[i].name, planned[i].summary);
+    fprintf(to, "\nRun 'leakscope COMMAND --help' for a command's flags.\n"
+                "Exit status: 0 nothing found, 1 findings, 2 usage or input error, 3 internal error.\n");
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_INPUT;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+        usage(stdout);
+        return EXIT_CLEAN;
+    }
+    if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
+        printf("leakscope %s\n", LEAKSCOPE_VERSION);
+        return EXIT_CLEAN;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        if (strcmp(name, commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    for (size_t i = 0; i < sizeof planned / sizeof *planned; i++) {
+        if (strcmp(name, planned[i].name) == 0) {
+            fprintf(stderr, "leakscope: '%s' is not available in version %s yet\n", name, LEAKSCOPE_VERSION);
+            return EXIT_INPUT;
+        }
+    }
+    fprintf(stderr, "leakscope: unknown command '%s'; run 'leakscope --help' for the list\n", name);
+    return EXIT_INPUT;
+}
