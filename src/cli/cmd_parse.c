@@ -129,7 +129,8 @@ static void parse_usage(FILE *to) {
             "  -h, --help          show this help\n"
             "\n"
             "exit status: 0 all files parsed, 2 a file has syntax errors or cannot\n"
-            "be read, 3 internal error.\n");
+            "be read, 3 internal error. With --dump-ast, syntax errors and unreadable\n"
+            "files are part of the dump (ERROR lines) and the status is 0.\n");
 }
 
 static double now_seconds(void) {
@@ -233,7 +234,8 @@ int cmd_parse(int argc, char **argv) {
                 job.files.len, (unsigned long long)job.total_bytes, job.syntax_errors + job.read_errors,
                 secs, secs > 0 ? (double)job.total_bytes / 1e6 / secs : 0.0,
                 jobs ? (unsigned)jobs : ls_cpu_count());
-    int status = (job.syntax_errors || job.read_errors || operand_errors) ? EXIT_INPUT : EXIT_CLEAN;
+    bool failed = job.dump ? operand_errors > 0 : (job.syntax_errors || job.read_errors || operand_errors);
+    int status = failed ? EXIT_INPUT : EXIT_CLEAN;
     free(job.results);
     path_list_free(&job.files);
     return status;
