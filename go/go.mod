@@ -1,0 +1,3 @@
+module github.com/leakscope/leakscope/go
+
+go 1.26
