@@ -21,12 +21,29 @@ extern "C" {
 
 /* ---- arena ------------------------------------------------------------ */
 
-typedef struct ls_arena ls_arena;
+typedef struct ls_arena {
+    char *cur, *limit; /* the free part of the current chunk */
+    struct ls_arena_chunk *head;
+    size_t chunk_size;
+    size_t used;
+} ls_arena;
 
 ls_arena *ls_arena_new(size_t chunk_size); /* 0: a default size */
 void ls_arena_free(ls_arena *a);
-/* Aligned to 8 bytes; never returns NULL (aborts when memory runs out). */
-void *ls_arena_alloc(ls_arena *a, size_t size);
+void *ls_arena_alloc_slow(ls_arena *a, size_t size);
+
+/* Aligned to 8 bytes; never returns NULL (aborts when memory runs out).
+ * Inline because syntax trees allocate once per node. */
+static inline void *ls_arena_alloc(ls_arena *a, size_t size) {
+    size = (size + 7) & ~(size_t)7;
+    if (__builtin_expect(size != 0 && (size_t)(a->limit - a->cur) >= size, 1)) {
+        void *p = a->cur;
+        a->cur += size;
+        a->used += size;
+        return p;
+    }
+    return ls_arena_alloc_slow(a, size);
+}
 void *ls_arena_zalloc(ls_arena *a, size_t size);
 char *ls_arena_strndup(ls_arena *a, const char *s, size_t n);
 /* Bytes handed out so far (for statistics). */

@@ -17,18 +17,11 @@
 #define DEFAULT_CHUNK (256u * 1024u)
 #define ALIGN 8u
 
-typedef struct chunk {
-    struct chunk *prev;
+typedef struct ls_arena_chunk {
+    struct ls_arena_chunk *prev;
     size_t size;
     /* payload follows, ALIGN-aligned */
 } chunk;
-
-struct ls_arena {
-    chunk *head;
-    char *cur, *limit;
-    size_t chunk_size;
-    size_t used;
-};
 
 #define CACHE_MAX 64
 
@@ -104,7 +97,7 @@ static void grow(ls_arena *a, size_t need) {
     a->limit = (char *)c + size;
 }
 
-void *ls_arena_alloc(ls_arena *a, size_t size) {
+void *ls_arena_alloc_slow(ls_arena *a, size_t size) {
     size = (size + ALIGN - 1) & ~(size_t)(ALIGN - 1);
     if (size == 0)
         size = ALIGN;

@@ -8,6 +8,9 @@
 
 #include <string.h>
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 struct ls_intern {
     ls_arena *arena;
     ls_atom **slots;
@@ -39,18 +42,26 @@ static void rehash(ls_intern *t) {
     t->cap = cap;
 }
 
-static size_t find_slot(const ls_intern *t, const char *s, size_t n, uint32_t h) {
+/* Names are short; a loop beats a call to memcmp. */
+static inline bool same_bytes(const char *a, const char *b, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
+static inline size_t find_slot(const ls_intern *t, const char *s, size_t n, uint32_t h) {
     size_t i = h & (t->cap - 1);
     for (;;) {
         const ls_atom *a = t->slots[i];
-        if (!a || (a->hash == h && a->len == n && memcmp(a->ptr, s, n) == 0))
+        if (!a || (a->hash == h && a->len == n && same_bytes(a->ptr, s, n)))
             return i;
         i = (i + 1) & (t->cap - 1);
     }
 }
 
 const ls_atom *ls_intern_put(ls_intern *t, const char *s, size_t n) {
-    uint32_t h = (uint32_t)ls_hash(s, n);
+    uint32_t h = (uint32_t)XXH3_64bits(s, n);
     size_t i = find_slot(t, s, n, h);
     if (t->slots[i])
         return t->slots[i];
@@ -65,7 +76,7 @@ const ls_atom *ls_intern_put(ls_intern *t, const char *s, size_t n) {
 }
 
 const ls_atom *ls_intern_get(const ls_intern *t, const char *s, size_t n) {
-    uint32_t h = (uint32_t)ls_hash(s, n);
+    uint32_t h = (uint32_t)XXH3_64bits(s, n);
     return t->slots[find_slot(t, s, n, h)];
 }
 

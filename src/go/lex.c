@@ -21,6 +21,7 @@
 enum { C_OTHER, C_LETTER, C_DIGIT, C_SPACE, C_NEWLINE };
 
 static unsigned char char_class[256];
+static bool ident_char[256]; /* ASCII letters, digits and '_' */
 
 __attribute__((constructor)) static void init_char_class(void) {
     for (int c = 'a'; c <= 'z'; c++)
@@ -34,6 +35,8 @@ __attribute__((constructor)) static void init_char_class(void) {
     char_class['\t'] = C_SPACE;
     char_class['\r'] = C_SPACE;
     char_class['\n'] = C_NEWLINE;
+    for (int c = 0; c < 256; c++)
+        ident_char[c] = char_class[c] == C_LETTER || char_class[c] == C_DIGIT;
 }
 
 /* ---- UTF-8 and Unicode classes ---------------------------------------- */
@@ -188,6 +191,53 @@ static void check_line_directive(go_lexer *lx, uint32_t text_off, const char *te
         lex_error(lx, text_off + i, "invalid line number");
 }
 
+/* Does [p, p+n) hold a byte that needs a closer look: non-ASCII, NUL or \r?
+ * Eight bytes at a time: comments are a third of typical Go source. */
+static bool has_special_bytes(const char *p, size_t n) {
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    const uint64_t crs = 0x0d0d0d0d0d0d0d0dull;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        uint64_t cr = w ^ crs;
+        if ((w & highs) || ((w - ones) & ~w & highs) || ((cr - ones) & ~cr & highs))
+            return true;
+    }
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c >= 0x80 || c == 0 || c == '\r')
+            return true;
+    }
+    return false;
+}
+
+/* Checks encodings in [from, to) and counts carriage returns. */
+static uint32_t check_comment_bytes(go_lexer *lx, uint32_t from, uint32_t to) {
+    uint32_t ncr = 0;
+    for (uint32_t i = from; i < to;) {
+        unsigned char c = (unsigned char)lx->src[i];
+        if (c == '\r')
+            ncr++;
+        if (c >= 0x80 || c == 0)
+            i += check_special(lx, i);
+        else
+            i++;
+    }
+    return ncr;
+}
+
+static void count_newlines(go_lexer *lx, uint32_t from, uint32_t to, uint32_t *first_nl) {
+    const char *p = lx->src + from, *e = lx->src + to;
+    while ((p = memchr(p, '\n', (size_t)(e - p)))) {
+        uint32_t at = (uint32_t)(p - lx->src);
+        if (!*first_nl)
+            *first_nl = at;
+        newline_at(lx, at);
+        p++;
+    }
+}
+
 static void scan_comment(go_lexer *lx, uint32_t start) {
     const char *src = lx->src;
     uint32_t start_line_off = lx->line_off;
@@ -195,37 +245,27 @@ static void scan_comment(go_lexer *lx, uint32_t start) {
     uint32_t ncr = 0, first_nl = 0;
     bool terminated = true;
     if (src[start + 1] == '/') {
-        while (i < lx->len && src[i] != '\n') {
-            unsigned char c = (unsigned char)src[i];
-            if (c == '\r')
-                ncr++;
-            if (c >= 0x80 || c == 0)
-                i += check_special(lx, i);
-            else
-                i++;
-        }
+        const char *nl = memchr(src + i, '\n', lx->len - i);
+        uint32_t stop = nl ? (uint32_t)(nl - src) : lx->len;
+        if (has_special_bytes(src + i, stop - i))
+            ncr = check_comment_bytes(lx, i, stop);
+        i = stop;
         lx->off = i; /* the newline is not part of the comment */
     } else {
         terminated = false;
-        while (i < lx->len) {
-            unsigned char c = (unsigned char)src[i];
-            if (c == '*' && i + 1 < lx->len && src[i + 1] == '/') {
-                i += 2;
+        uint32_t stop = lx->len;
+        for (const char *star = src + i; (star = memchr(star, '*', (size_t)(src + lx->len - star)));
+             star++) {
+            if (star + 1 < src + lx->len && star[1] == '/') {
+                stop = (uint32_t)(star - src) + 2;
                 terminated = true;
                 break;
             }
-            if (c == '\n') {
-                if (!first_nl)
-                    first_nl = i;
-                newline_at(lx, i);
-            } else if (c == '\r') {
-                ncr++;
-            } else if (c >= 0x80 || c == 0) {
-                i += check_special(lx, i);
-                continue;
-            }
-            i++;
         }
+        if (has_special_bytes(src + i, stop - i))
+            ncr = check_comment_bytes(lx, i, stop);
+        count_newlines(lx, i, stop, &first_nl);
+        i = stop;
         lx->off = i;
         if (!terminated)
             lex_error(lx, start, "comment not terminated");
@@ -574,14 +614,15 @@ static go_tok keyword(const char *s, uint32_t n) {
 
 static void scan_identifier(go_lexer *lx) {
     const unsigned char *s = (const unsigned char *)lx->src;
+    const uint32_t len = lx->len;
     uint32_t i = lx->off;
     for (;;) {
-        while (i < lx->len && (char_class[s[i]] == C_LETTER || char_class[s[i]] == C_DIGIT))
+        while (i < len && ident_char[s[i]])
             i++;
-        if (i >= lx->len || s[i] < 0x80)
+        if (i >= len || s[i] < 0x80)
             break;
         uint32_t w;
-        uint32_t r = go_decode_rune(s + i, lx->len - i, &w);
+        uint32_t r = go_decode_rune(s + i, len - i, &w);
         if (!(go_is_letter_rune(r) || go_is_digit_rune(r)))
             break;
         i += w;
@@ -671,18 +712,22 @@ void go_lex_next(go_lexer *lx) {
     const unsigned char *s = (const unsigned char *)lx->src;
     uint32_t len = lx->len;
     uint32_t i = lx->off;
-    for (;;) {
-        if (i >= len)
-            break;
-        unsigned cls = char_class[s[i]];
-        if (cls == C_SPACE) {
-            i++;
-        } else if (cls == C_NEWLINE && !lx->insert_semi) {
-            lx->line++;
-            lx->line_off = ++i;
-        } else {
-            break;
+    if (!lx->insert_semi) {
+        uint32_t line = lx->line, line_off = lx->line_off;
+        for (; i < len; i++) {
+            unsigned char c = s[i];
+            if (c == '\n') {
+                line++;
+                line_off = i + 1;
+            } else if (c != ' ' && c != '\t' && c != '\r') {
+                break;
+            }
         }
+        lx->line = line;
+        lx->line_off = line_off;
+    } else {
+        while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
+            i++;
     }
     lx->off = i;
     lx->pos = i;

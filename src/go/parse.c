@@ -33,12 +33,6 @@ typedef struct parser {
     go_file *file;
     ls_arena *arena;
 
-    /* current token (copies of the lexer's, for brevity) */
-    go_tok tok;
-    go_pos pos, end;
-    uint32_t line;
-    bool semi_newline;
-
     int expr_lev; /* < 0: in a control clause header; >= 0: in an expression */
     bool in_rhs;  /* '=' reads as '==' (for better errors in go/parser terms) */
     uint32_t depth, max_depth;
@@ -143,7 +137,7 @@ static void add_error(parser *p, go_pos pos, const char *msg) {
 static void error_at(parser *p, go_pos pos, const char *msg) {
     add_error(p, pos, msg);
     if (p->nerrs >= MAX_ERRORS) {
-        add_error(p, p->pos, "too many syntax errors; the rest of the file is not parsed");
+        add_error(p, p->lx.pos, "too many syntax errors; the rest of the file is not parsed");
         longjmp(p->bail, 1);
     }
 }
@@ -154,22 +148,22 @@ static void lexer_error(void *ctx, uint32_t off, const char *msg) {
 }
 
 static const char *tok_desc(parser *p, char *buf, size_t n) {
-    if (p->tok == GO_TOK_SEMICOLON && p->semi_newline)
+    if (p->lx.tok == GO_TOK_SEMICOLON && p->lx.semi_newline)
         return "newline";
-    if (p->tok >= GO_TOK_IDENT && p->tok <= GO_TOK_STRING) {
-        uint32_t len = p->end - p->pos;
+    if (p->lx.tok >= GO_TOK_IDENT && p->lx.tok <= GO_TOK_STRING) {
+        uint32_t len = p->lx.end - p->lx.pos;
         if (len > 40)
             len = 40;
-        snprintf(buf, n, "%.*s", (int)len, p->lx.src + p->pos);
+        snprintf(buf, n, "%.*s", (int)len, p->lx.src + p->lx.pos);
         return buf;
     }
-    snprintf(buf, n, "'%s'", go_tok_string(p->tok));
+    snprintf(buf, n, "'%s'", go_tok_string(p->lx.tok));
     return buf;
 }
 
 static void error_expected(parser *p, go_pos pos, const char *what) {
     char msg[160], tb[64];
-    if (pos == p->pos)
+    if (pos == p->lx.pos)
         snprintf(msg, sizeof msg, "expected %s, found %s", what, tok_desc(p, tb, sizeof tb));
     else
         snprintf(msg, sizeof msg, "expected %s", what);
@@ -178,26 +172,17 @@ static void error_expected(parser *p, go_pos pos, const char *what) {
 
 /* ---- tokens and comments ------------------------------------------------ */
 
-static void load_token(parser *p) {
-    p->tok = p->lx.tok;
-    p->pos = p->lx.pos;
-    p->end = p->lx.end;
-    p->line = p->lx.tok_line;
-    p->semi_newline = p->lx.semi_newline;
-}
-
-static void next0(parser *p) {
-    go_lex_next(&p->lx);
-    load_token(p);
-}
+/* The current token is read straight from the lexer: copying it would make
+ * the CPU reload fields it has just stored, a stall on every token. */
+static void next0(parser *p) { go_lex_next(&p->lx); }
 
 /* Collects consecutive comments no more than n lines apart into a group. */
 static void consume_comment_group(parser *p, uint32_t n) {
     size_t mark = p->sp;
-    uint32_t endline = p->line;
-    while (p->tok == GO_TOK_COMMENT && p->line <= endline + n) {
-        go_node *c = node(p, GO_COMMENT, p->pos, p->end);
-        c->u.lit.text = p->lx.src + p->pos;
+    uint32_t endline = p->lx.tok_line;
+    while (p->lx.tok == GO_TOK_COMMENT && p->lx.tok_line <= endline + n) {
+        go_node *c = node(p, GO_COMMENT, p->lx.pos, p->lx.end);
+        c->u.lit.text = p->lx.src + p->lx.pos;
         c->u.lit.len = p->lx.lit_len;
         push(p, c);
         endline = p->lx.end_line;
@@ -210,19 +195,19 @@ static void consume_comment_group(parser *p, uint32_t n) {
 }
 
 static void next(parser *p) {
-    uint32_t prev_line = p->line;
+    uint32_t prev_line = p->lx.tok_line;
     next0(p);
-    if (p->tok != GO_TOK_COMMENT)
+    if (p->lx.tok != GO_TOK_COMMENT)
         return;
-    if (p->line == prev_line)
+    if (p->lx.tok_line == prev_line)
         consume_comment_group(p, 0); /* comments on the previous token's line */
-    while (p->tok == GO_TOK_COMMENT)
+    while (p->lx.tok == GO_TOK_COMMENT)
         consume_comment_group(p, 1);
 }
 
 static go_pos expect(parser *p, go_tok tok) {
-    go_pos pos = p->pos;
-    if (p->tok != tok) {
+    go_pos pos = p->lx.pos;
+    if (p->lx.tok != tok) {
         char what[32];
         snprintf(what, sizeof what, "'%s'", go_tok_string(tok));
         error_expected(p, pos, what);
@@ -234,22 +219,22 @@ static go_pos expect(parser *p, go_tok tok) {
 /* Like expect, but an absent token has no position. */
 static go_pos expect2(parser *p, go_tok tok) {
     go_pos pos = GO_NOPOS;
-    if (p->tok == tok) {
-        pos = p->pos;
+    if (p->lx.tok == tok) {
+        pos = p->lx.pos;
     } else {
         char what[32];
         snprintf(what, sizeof what, "'%s'", go_tok_string(tok));
-        error_expected(p, p->pos, what);
+        error_expected(p, p->lx.pos, what);
     }
     next(p);
     return pos;
 }
 
 static go_pos expect_closing(parser *p, go_tok tok, const char *context) {
-    if (p->tok != tok && p->tok == GO_TOK_SEMICOLON && p->semi_newline) {
+    if (p->lx.tok != tok && p->lx.tok == GO_TOK_SEMICOLON && p->lx.semi_newline) {
         char msg[96];
         snprintf(msg, sizeof msg, "missing ',' before newline in %s", context);
-        error_at(p, p->pos, msg);
+        error_at(p, p->lx.pos, msg);
         next(p);
     }
     return expect(p, tok);
@@ -273,15 +258,15 @@ static const go_tok expr_end[] = {GO_TOK_COMMA, GO_TOK_COLON, GO_TOK_SEMICOLON, 
 
 /* Skips to a token of the set, making sure recovery always makes progress. */
 static void advance(parser *p, const go_tok *to) {
-    for (; p->tok != GO_TOK_EOF; next(p)) {
-        if (!in_set(p->tok, to))
+    for (; p->lx.tok != GO_TOK_EOF; next(p)) {
+        if (!in_set(p->lx.tok, to))
             continue;
-        if (p->pos == p->sync_pos && p->sync_cnt < 10) {
+        if (p->lx.pos == p->sync_pos && p->sync_cnt < 10) {
             p->sync_cnt++;
             return;
         }
-        if (p->sync_pos == GO_NOPOS || p->pos > p->sync_pos) {
-            p->sync_pos = p->pos;
+        if (p->sync_pos == GO_NOPOS || p->lx.pos > p->sync_pos) {
+            p->sync_pos = p->lx.pos;
             p->sync_cnt = 0;
             return;
         }
@@ -289,30 +274,30 @@ static void advance(parser *p, const go_tok *to) {
 }
 
 static void expect_semi(parser *p) {
-    switch (p->tok) {
+    switch (p->lx.tok) {
     case GO_TOK_RPAREN:
     case GO_TOK_RBRACE:
         return; /* optional before a closing ')' or '}' */
     case GO_TOK_COMMA:
-        error_expected(p, p->pos, "';'");
+        error_expected(p, p->lx.pos, "';'");
         /* fallthrough */
     case GO_TOK_SEMICOLON:
         next(p);
         return;
     default:
-        error_expected(p, p->pos, "';'");
+        error_expected(p, p->lx.pos, "';'");
         advance(p, stmt_start);
     }
 }
 
 static bool at_comma(parser *p, const char *context, go_tok follow) {
-    if (p->tok == GO_TOK_COMMA)
+    if (p->lx.tok == GO_TOK_COMMA)
         return true;
-    if (p->tok != follow) {
+    if (p->lx.tok != follow) {
         char msg[96];
         snprintf(msg, sizeof msg, "missing ','%s in %s",
-                 p->tok == GO_TOK_SEMICOLON && p->semi_newline ? " before newline" : "", context);
-        error_at(p, p->pos, msg);
+                 p->lx.tok == GO_TOK_SEMICOLON && p->lx.semi_newline ? " before newline" : "", context);
+        error_at(p, p->lx.pos, msg);
         return true; /* "insert" the comma and go on */
     }
     return false;
@@ -320,7 +305,7 @@ static bool at_comma(parser *p, const char *context, go_tok follow) {
 
 static void enter(parser *p) {
     if (++p->depth > p->max_depth) {
-        error_at(p, p->pos, "exceeded max nesting depth");
+        error_at(p, p->lx.pos, "exceeded max nesting depth");
         longjmp(p->bail, 1);
     }
 }
@@ -336,9 +321,9 @@ static go_node *make_ident(parser *p, go_pos pos, const char *s, uint32_t n) {
 }
 
 static go_node *parse_ident(parser *p) {
-    go_pos pos = p->pos;
-    if (p->tok == GO_TOK_IDENT) {
-        go_node *id = make_ident(p, pos, p->lx.src + pos, p->end - pos);
+    go_pos pos = p->lx.pos;
+    if (p->lx.tok == GO_TOK_IDENT) {
+        go_node *id = make_ident(p, pos, p->lx.src + pos, p->lx.end - pos);
         next(p);
         return id;
     }
@@ -349,7 +334,7 @@ static go_node *parse_ident(parser *p) {
 static go_list parse_ident_list(parser *p) {
     size_t mark = p->sp;
     push(p, parse_ident(p));
-    while (p->tok == GO_TOK_COMMA) {
+    while (p->lx.tok == GO_TOK_COMMA) {
         next(p);
         push(p, parse_ident(p));
     }
@@ -370,7 +355,7 @@ static go_node *parse_decl(parser *p, const go_tok *sync);
 static go_list parse_expr_list(parser *p) {
     size_t mark = p->sp;
     push(p, parse_expr(p));
-    while (p->tok == GO_TOK_COMMA) {
+    while (p->lx.tok == GO_TOK_COMMA) {
         next(p);
         push(p, parse_expr(p));
     }
@@ -395,16 +380,16 @@ static go_node *parse_type(parser *p) {
     go_node *t = try_ident_or_type(p);
     if (t)
         return t;
-    go_pos pos = p->pos;
+    go_pos pos = p->lx.pos;
     error_expected(p, pos, "type");
     advance(p, expr_end);
-    return bad_expr(p, pos, p->pos);
+    return bad_expr(p, pos, p->lx.pos);
 }
 
 static go_node *parse_type_name(parser *p, go_node *ident) {
     if (!ident)
         ident = parse_ident(p);
-    if (p->tok == GO_TOK_PERIOD) {
+    if (p->lx.tok == GO_TOK_PERIOD) {
         next(p);
         go_node *sel = parse_ident(p);
         go_node *s = node(p, GO_SELECTOR_EXPR, ident->pos, sel->end);
@@ -434,7 +419,7 @@ static go_node *parse_type_instance(parser *p, go_node *typ) {
     go_pos opening = expect(p, GO_TOK_LBRACK);
     p->expr_lev++;
     size_t mark = p->sp;
-    while (p->tok != GO_TOK_RBRACK && p->tok != GO_TOK_EOF) {
+    while (p->lx.tok != GO_TOK_RBRACK && p->lx.tok != GO_TOK_EOF) {
         push(p, parse_type(p));
         if (!at_comma(p, "type argument list", GO_TOK_RBRACK))
             break;
@@ -452,7 +437,7 @@ static go_node *parse_type_instance(parser *p, go_node *typ) {
 
 static go_node *parse_qualified_ident(parser *p, go_node *ident) {
     go_node *t = parse_type_name(p, ident);
-    if (p->tok == GO_TOK_LBRACK)
+    if (p->lx.tok == GO_TOK_LBRACK)
         t = parse_type_instance(p, t);
     return t;
 }
@@ -467,16 +452,16 @@ static go_node *array_type(parser *p, go_pos lbrack, go_node *len, go_node *elt)
 static go_node *parse_array_type(parser *p, go_pos lbrack, go_node *len) {
     if (!len) {
         p->expr_lev++;
-        if (p->tok == GO_TOK_ELLIPSIS) {
-            len = node(p, GO_ELLIPSIS, p->pos, p->pos + 3);
+        if (p->lx.tok == GO_TOK_ELLIPSIS) {
+            len = node(p, GO_ELLIPSIS, p->lx.pos, p->lx.pos + 3);
             next(p);
-        } else if (p->tok != GO_TOK_RBRACK) {
+        } else if (p->lx.tok != GO_TOK_RBRACK) {
             len = parse_rhs(p);
         }
         p->expr_lev--;
     }
-    if (p->tok == GO_TOK_COMMA) {
-        error_at(p, p->pos, "unexpected comma; expecting ]");
+    if (p->lx.tok == GO_TOK_COMMA) {
+        error_at(p, p->lx.pos, "unexpected comma; expecting ]");
         next(p);
     }
     expect(p, GO_TOK_RBRACK);
@@ -492,13 +477,13 @@ static go_node *parse_array_field_or_type_instance(parser *p, go_node **name) {
     go_pos lbrack = expect(p, GO_TOK_LBRACK);
     go_pos trailing_comma = GO_NOPOS;
     size_t mark = p->sp;
-    if (p->tok != GO_TOK_RBRACK) {
+    if (p->lx.tok != GO_TOK_RBRACK) {
         p->expr_lev++;
         push(p, parse_rhs(p));
-        while (p->tok == GO_TOK_COMMA) {
-            go_pos comma = p->pos;
+        while (p->lx.tok == GO_TOK_COMMA) {
+            go_pos comma = p->lx.pos;
             next(p);
-            if (p->tok == GO_TOK_RBRACK) {
+            if (p->lx.tok == GO_TOK_RBRACK) {
                 trailing_comma = comma;
                 break;
             }
@@ -524,10 +509,10 @@ static go_node *parse_array_field_or_type_instance(parser *p, go_node **name) {
 }
 
 static go_node *string_lit(parser *p) {
-    go_node *n = node(p, GO_BASIC_LIT, p->pos, p->end);
+    go_node *n = node(p, GO_BASIC_LIT, p->lx.pos, p->lx.end);
     n->op = GO_TOK_STRING;
-    n->u.lit.text = p->lx.src + p->pos;
-    n->u.lit.len = p->end - p->pos;
+    n->u.lit.text = p->lx.src + p->lx.pos;
+    n->u.lit.len = p->lx.end - p->lx.pos;
     return n;
 }
 
@@ -550,22 +535,22 @@ static go_node *star_expr(parser *p, go_pos star, go_node *x) {
 static go_node *parse_field_decl(parser *p) {
     go_list names = {NULL, 0};
     go_node *typ = NULL;
-    switch (p->tok) {
+    switch (p->lx.tok) {
     case GO_TOK_IDENT: {
         go_node *name = parse_ident(p);
-        if (p->tok == GO_TOK_PERIOD || p->tok == GO_TOK_STRING || p->tok == GO_TOK_SEMICOLON ||
-            p->tok == GO_TOK_RBRACE) {
+        if (p->lx.tok == GO_TOK_PERIOD || p->lx.tok == GO_TOK_STRING || p->lx.tok == GO_TOK_SEMICOLON ||
+            p->lx.tok == GO_TOK_RBRACE) {
             typ = name; /* embedded type */
-            if (p->tok == GO_TOK_PERIOD)
+            if (p->lx.tok == GO_TOK_PERIOD)
                 typ = parse_qualified_ident(p, name);
         } else {
             size_t mark = p->sp;
             push(p, name);
-            while (p->tok == GO_TOK_COMMA) {
+            while (p->lx.tok == GO_TOK_COMMA) {
                 next(p);
                 push(p, parse_ident(p));
             }
-            if (p->sp - mark == 1 && p->tok == GO_TOK_LBRACK) {
+            if (p->sp - mark == 1 && p->lx.tok == GO_TOK_LBRACK) {
                 p->sp = mark;
                 typ = parse_array_field_or_type_instance(p, &name);
                 if (name)
@@ -578,13 +563,13 @@ static go_node *parse_field_decl(parser *p) {
         break;
     }
     case GO_TOK_MUL: {
-        go_pos star = p->pos;
+        go_pos star = p->lx.pos;
         next(p);
-        if (p->tok == GO_TOK_LPAREN) {
-            error_at(p, p->pos, "cannot parenthesize embedded type");
+        if (p->lx.tok == GO_TOK_LPAREN) {
+            error_at(p, p->lx.pos, "cannot parenthesize embedded type");
             next(p);
             typ = parse_qualified_ident(p, NULL);
-            if (p->tok == GO_TOK_RPAREN)
+            if (p->lx.tok == GO_TOK_RPAREN)
                 next(p);
         } else {
             typ = parse_qualified_ident(p, NULL);
@@ -593,27 +578,27 @@ static go_node *parse_field_decl(parser *p) {
         break;
     }
     case GO_TOK_LPAREN:
-        error_at(p, p->pos, "cannot parenthesize embedded type");
+        error_at(p, p->lx.pos, "cannot parenthesize embedded type");
         next(p);
-        if (p->tok == GO_TOK_MUL) {
-            go_pos star = p->pos;
+        if (p->lx.tok == GO_TOK_MUL) {
+            go_pos star = p->lx.pos;
             next(p);
             typ = star_expr(p, star, parse_qualified_ident(p, NULL));
         } else {
             typ = parse_qualified_ident(p, NULL);
         }
-        if (p->tok == GO_TOK_RPAREN)
+        if (p->lx.tok == GO_TOK_RPAREN)
             next(p);
         break;
     default: {
-        go_pos pos = p->pos;
+        go_pos pos = p->lx.pos;
         error_expected(p, pos, "field name or embedded type");
         advance(p, expr_end);
-        typ = bad_expr(p, pos, p->pos);
+        typ = bad_expr(p, pos, p->lx.pos);
     }
     }
     go_node *tag = NULL;
-    if (p->tok == GO_TOK_STRING) {
+    if (p->lx.tok == GO_TOK_STRING) {
         tag = string_lit(p);
         next(p);
     }
@@ -635,7 +620,7 @@ static go_node *parse_struct_type(parser *p) {
     go_pos pos = expect(p, GO_TOK_STRUCT);
     go_pos lbrace = expect(p, GO_TOK_LBRACE);
     size_t mark = p->sp;
-    while (p->tok == GO_TOK_IDENT || p->tok == GO_TOK_MUL || p->tok == GO_TOK_LPAREN)
+    while (p->lx.tok == GO_TOK_IDENT || p->lx.tok == GO_TOK_MUL || p->lx.tok == GO_TOK_LPAREN)
         push(p, parse_field_decl(p));
     go_list list = pop_list(p, mark);
     go_pos rbrace = expect(p, GO_TOK_RBRACE);
@@ -676,17 +661,17 @@ static go_node *unary(parser *p, go_tok op, go_pos op_pos, go_node *x) {
 
 /* A term of a constraint: "~T" or a type. */
 static go_node *embedded_term(parser *p) {
-    if (p->tok == GO_TOK_TILDE) {
-        go_pos pos = p->pos;
+    if (p->lx.tok == GO_TOK_TILDE) {
+        go_pos pos = p->lx.pos;
         next(p);
         return unary(p, GO_TOK_TILDE, pos, parse_type(p));
     }
     go_node *t = try_ident_or_type(p);
     if (!t) {
-        go_pos pos = p->pos;
+        go_pos pos = p->lx.pos;
         error_expected(p, pos, "~ term or type");
         advance(p, expr_end);
-        return bad_expr(p, pos, p->pos);
+        return bad_expr(p, pos, p->lx.pos);
     }
     return t;
 }
@@ -695,8 +680,8 @@ static go_node *embedded_term(parser *p) {
 static go_node *embedded_elem(parser *p, go_node *x) {
     if (!x)
         x = embedded_term(p);
-    while (p->tok == GO_TOK_OR) {
-        go_pos pos = p->pos;
+    while (p->lx.tok == GO_TOK_OR) {
+        go_pos pos = p->lx.pos;
         next(p);
         x = binary(p, x, GO_TOK_OR, pos, embedded_term(p));
     }
@@ -709,17 +694,17 @@ typedef struct param {
 
 static param parse_param_decl(parser *p, go_node *name, bool type_sets_ok) {
     param f = {NULL, NULL};
-    go_tok ptok = p->tok;
+    go_tok ptok = p->lx.tok;
     if (name)
         ptok = GO_TOK_IDENT; /* the name was read already */
-    else if (type_sets_ok && p->tok == GO_TOK_TILDE) {
+    else if (type_sets_ok && p->lx.tok == GO_TOK_TILDE) {
         f.typ = embedded_elem(p, NULL);
         return f;
     }
     switch (ptok) {
     case GO_TOK_IDENT:
         f.name = name ? name : parse_ident(p);
-        switch (p->tok) {
+        switch (p->lx.tok) {
         case GO_TOK_IDENT: case GO_TOK_MUL: case GO_TOK_ARROW: case GO_TOK_FUNC:
         case GO_TOK_CHAN: case GO_TOK_MAP: case GO_TOK_STRUCT: case GO_TOK_INTERFACE:
         case GO_TOK_LPAREN:
@@ -761,10 +746,10 @@ static param parse_param_decl(parser *p, go_node *name, bool type_sets_ok) {
         f.typ = parse_dots_type(p);
         return f;
     default:
-        error_expected(p, p->pos, "')'");
+        error_expected(p, p->lx.pos, "')'");
         advance(p, expr_end);
     }
-    if (type_sets_ok && p->tok == GO_TOK_OR && f.typ)
+    if (type_sets_ok && p->lx.tok == GO_TOK_OR && f.typ)
         f.typ = embedded_elem(p, f.typ);
     return f;
 }
@@ -778,10 +763,10 @@ static param parse_param_decl(parser *p, go_node *name, bool type_sets_ok) {
 static go_list parse_parameter_list(parser *p, go_node *name0, go_node *typ0, go_tok closing,
                                     bool dddok) {
     bool tparams = closing == GO_TOK_RBRACK;
-    go_pos pos0 = name0 ? name0->pos : typ0 ? typ0->pos : p->pos;
+    go_pos pos0 = name0 ? name0->pos : typ0 ? typ0->pos : p->lx.pos;
     size_t mark = p->sp; /* pairs: name, typ */
     uint32_t named = 0, typed = 0;
-    while (name0 || (p->tok != closing && p->tok != GO_TOK_EOF)) {
+    while (name0 || (p->lx.tok != closing && p->lx.tok != GO_TOK_EOF)) {
         param par;
         if (typ0) {
             if (tparams)
@@ -822,7 +807,7 @@ static go_list parse_parameter_list(parser *p, go_node *name0, go_node *typ0, go
         }
         if (tparams) {
             if (named == typed)
-                error_at(p, p->pos, "missing type constraint");
+                error_at(p, p->lx.pos, "missing type constraint");
             else
                 error_at(p, pos0, n == 1 ? "missing type parameter name or invalid array length"
                                          : "missing type parameter name");
@@ -843,12 +828,12 @@ static go_list parse_parameter_list(parser *p, go_node *name0, go_node *typ0, go
                 *ty = typ;
             } else {
                 err_pos = (*nm)->pos;
-                *ty = bad_expr(p, err_pos, p->pos);
+                *ty = bad_expr(p, err_pos, p->lx.pos);
             }
         }
         if (err_pos != GO_NOPOS) {
             if (named == typed)
-                error_at(p, p->pos, tparams ? "missing type constraint" : "missing parameter type");
+                error_at(p, p->lx.pos, tparams ? "missing type constraint" : "missing parameter type");
             else
                 error_at(p, err_pos, tparams ? (n == 1 ? "missing type parameter name or invalid array length"
                                                        : "missing type parameter name")
@@ -893,7 +878,7 @@ static go_list parse_parameter_list(parser *p, go_node *name0, go_node *typ0, go
 static go_node *parse_type_parameters(parser *p) {
     go_pos lbrack = expect(p, GO_TOK_LBRACK);
     go_list list = {NULL, 0};
-    if (p->tok != GO_TOK_RBRACK)
+    if (p->lx.tok != GO_TOK_RBRACK)
         list = parse_parameter_list(p, NULL, NULL, GO_TOK_RBRACK, false);
     go_pos rbrack = expect(p, GO_TOK_RBRACK);
     if (list.len == 0) {
@@ -904,10 +889,10 @@ static go_node *parse_type_parameters(parser *p) {
 }
 
 static go_node *parse_parameters(parser *p, bool result) {
-    if (!result || p->tok == GO_TOK_LPAREN) {
+    if (!result || p->lx.tok == GO_TOK_LPAREN) {
         go_pos lparen = expect(p, GO_TOK_LPAREN);
         go_list list = {NULL, 0};
-        if (p->tok != GO_TOK_RPAREN)
+        if (p->lx.tok != GO_TOK_RPAREN)
             list = parse_parameter_list(p, NULL, NULL, GO_TOK_RPAREN, !result);
         go_pos rparen = expect(p, GO_TOK_RPAREN);
         return field_list(p, lparen, list, rparen);
@@ -930,7 +915,7 @@ static go_node *func_type(parser *p, go_pos func, go_node *tparams, go_node *par
 
 static go_node *parse_func_type(parser *p) {
     go_pos pos = expect(p, GO_TOK_FUNC);
-    if (p->tok == GO_TOK_LBRACK) {
+    if (p->lx.tok == GO_TOK_LBRACK) {
         go_node *tparams = parse_type_parameters(p);
         if (tparams)
             error_at(p, tparams->u.field_list.opening, "function type must have no type parameters");
@@ -946,14 +931,14 @@ static go_node *parse_method_spec(parser *p) {
     go_node *x = parse_type_name(p, NULL);
     if (x->kind == GO_IDENT) {
         go_node *ident = x;
-        if (p->tok == GO_TOK_LBRACK) {
+        if (p->lx.tok == GO_TOK_LBRACK) {
             /* generic method (an error) or an embedded instantiated type */
-            go_pos lbrack = p->pos;
+            go_pos lbrack = p->lx.pos;
             next(p);
             p->expr_lev++;
             go_node *e = parse_expr(p);
             p->expr_lev--;
-            if (e->kind == GO_IDENT && p->tok != GO_TOK_COMMA && p->tok != GO_TOK_RBRACK) {
+            if (e->kind == GO_IDENT && p->lx.tok != GO_TOK_COMMA && p->lx.tok != GO_TOK_RBRACK) {
                 parse_parameter_list(p, e, NULL, GO_TOK_RBRACK, false);
                 expect(p, GO_TOK_RBRACK);
                 error_at(p, lbrack, "interface method must have no type parameters");
@@ -967,7 +952,7 @@ static go_node *parse_method_spec(parser *p) {
                 if (at_comma(p, "type argument list", GO_TOK_RBRACK)) {
                     p->expr_lev++;
                     next(p);
-                    while (p->tok != GO_TOK_RBRACK && p->tok != GO_TOK_EOF) {
+                    while (p->lx.tok != GO_TOK_RBRACK && p->lx.tok != GO_TOK_EOF) {
                         push(p, parse_type(p));
                         if (!at_comma(p, "type argument list", GO_TOK_RBRACK))
                             break;
@@ -979,7 +964,7 @@ static go_node *parse_method_spec(parser *p) {
                 go_pos rbrack = expect_closing(p, GO_TOK_RBRACK, "type argument list");
                 typ = pack_index_expr(p, ident, lbrack, list, rbrack);
             }
-        } else if (p->tok == GO_TOK_LPAREN) {
+        } else if (p->lx.tok == GO_TOK_LPAREN) {
             go_node *params = parse_parameters(p, false);
             go_node *results = parse_parameters(p, true);
             idents = list1(p, ident);
@@ -989,7 +974,7 @@ static go_node *parse_method_spec(parser *p) {
         }
     } else {
         typ = x; /* qualified embedded interface */
-        if (p->tok == GO_TOK_LBRACK)
+        if (p->lx.tok == GO_TOK_LBRACK)
             typ = parse_type_instance(p, typ);
     }
     return make_field(p, idents, typ, NULL);
@@ -1001,14 +986,14 @@ static go_node *parse_interface_type(parser *p) {
     size_t mark = p->sp;
     for (;;) {
         go_node *f;
-        if (p->tok == GO_TOK_IDENT) {
+        if (p->lx.tok == GO_TOK_IDENT) {
             f = parse_method_spec(p);
             if (f->u.field.names.len == 0) {
                 f->u.field.type = embedded_elem(p, f->u.field.type);
                 f->pos = f->u.field.type->pos;
                 f->end = f->u.field.type->end;
             }
-        } else if (p->tok == GO_TOK_TILDE) {
+        } else if (p->lx.tok == GO_TOK_TILDE) {
             f = make_field(p, (go_list){NULL, 0}, embedded_elem(p, NULL), NULL);
         } else {
             go_node *t = try_ident_or_type(p);
@@ -1048,13 +1033,13 @@ static go_node *chan_type(parser *p, go_pos begin, go_pos arrow, int dir, go_nod
 }
 
 static go_node *parse_chan_type(parser *p) {
-    go_pos pos = p->pos;
+    go_pos pos = p->lx.pos;
     int dir = GO_CHAN_BOTH;
     go_pos arrow = GO_NOPOS;
-    if (p->tok == GO_TOK_CHAN) {
+    if (p->lx.tok == GO_TOK_CHAN) {
         next(p);
-        if (p->tok == GO_TOK_ARROW) {
-            arrow = p->pos;
+        if (p->lx.tok == GO_TOK_ARROW) {
+            arrow = p->lx.pos;
             next(p);
             dir = GO_CHAN_SEND;
         }
@@ -1073,10 +1058,10 @@ static go_node *paren(parser *p, go_pos lparen, go_node *x, go_pos rparen) {
 }
 
 static go_node *try_ident_or_type_inner(parser *p) {
-    switch (p->tok) {
+    switch (p->lx.tok) {
     case GO_TOK_IDENT: {
         go_node *t = parse_type_name(p, NULL);
-        if (p->tok == GO_TOK_LBRACK)
+        if (p->lx.tok == GO_TOK_LBRACK)
             t = parse_type_instance(p, t);
         return t;
     }
@@ -1092,7 +1077,7 @@ static go_node *try_ident_or_type_inner(parser *p) {
     case GO_TOK_CHAN:
     case GO_TOK_ARROW: return parse_chan_type(p);
     case GO_TOK_LPAREN: {
-        go_pos lparen = p->pos;
+        go_pos lparen = p->lx.pos;
         next(p);
         go_node *t = parse_type(p);
         go_pos rparen = expect(p, GO_TOK_RPAREN);
@@ -1113,8 +1098,8 @@ static go_node *try_ident_or_type(parser *p) {
 
 static go_list parse_stmt_list(parser *p) {
     size_t mark = p->sp;
-    while (p->tok != GO_TOK_CASE && p->tok != GO_TOK_DEFAULT && p->tok != GO_TOK_RBRACE &&
-           p->tok != GO_TOK_EOF)
+    while (p->lx.tok != GO_TOK_CASE && p->lx.tok != GO_TOK_DEFAULT && p->lx.tok != GO_TOK_RBRACE &&
+           p->lx.tok != GO_TOK_EOF)
         push(p, parse_stmt(p));
     return pop_list(p, mark);
 }
@@ -1139,7 +1124,7 @@ static go_node *parse_body(parser *p) { return parse_block_stmt(p); }
 
 static go_node *parse_func_type_or_lit(parser *p) {
     go_node *typ = parse_func_type(p);
-    if (p->tok != GO_TOK_LBRACE)
+    if (p->lx.tok != GO_TOK_LBRACE)
         return typ;
     p->expr_lev++;
     go_node *body = parse_body(p);
@@ -1151,19 +1136,19 @@ static go_node *parse_func_type_or_lit(parser *p) {
 }
 
 static go_node *parse_operand(parser *p) {
-    switch (p->tok) {
+    switch (p->lx.tok) {
     case GO_TOK_IDENT:
         return parse_ident(p);
     case GO_TOK_INT: case GO_TOK_FLOAT: case GO_TOK_IMAG: case GO_TOK_CHAR: case GO_TOK_STRING: {
-        go_node *n = node(p, GO_BASIC_LIT, p->pos, p->end);
-        n->op = (uint8_t)p->tok;
-        n->u.lit.text = p->lx.src + p->pos;
-        n->u.lit.len = p->end - p->pos;
+        go_node *n = node(p, GO_BASIC_LIT, p->lx.pos, p->lx.end);
+        n->op = (uint8_t)p->lx.tok;
+        n->u.lit.text = p->lx.src + p->lx.pos;
+        n->u.lit.len = p->lx.end - p->lx.pos;
         next(p);
         return n;
     }
     case GO_TOK_LPAREN: {
-        go_pos lparen = p->pos;
+        go_pos lparen = p->lx.pos;
         next(p);
         p->expr_lev++;
         go_node *x = parse_rhs(p); /* types may be parenthesized too */
@@ -1179,10 +1164,10 @@ static go_node *parse_operand(parser *p) {
     go_node *t = try_ident_or_type(p);
     if (t)
         return t;
-    go_pos pos = p->pos;
+    go_pos pos = p->lx.pos;
     error_expected(p, pos, "operand");
     advance(p, stmt_start);
-    return bad_expr(p, pos, p->pos);
+    return bad_expr(p, pos, p->lx.pos);
 }
 
 static go_node *selector(parser *p, go_node *x, go_node *sel) {
@@ -1195,7 +1180,7 @@ static go_node *selector(parser *p, go_node *x, go_node *sel) {
 static go_node *parse_type_assertion(parser *p, go_node *x) {
     go_pos lparen = expect(p, GO_TOK_LPAREN);
     go_node *typ = NULL;
-    if (p->tok == GO_TOK_TYPE)
+    if (p->lx.tok == GO_TOK_TYPE)
         next(p); /* x.(type), in a type switch */
     else
         typ = parse_type(p);
@@ -1209,9 +1194,9 @@ static go_node *parse_type_assertion(parser *p, go_node *x) {
 
 static go_node *parse_index_or_slice_or_instance(parser *p, go_node *x) {
     go_pos lbrack = expect(p, GO_TOK_LBRACK);
-    if (p->tok == GO_TOK_RBRACK) {
-        error_expected(p, p->pos, "operand");
-        go_pos rbrack = p->pos;
+    if (p->lx.tok == GO_TOK_RBRACK) {
+        error_expected(p, p->lx.pos, "operand");
+        go_pos rbrack = p->lx.pos;
         next(p);
         return pack_index_expr(p, x, lbrack, list1(p, bad_expr(p, rbrack, rbrack)), rbrack);
     }
@@ -1220,22 +1205,22 @@ static go_node *parse_index_or_slice_or_instance(parser *p, go_node *x) {
     go_pos colons[2] = {GO_NOPOS, GO_NOPOS};
     size_t mark = p->sp;
     bool has_args = false;
-    if (p->tok != GO_TOK_COLON)
+    if (p->lx.tok != GO_TOK_COLON)
         index[0] = parse_rhs(p);
     int ncolons = 0;
-    if (p->tok == GO_TOK_COLON) {
-        while (p->tok == GO_TOK_COLON && ncolons < 2) {
-            colons[ncolons++] = p->pos;
+    if (p->lx.tok == GO_TOK_COLON) {
+        while (p->lx.tok == GO_TOK_COLON && ncolons < 2) {
+            colons[ncolons++] = p->lx.pos;
             next(p);
-            if (p->tok != GO_TOK_COLON && p->tok != GO_TOK_RBRACK && p->tok != GO_TOK_EOF)
+            if (p->lx.tok != GO_TOK_COLON && p->lx.tok != GO_TOK_RBRACK && p->lx.tok != GO_TOK_EOF)
                 index[ncolons] = parse_rhs(p);
         }
-    } else if (p->tok == GO_TOK_COMMA) {
+    } else if (p->lx.tok == GO_TOK_COMMA) {
         has_args = true; /* instance: x[T1, T2] */
         push(p, index[0]);
-        while (p->tok == GO_TOK_COMMA) {
+        while (p->lx.tok == GO_TOK_COMMA) {
             next(p);
-            if (p->tok != GO_TOK_RBRACK && p->tok != GO_TOK_EOF)
+            if (p->lx.tok != GO_TOK_RBRACK && p->lx.tok != GO_TOK_EOF)
                 push(p, parse_type(p));
         }
     }
@@ -1277,10 +1262,10 @@ static go_node *parse_call_or_conversion(parser *p, go_node *fun) {
     p->expr_lev++;
     size_t mark = p->sp;
     go_pos ellipsis = GO_NOPOS;
-    while (p->tok != GO_TOK_RPAREN && p->tok != GO_TOK_EOF && ellipsis == GO_NOPOS) {
+    while (p->lx.tok != GO_TOK_RPAREN && p->lx.tok != GO_TOK_EOF && ellipsis == GO_NOPOS) {
         push(p, parse_rhs(p)); /* builtins take types: make(T, n) */
-        if (p->tok == GO_TOK_ELLIPSIS) {
-            ellipsis = p->pos;
+        if (p->lx.tok == GO_TOK_ELLIPSIS) {
+            ellipsis = p->lx.pos;
             next(p);
         }
         if (!at_comma(p, "argument list", GO_TOK_RPAREN))
@@ -1301,15 +1286,15 @@ static go_node *parse_call_or_conversion(parser *p, go_node *fun) {
 static go_node *parse_literal_value(parser *p, go_node *typ);
 
 static go_node *parse_value(parser *p) {
-    if (p->tok == GO_TOK_LBRACE)
+    if (p->lx.tok == GO_TOK_LBRACE)
         return parse_literal_value(p, NULL);
     return parse_expr(p);
 }
 
 static go_node *parse_element(parser *p) {
     go_node *x = parse_value(p);
-    if (p->tok == GO_TOK_COLON) {
-        go_pos colon = p->pos;
+    if (p->lx.tok == GO_TOK_COLON) {
+        go_pos colon = p->lx.pos;
         next(p);
         go_node *v = parse_value(p);
         go_node *kv = node(p, GO_KEY_VALUE_EXPR, x->pos, v->end);
@@ -1326,7 +1311,7 @@ static go_node *parse_literal_value(parser *p, go_node *typ) {
     go_pos lbrace = expect(p, GO_TOK_LBRACE);
     size_t mark = p->sp;
     p->expr_lev++;
-    while (p->tok != GO_TOK_RBRACE && p->tok != GO_TOK_EOF) {
+    while (p->lx.tok != GO_TOK_RBRACE && p->lx.tok != GO_TOK_EOF) {
         push(p, parse_element(p));
         if (!at_comma(p, "composite literal", GO_TOK_RBRACE))
             break;
@@ -1361,17 +1346,17 @@ static go_node *parse_primary_expr(parser *p, go_node *x) {
     if (!x)
         x = parse_operand(p);
     for (;;) {
-        switch (p->tok) {
+        switch (p->lx.tok) {
         case GO_TOK_PERIOD:
             next(p);
-            if (p->tok == GO_TOK_IDENT) {
+            if (p->lx.tok == GO_TOK_IDENT) {
                 x = selector(p, x, parse_ident(p));
-            } else if (p->tok == GO_TOK_LPAREN) {
+            } else if (p->lx.tok == GO_TOK_LPAREN) {
                 x = parse_type_assertion(p, x);
             } else {
-                go_pos pos = p->pos;
+                go_pos pos = p->lx.pos;
                 error_expected(p, pos, "selector or type assertion");
-                if (p->tok != GO_TOK_RBRACE)
+                if (p->lx.tok != GO_TOK_RBRACE)
                     next(p); /* make progress */
                 x = selector(p, x, make_ident(p, pos, "_", 1));
             }
@@ -1398,17 +1383,17 @@ static go_node *parse_primary_expr(parser *p, go_node *x) {
 static go_node *parse_unary_expr(parser *p);
 
 static go_node *parse_unary_expr_inner(parser *p) {
-    switch (p->tok) {
+    switch (p->lx.tok) {
     case GO_TOK_ADD: case GO_TOK_SUB: case GO_TOK_NOT: case GO_TOK_XOR: case GO_TOK_AND:
     case GO_TOK_TILDE: {
-        go_pos pos = p->pos;
-        go_tok op = p->tok;
+        go_pos pos = p->lx.pos;
+        go_tok op = p->lx.tok;
         next(p);
         go_node *x = parse_unary_expr(p);
         return unary(p, op, pos, x);
     }
     case GO_TOK_ARROW: {
-        go_pos arrow = p->pos;
+        go_pos arrow = p->lx.pos;
         next(p);
         go_node *x = parse_unary_expr(p);
         if (x->kind == GO_CHAN_TYPE) {
@@ -1433,7 +1418,7 @@ static go_node *parse_unary_expr_inner(parser *p) {
         return unary(p, GO_TOK_ARROW, arrow, x);
     }
     case GO_TOK_MUL: {
-        go_pos pos = p->pos;
+        go_pos pos = p->lx.pos;
         next(p);
         return star_expr(p, pos, parse_unary_expr(p));
     }
@@ -1468,7 +1453,7 @@ static go_node *parse_binary_expr(parser *p, go_node *x, int prec1) {
     if (!x)
         x = parse_unary_expr(p);
     for (;;) {
-        go_tok op = p->tok;
+        go_tok op = p->lx.tok;
         if (p->in_rhs && op == GO_TOK_ASSIGN)
             op = GO_TOK_EQL; /* go/parser's reading, for its error messages */
         int oprec = precedence(op);
@@ -1521,14 +1506,14 @@ static go_node *parse_simple_stmt(parser *p, int mode, bool *is_range) {
     if (is_range)
         *is_range = false;
     go_list x = parse_list(p, false);
-    if (is_assign_op(p->tok)) {
-        go_pos pos = p->pos;
-        go_tok tok = p->tok;
+    if (is_assign_op(p->lx.tok)) {
+        go_pos pos = p->lx.pos;
+        go_tok tok = p->lx.tok;
         next(p);
         go_list y;
-        if (mode == MODE_RANGE_OK && p->tok == GO_TOK_RANGE &&
+        if (mode == MODE_RANGE_OK && p->lx.tok == GO_TOK_RANGE &&
             (tok == GO_TOK_DEFINE || tok == GO_TOK_ASSIGN)) {
-            go_pos rpos = p->pos;
+            go_pos rpos = p->lx.pos;
             next(p);
             y = list1(p, unary(p, GO_TOK_RANGE, rpos, parse_rhs(p)));
             if (is_range)
@@ -1540,9 +1525,9 @@ static go_node *parse_simple_stmt(parser *p, int mode, bool *is_range) {
     }
     if (x.len > 1)
         error_expected(p, x.at[0]->pos, "1 expression");
-    switch (p->tok) {
+    switch (p->lx.tok) {
     case GO_TOK_COLON: {
-        go_pos colon = p->pos;
+        go_pos colon = p->lx.pos;
         next(p);
         if (mode == MODE_LABEL_OK && x.at[0]->kind == GO_IDENT) {
             go_node *stmt = parse_stmt(p);
@@ -1555,7 +1540,7 @@ static go_node *parse_simple_stmt(parser *p, int mode, bool *is_range) {
         return bad_stmt(p, x.at[0]->pos, colon + 1);
     }
     case GO_TOK_ARROW: {
-        go_pos arrow = p->pos;
+        go_pos arrow = p->lx.pos;
         next(p);
         go_node *y = parse_rhs(p);
         go_node *n = node(p, GO_SEND_STMT, x.at[0]->pos, y->end);
@@ -1566,8 +1551,8 @@ static go_node *parse_simple_stmt(parser *p, int mode, bool *is_range) {
     }
     case GO_TOK_INC:
     case GO_TOK_DEC: {
-        go_node *n = node(p, GO_INC_DEC_STMT, x.at[0]->pos, p->pos + 2);
-        n->op = (uint8_t)p->tok;
+        go_node *n = node(p, GO_INC_DEC_STMT, x.at[0]->pos, p->lx.pos + 2);
+        n->op = (uint8_t)p->lx.tok;
         n->u.inc_dec.x = x.at[0];
         next(p);
         return n;
@@ -1608,10 +1593,10 @@ static go_node *parse_go_or_defer(parser *p, go_tok tok) {
 }
 
 static go_node *parse_return_stmt(parser *p) {
-    go_pos pos = p->pos;
+    go_pos pos = p->lx.pos;
     expect(p, GO_TOK_RETURN);
     go_list x = {NULL, 0};
-    if (p->tok != GO_TOK_SEMICOLON && p->tok != GO_TOK_RBRACE)
+    if (p->lx.tok != GO_TOK_SEMICOLON && p->lx.tok != GO_TOK_RBRACE)
         x = parse_list(p, true);
     expect_semi(p);
     go_node *n = node(p, GO_RETURN_STMT, pos, x.len ? last_end(x) : pos + 6);
@@ -1622,7 +1607,7 @@ static go_node *parse_return_stmt(parser *p) {
 static go_node *parse_branch_stmt(parser *p, go_tok tok) {
     go_pos pos = expect(p, tok);
     go_node *label = NULL;
-    if (tok == GO_TOK_GOTO || ((tok == GO_TOK_CONTINUE || tok == GO_TOK_BREAK) && p->tok == GO_TOK_IDENT))
+    if (tok == GO_TOK_GOTO || ((tok == GO_TOK_CONTINUE || tok == GO_TOK_BREAK) && p->lx.tok == GO_TOK_IDENT))
         label = parse_ident(p);
     expect_semi(p);
     go_node *n = node(p, GO_BRANCH_STMT, pos,
@@ -1646,33 +1631,33 @@ static go_node *make_expr(parser *p, go_node *s, const char *want) {
 
 static void parse_if_header(parser *p, go_node **init_out, go_node **cond_out) {
     go_node *init = NULL, *cond = NULL;
-    if (p->tok == GO_TOK_LBRACE) {
-        error_at(p, p->pos, "missing condition in if statement");
+    if (p->lx.tok == GO_TOK_LBRACE) {
+        error_at(p, p->lx.pos, "missing condition in if statement");
         *init_out = NULL;
-        *cond_out = bad_expr(p, p->pos, p->pos);
+        *cond_out = bad_expr(p, p->lx.pos, p->lx.pos);
         return;
     }
     int prev_lev = p->expr_lev;
     p->expr_lev = -1;
-    if (p->tok != GO_TOK_SEMICOLON) {
-        if (p->tok == GO_TOK_VAR) {
+    if (p->lx.tok != GO_TOK_SEMICOLON) {
+        if (p->lx.tok == GO_TOK_VAR) {
             next(p);
-            error_at(p, p->pos, "var declaration not allowed in if initializer");
+            error_at(p, p->lx.pos, "var declaration not allowed in if initializer");
         }
         init = parse_simple_stmt(p, MODE_BASIC, NULL);
     }
     go_node *cond_stmt = NULL;
     go_pos semi_pos = GO_NOPOS;
     bool semi_newline = false;
-    if (p->tok != GO_TOK_LBRACE) {
-        if (p->tok == GO_TOK_SEMICOLON) {
-            semi_pos = p->pos;
-            semi_newline = p->semi_newline;
+    if (p->lx.tok != GO_TOK_LBRACE) {
+        if (p->lx.tok == GO_TOK_SEMICOLON) {
+            semi_pos = p->lx.pos;
+            semi_newline = p->lx.semi_newline;
             next(p);
         } else {
             expect(p, GO_TOK_SEMICOLON);
         }
-        if (p->tok != GO_TOK_LBRACE)
+        if (p->lx.tok != GO_TOK_LBRACE)
             cond_stmt = parse_simple_stmt(p, MODE_BASIC, NULL);
     } else {
         cond_stmt = init;
@@ -1684,7 +1669,7 @@ static void parse_if_header(parser *p, go_node **init_out, go_node **cond_out) {
         error_at(p, semi_pos, semi_newline ? "unexpected newline, expecting { after if clause"
                                            : "missing condition in if statement");
     if (!cond)
-        cond = bad_expr(p, p->pos, p->pos);
+        cond = bad_expr(p, p->lx.pos, p->lx.pos);
     p->expr_lev = prev_lev;
     *init_out = init;
     *cond_out = cond;
@@ -1697,16 +1682,16 @@ static go_node *parse_if_stmt(parser *p) {
     parse_if_header(p, &init, &cond);
     go_node *body = parse_block_stmt(p);
     go_node *else_ = NULL;
-    if (p->tok == GO_TOK_ELSE) {
+    if (p->lx.tok == GO_TOK_ELSE) {
         next(p);
-        if (p->tok == GO_TOK_IF) {
+        if (p->lx.tok == GO_TOK_IF) {
             else_ = parse_if_stmt(p);
-        } else if (p->tok == GO_TOK_LBRACE) {
+        } else if (p->lx.tok == GO_TOK_LBRACE) {
             else_ = parse_block_stmt(p);
             expect_semi(p);
         } else {
-            error_expected(p, p->pos, "if statement or block");
-            else_ = bad_stmt(p, p->pos, p->pos);
+            error_expected(p, p->lx.pos, "if statement or block");
+            else_ = bad_stmt(p, p->lx.pos, p->lx.pos);
         }
     } else {
         expect_semi(p);
@@ -1721,9 +1706,9 @@ static go_node *parse_if_stmt(parser *p) {
 }
 
 static go_node *parse_case_clause(parser *p) {
-    go_pos pos = p->pos;
+    go_pos pos = p->lx.pos;
     go_list list = {NULL, 0};
-    if (p->tok == GO_TOK_CASE) {
+    if (p->lx.tok == GO_TOK_CASE) {
         next(p);
         list = parse_list(p, true);
     } else {
@@ -1761,16 +1746,16 @@ static bool is_type_switch_guard(parser *p, go_node *s) {
 static go_node *parse_switch_stmt(parser *p) {
     go_pos pos = expect(p, GO_TOK_SWITCH);
     go_node *s1 = NULL, *s2 = NULL;
-    if (p->tok != GO_TOK_LBRACE) {
+    if (p->lx.tok != GO_TOK_LBRACE) {
         int prev_lev = p->expr_lev;
         p->expr_lev = -1;
-        if (p->tok != GO_TOK_SEMICOLON)
+        if (p->lx.tok != GO_TOK_SEMICOLON)
             s2 = parse_simple_stmt(p, MODE_BASIC, NULL);
-        if (p->tok == GO_TOK_SEMICOLON) {
+        if (p->lx.tok == GO_TOK_SEMICOLON) {
             next(p);
             s1 = s2;
             s2 = NULL;
-            if (p->tok != GO_TOK_LBRACE)
+            if (p->lx.tok != GO_TOK_LBRACE)
                 s2 = parse_simple_stmt(p, MODE_BASIC, NULL);
         }
         p->expr_lev = prev_lev;
@@ -1778,7 +1763,7 @@ static go_node *parse_switch_stmt(parser *p) {
     bool type_switch = is_type_switch_guard(p, s2);
     go_pos lbrace = expect(p, GO_TOK_LBRACE);
     size_t mark = p->sp;
-    while (p->tok == GO_TOK_CASE || p->tok == GO_TOK_DEFAULT)
+    while (p->lx.tok == GO_TOK_CASE || p->lx.tok == GO_TOK_DEFAULT)
         push(p, parse_case_clause(p));
     go_list list = pop_list(p, mark);
     go_pos rbrace = expect(p, GO_TOK_RBRACE);
@@ -1799,28 +1784,28 @@ static go_node *parse_switch_stmt(parser *p) {
 }
 
 static go_node *parse_comm_clause(parser *p) {
-    go_pos pos = p->pos;
+    go_pos pos = p->lx.pos;
     go_node *comm = NULL;
-    if (p->tok == GO_TOK_CASE) {
+    if (p->lx.tok == GO_TOK_CASE) {
         next(p);
         go_list lhs = parse_list(p, false);
-        if (p->tok == GO_TOK_ARROW) {
+        if (p->lx.tok == GO_TOK_ARROW) {
             if (lhs.len > 1)
                 error_expected(p, lhs.at[0]->pos, "1 expression");
-            go_pos arrow = p->pos;
+            go_pos arrow = p->lx.pos;
             next(p);
             go_node *rhs = parse_rhs(p);
             comm = node(p, GO_SEND_STMT, lhs.at[0]->pos, rhs->end);
             comm->u.send.chan = lhs.at[0];
             comm->u.send.value = rhs;
             comm->u.send.arrow = arrow;
-        } else if (p->tok == GO_TOK_ASSIGN || p->tok == GO_TOK_DEFINE) {
-            go_tok tok = p->tok;
+        } else if (p->lx.tok == GO_TOK_ASSIGN || p->lx.tok == GO_TOK_DEFINE) {
+            go_tok tok = p->lx.tok;
             if (lhs.len > 2) {
                 error_expected(p, lhs.at[0]->pos, "1 or 2 expressions");
                 lhs.len = 2;
             }
-            go_pos tpos = p->pos;
+            go_pos tpos = p->lx.pos;
             next(p);
             go_node *rhs = parse_rhs(p);
             comm = assign_stmt(p, lhs, tok, tpos, list1(p, rhs));
@@ -1845,7 +1830,7 @@ static go_node *parse_select_stmt(parser *p) {
     go_pos pos = expect(p, GO_TOK_SELECT);
     go_pos lbrace = expect(p, GO_TOK_LBRACE);
     size_t mark = p->sp;
-    while (p->tok == GO_TOK_CASE || p->tok == GO_TOK_DEFAULT)
+    while (p->lx.tok == GO_TOK_CASE || p->lx.tok == GO_TOK_DEFAULT)
         push(p, parse_comm_clause(p));
     go_list list = pop_list(p, mark);
     go_pos rbrace = expect(p, GO_TOK_RBRACE);
@@ -1860,13 +1845,13 @@ static go_node *parse_for_stmt(parser *p) {
     go_pos pos = expect(p, GO_TOK_FOR);
     go_node *s1 = NULL, *s2 = NULL, *s3 = NULL;
     bool is_range = false;
-    if (p->tok != GO_TOK_LBRACE) {
+    if (p->lx.tok != GO_TOK_LBRACE) {
         int prev_lev = p->expr_lev;
         p->expr_lev = -1;
-        if (p->tok != GO_TOK_SEMICOLON) {
-            if (p->tok == GO_TOK_RANGE) {
+        if (p->lx.tok != GO_TOK_SEMICOLON) {
+            if (p->lx.tok == GO_TOK_RANGE) {
                 /* for range x */
-                go_pos rpos = p->pos;
+                go_pos rpos = p->lx.pos;
                 next(p);
                 go_list y = list1(p, unary(p, GO_TOK_RANGE, rpos, parse_rhs(p)));
                 s2 = assign_stmt(p, (go_list){NULL, 0}, GO_TOK_ILLEGAL, GO_NOPOS, y);
@@ -1875,14 +1860,14 @@ static go_node *parse_for_stmt(parser *p) {
                 s2 = parse_simple_stmt(p, MODE_RANGE_OK, &is_range);
             }
         }
-        if (!is_range && p->tok == GO_TOK_SEMICOLON) {
+        if (!is_range && p->lx.tok == GO_TOK_SEMICOLON) {
             next(p);
             s1 = s2;
             s2 = NULL;
-            if (p->tok != GO_TOK_SEMICOLON)
+            if (p->lx.tok != GO_TOK_SEMICOLON)
                 s2 = parse_simple_stmt(p, MODE_BASIC, NULL);
             expect_semi(p);
-            if (p->tok != GO_TOK_LBRACE)
+            if (p->lx.tok != GO_TOK_LBRACE)
                 s3 = parse_simple_stmt(p, MODE_BASIC, NULL);
         }
         p->expr_lev = prev_lev;
@@ -1920,7 +1905,7 @@ static go_node *parse_for_stmt(parser *p) {
 }
 
 static go_node *parse_stmt_inner(parser *p) {
-    switch (p->tok) {
+    switch (p->lx.tok) {
     case GO_TOK_CONST: case GO_TOK_TYPE: case GO_TOK_VAR: {
         go_node *d = parse_decl(p, stmt_start);
         go_node *n = node(p, GO_DECL_STMT, d->pos, d->end);
@@ -1939,11 +1924,11 @@ static go_node *parse_stmt_inner(parser *p) {
     }
     case GO_TOK_GO:
     case GO_TOK_DEFER:
-        return parse_go_or_defer(p, p->tok);
+        return parse_go_or_defer(p, p->lx.tok);
     case GO_TOK_RETURN:
         return parse_return_stmt(p);
     case GO_TOK_BREAK: case GO_TOK_CONTINUE: case GO_TOK_GOTO: case GO_TOK_FALLTHROUGH:
-        return parse_branch_stmt(p, p->tok);
+        return parse_branch_stmt(p, p->lx.tok);
     case GO_TOK_LBRACE: {
         go_node *b = parse_block_stmt(p);
         expect_semi(p);
@@ -1955,26 +1940,26 @@ static go_node *parse_stmt_inner(parser *p) {
     case GO_TOK_FOR: return parse_for_stmt(p);
     case GO_TOK_SEMICOLON: {
         go_node *n;
-        if (p->semi_newline) {
-            n = node(p, GO_EMPTY_STMT, p->pos, p->pos);
+        if (p->lx.semi_newline) {
+            n = node(p, GO_EMPTY_STMT, p->lx.pos, p->lx.pos);
             n->flags |= GO_FLAG_IMPLICIT;
         } else {
-            n = node(p, GO_EMPTY_STMT, p->pos, p->pos + 1);
+            n = node(p, GO_EMPTY_STMT, p->lx.pos, p->lx.pos + 1);
         }
         next(p);
         return n;
     }
     case GO_TOK_RBRACE: {
         /* a label at the end of a block labels an implicit empty statement */
-        go_node *n = node(p, GO_EMPTY_STMT, p->pos, p->pos);
+        go_node *n = node(p, GO_EMPTY_STMT, p->lx.pos, p->lx.pos);
         n->flags |= GO_FLAG_IMPLICIT;
         return n;
     }
     default: {
-        go_pos pos = p->pos;
+        go_pos pos = p->lx.pos;
         error_expected(p, pos, "statement");
         advance(p, stmt_start);
-        return bad_stmt(p, pos, p->pos);
+        return bad_stmt(p, pos, p->lx.pos);
     }
     }
 }
@@ -1990,19 +1975,19 @@ static go_node *parse_stmt(parser *p) {
 
 static go_node *parse_import_spec(parser *p) {
     go_node *ident = NULL;
-    if (p->tok == GO_TOK_IDENT) {
+    if (p->lx.tok == GO_TOK_IDENT) {
         ident = parse_ident(p);
-    } else if (p->tok == GO_TOK_PERIOD) {
-        ident = make_ident(p, p->pos, ".", 1);
+    } else if (p->lx.tok == GO_TOK_PERIOD) {
+        ident = make_ident(p, p->lx.pos, ".", 1);
         next(p);
     }
-    go_pos pos = p->pos;
+    go_pos pos = p->lx.pos;
     go_node *path;
-    if (p->tok == GO_TOK_STRING) {
+    if (p->lx.tok == GO_TOK_STRING) {
         path = string_lit(p);
         next(p);
     } else {
-        if (p->tok >= GO_TOK_IDENT && p->tok <= GO_TOK_STRING) {
+        if (p->lx.tok >= GO_TOK_IDENT && p->lx.tok <= GO_TOK_STRING) {
             error_at(p, pos, "import path must be a string");
             next(p);
         } else {
@@ -2026,17 +2011,17 @@ static go_node *parse_value_spec(parser *p, go_tok keyword) {
     go_node *typ = NULL;
     go_list values = {NULL, 0};
     if (keyword == GO_TOK_CONST) {
-        if (p->tok != GO_TOK_EOF && p->tok != GO_TOK_SEMICOLON && p->tok != GO_TOK_RPAREN) {
+        if (p->lx.tok != GO_TOK_EOF && p->lx.tok != GO_TOK_SEMICOLON && p->lx.tok != GO_TOK_RPAREN) {
             typ = try_ident_or_type(p);
-            if (p->tok == GO_TOK_ASSIGN) {
+            if (p->lx.tok == GO_TOK_ASSIGN) {
                 next(p);
                 values = parse_list(p, true);
             }
         }
     } else {
-        if (p->tok != GO_TOK_ASSIGN)
+        if (p->lx.tok != GO_TOK_ASSIGN)
             typ = parse_type(p);
-        if (p->tok == GO_TOK_ASSIGN) {
+        if (p->lx.tok == GO_TOK_ASSIGN) {
             next(p);
             values = parse_list(p, true);
         }
@@ -2112,8 +2097,8 @@ static void parse_generic_type(parser *p, go_node *spec, go_pos open, go_node *n
     go_list list = parse_parameter_list(p, name0, typ0, GO_TOK_RBRACK, false);
     go_pos close = expect(p, GO_TOK_RBRACK);
     spec->u.type_spec.type_params = field_list(p, open, list, close);
-    if (p->tok == GO_TOK_ASSIGN) {
-        spec->u.type_spec.assign = p->pos;
+    if (p->lx.tok == GO_TOK_ASSIGN) {
+        spec->u.type_spec.assign = p->lx.pos;
         spec->flags |= GO_FLAG_ALIAS;
         next(p);
     }
@@ -2125,13 +2110,13 @@ static go_node *parse_type_spec(parser *p) {
     go_node *spec = node(p, GO_TYPE_SPEC, name->pos, GO_NOPOS);
     spec->u.type_spec.name = name;
     spec->u.type_spec.assign = GO_NOPOS;
-    if (p->tok == GO_TOK_LBRACK) {
+    if (p->lx.tok == GO_TOK_LBRACK) {
         /* array type or generic type */
-        go_pos lbrack = p->pos;
+        go_pos lbrack = p->lx.pos;
         next(p);
-        if (p->tok == GO_TOK_IDENT) {
+        if (p->lx.tok == GO_TOK_IDENT) {
             go_node *x = parse_ident(p);
-            if (p->tok != GO_TOK_LBRACK) {
+            if (p->lx.tok != GO_TOK_LBRACK) {
                 /* x may be an array length expression or "P constraint" */
                 p->expr_lev++;
                 go_node *lhs = parse_primary_expr(p, x);
@@ -2139,8 +2124,8 @@ static go_node *parse_type_spec(parser *p) {
                 p->expr_lev--;
             }
             go_node *ptype;
-            go_node *pname = extract_name(p, x, p->tok == GO_TOK_COMMA, &ptype);
-            if (pname && (ptype || p->tok != GO_TOK_RBRACK))
+            go_node *pname = extract_name(p, x, p->lx.tok == GO_TOK_COMMA, &ptype);
+            if (pname && (ptype || p->lx.tok != GO_TOK_RBRACK))
                 parse_generic_type(p, spec, lbrack, pname, ptype);
             else
                 spec->u.type_spec.type = parse_array_type(p, lbrack, x);
@@ -2148,8 +2133,8 @@ static go_node *parse_type_spec(parser *p) {
             spec->u.type_spec.type = parse_array_type(p, lbrack, NULL);
         }
     } else {
-        if (p->tok == GO_TOK_ASSIGN) {
-            spec->u.type_spec.assign = p->pos;
+        if (p->lx.tok == GO_TOK_ASSIGN) {
+            spec->u.type_spec.assign = p->lx.pos;
             spec->flags |= GO_FLAG_ALIAS;
             next(p);
         }
@@ -2172,10 +2157,10 @@ static go_node *parse_gen_decl(parser *p, go_tok keyword) {
     go_pos pos = expect(p, keyword);
     go_pos lparen = GO_NOPOS, rparen = GO_NOPOS;
     size_t mark = p->sp;
-    if (p->tok == GO_TOK_LPAREN) {
-        lparen = p->pos;
+    if (p->lx.tok == GO_TOK_LPAREN) {
+        lparen = p->lx.pos;
         next(p);
-        while (p->tok != GO_TOK_RPAREN && p->tok != GO_TOK_EOF)
+        while (p->lx.tok != GO_TOK_RPAREN && p->lx.tok != GO_TOK_EOF)
             push(p, parse_spec(p, keyword));
         rparen = expect(p, GO_TOK_RPAREN);
         expect_semi(p);
@@ -2195,11 +2180,11 @@ static go_node *parse_gen_decl(parser *p, go_tok keyword) {
 static go_node *parse_func_decl(parser *p) {
     go_pos pos = expect(p, GO_TOK_FUNC);
     go_node *recv = NULL;
-    if (p->tok == GO_TOK_LPAREN)
+    if (p->lx.tok == GO_TOK_LPAREN)
         recv = parse_parameters(p, false);
     go_node *ident = parse_ident(p);
     go_node *tparams = NULL;
-    if (p->tok == GO_TOK_LBRACK) {
+    if (p->lx.tok == GO_TOK_LBRACK) {
         tparams = parse_type_parameters(p);
         if (recv && tparams) {
             error_at(p, tparams->u.field_list.opening, "method must have no type parameters");
@@ -2209,13 +2194,13 @@ static go_node *parse_func_decl(parser *p) {
     go_node *params = parse_parameters(p, false);
     go_node *results = parse_parameters(p, true);
     go_node *body = NULL;
-    if (p->tok == GO_TOK_LBRACE) {
+    if (p->lx.tok == GO_TOK_LBRACE) {
         body = parse_body(p);
         expect_semi(p);
-    } else if (p->tok == GO_TOK_SEMICOLON) {
+    } else if (p->lx.tok == GO_TOK_SEMICOLON) {
         next(p);
-        if (p->tok == GO_TOK_LBRACE) {
-            error_at(p, p->pos, "unexpected semicolon or newline before {");
+        if (p->lx.tok == GO_TOK_LBRACE) {
+            error_at(p, p->lx.pos, "unexpected semicolon or newline before {");
             body = parse_body(p);
             expect_semi(p);
         }
@@ -2232,16 +2217,16 @@ static go_node *parse_func_decl(parser *p) {
 }
 
 static go_node *parse_decl(parser *p, const go_tok *sync) {
-    switch (p->tok) {
+    switch (p->lx.tok) {
     case GO_TOK_IMPORT: case GO_TOK_CONST: case GO_TOK_VAR: case GO_TOK_TYPE:
-        return parse_gen_decl(p, p->tok);
+        return parse_gen_decl(p, p->lx.tok);
     case GO_TOK_FUNC:
         return parse_func_decl(p);
     default: {
-        go_pos pos = p->pos;
+        go_pos pos = p->lx.pos;
         error_expected(p, pos, "declaration");
         advance(p, sync);
-        return node(p, GO_BAD_DECL, pos, p->pos);
+        return node(p, GO_BAD_DECL, pos, p->lx.pos);
     }
     }
 }
@@ -2274,15 +2259,15 @@ static go_node *parse_file(parser *p, go_node *volatile *root) {
         return f;
     size_t mark = p->sp;
     p->decls_mark = mark;
-    while (p->tok == GO_TOK_IMPORT) {
+    while (p->lx.tok == GO_TOK_IMPORT) {
         push(p, parse_gen_decl(p, GO_TOK_IMPORT));
         p->decls_done++;
     }
     go_tok prev = GO_TOK_IMPORT;
-    while (p->tok != GO_TOK_EOF) {
-        if (p->tok == GO_TOK_IMPORT && prev != GO_TOK_IMPORT)
-            error_at(p, p->pos, "imports must appear before other declarations");
-        prev = p->tok;
+    while (p->lx.tok != GO_TOK_EOF) {
+        if (p->lx.tok == GO_TOK_IMPORT && prev != GO_TOK_IMPORT)
+            error_at(p, p->lx.pos, "imports must appear before other declarations");
+        prev = p->lx.tok;
         push(p, parse_decl(p, decl_start));
         p->decls_done++;
     }
@@ -2321,7 +2306,6 @@ go_file *go_parse_in(ls_arena *arena, const char *path, const char *src, size_t 
     p->arena = arena;
     p->max_depth = opts && opts->max_depth ? opts->max_depth : DEFAULT_MAX_DEPTH;
     p->sync_pos = GO_NOPOS;
-    p->line = 0;
 
     go_node *volatile root = NULL;
     if (len >= UINT32_MAX) {
