@@ -42,8 +42,29 @@ static void rehash(ls_intern *t) {
     t->cap = cap;
 }
 
-/* Names are short; a loop beats a call to memcmp. */
+static inline uint64_t load64(const char *p) {
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+/* Names are short: compare them with a few word loads that stay inside
+ * both strings (overlapping at the ends) instead of calling memcmp. */
 static inline bool same_bytes(const char *a, const char *b, size_t n) {
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 < n; i += 8)
+            if (load64(a + i) != load64(b + i))
+                return false;
+        return load64(a + n - 8) == load64(b + n - 8);
+    }
+    if (n >= 4) {
+        uint32_t x, y, u, v;
+        memcpy(&x, a, 4);
+        memcpy(&y, b, 4);
+        memcpy(&u, a + n - 4, 4);
+        memcpy(&v, b + n - 4, 4);
+        return x == y && u == v;
+    }
     for (size_t i = 0; i < n; i++)
         if (a[i] != b[i])
             return false;

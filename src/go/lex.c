@@ -15,6 +15,9 @@
 #include "lex.h"
 
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "unicode_tables.h"
 
@@ -612,13 +615,43 @@ static go_tok keyword(const char *s, uint32_t n) {
     return GO_TOK_IDENT;
 }
 
+#if defined(__SSE2__)
+/* The number of ASCII identifier bytes at the start of s[0..16). */
+static inline uint32_t ident_run16(const unsigned char *s) {
+    __m128i v = _mm_loadu_si128((const __m128i *)s);
+    __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    /* bytes >= 0x80 compare as negative and so fail every range test */
+    __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
+                                  _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)));
+    __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                  _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+    __m128i under = _mm_cmpeq_epi8(v, _mm_set1_epi8('_'));
+    unsigned ok = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(alpha, digit), under));
+    return (uint32_t)__builtin_ctz(~ok);
+}
+#endif
+
+/* Advances i over ASCII identifier bytes, 16 at a time where possible. */
+static inline uint32_t skip_ascii_ident(const unsigned char *s, uint32_t i, uint32_t len) {
+#if defined(__SSE2__)
+    while (i + 16 <= len) {
+        uint32_t run = ident_run16(s + i);
+        i += run;
+        if (run < 16)
+            return i;
+    }
+#endif
+    while (i < len && ident_char[s[i]])
+        i++;
+    return i;
+}
+
 static void scan_identifier(go_lexer *lx) {
     const unsigned char *s = (const unsigned char *)lx->src;
     const uint32_t len = lx->len;
     uint32_t i = lx->off;
     for (;;) {
-        while (i < len && ident_char[s[i]])
-            i++;
+        i = skip_ascii_ident(s, i, len);
         if (i >= len || s[i] < 0x80)
             break;
         uint32_t w;
