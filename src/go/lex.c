@@ -24,7 +24,8 @@
 enum { C_OTHER, C_LETTER, C_DIGIT, C_SPACE, C_NEWLINE };
 
 static unsigned char char_class[256];
-static bool ident_char[256]; /* ASCII letters, digits and '_' */
+static bool ident_char[256];           /* ASCII letters, digits and '_' */
+static unsigned char space_kind[256]; /* 1: blank, 2: newline */
 
 __attribute__((constructor)) static void init_char_class(void) {
     for (int c = 'a'; c <= 'z'; c++)
@@ -40,6 +41,8 @@ __attribute__((constructor)) static void init_char_class(void) {
     char_class['\n'] = C_NEWLINE;
     for (int c = 0; c < 256; c++)
         ident_char[c] = char_class[c] == C_LETTER || char_class[c] == C_DIGIT;
+    space_kind[' '] = space_kind['\t'] = space_kind['\r'] = 1;
+    space_kind['\n'] = 2;
 }
 
 /* ---- UTF-8 and Unicode classes ---------------------------------------- */
@@ -748,18 +751,18 @@ void go_lex_next(go_lexer *lx) {
     if (!lx->insert_semi) {
         uint32_t line = lx->line, line_off = lx->line_off;
         for (; i < len; i++) {
-            unsigned char c = s[i];
-            if (c == '\n') {
+            unsigned k = space_kind[s[i]];
+            if (k == 0)
+                break;
+            if (k == 2) {
                 line++;
                 line_off = i + 1;
-            } else if (c != ' ' && c != '\t' && c != '\r') {
-                break;
             }
         }
         lx->line = line;
         lx->line_off = line_off;
     } else {
-        while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
+        while (i < len && space_kind[s[i]] == 1)
             i++;
     }
     lx->off = i;
@@ -898,7 +901,5 @@ void go_lex_next(go_lexer *lx) {
     }
     lx->tok = tok;
     lx->end = lx->off;
-    lx->end_line = lx->line;
-    lx->lit_len = lx->off - i;
     lx->insert_semi = insert_semi;
 }

@@ -23,8 +23,9 @@ typedef struct go_lexer {
     uint32_t pos;       /* first byte */
     uint32_t end;       /* one past the token as go/ast reports it */
     uint32_t tok_line;  /* line of pos */
-    uint32_t end_line;  /* line of the last byte (comments span lines) */
-    uint32_t lit_len;   /* literal bytes at src + pos */
+    uint32_t end_line;  /* COMMENT only: line of the last byte */
+    uint32_t lit_len;   /* COMMENT only: text bytes at src + pos (end - pos is
+                           shorter when carriage returns are dropped) */
     bool semi_newline;  /* SEMICOLON that stands for a newline or EOF */
 } go_lexer;
 

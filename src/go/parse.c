@@ -194,11 +194,16 @@ static void consume_comment_group(parser *p, uint32_t n) {
     append_ptr(&p->comments, &p->ncomments, &p->comments_cap, g);
 }
 
-static void next(parser *p) {
+static void take_comments(parser *p, uint32_t prev_line);
+
+static inline void next(parser *p) {
     uint32_t prev_line = p->lx.tok_line;
     next0(p);
-    if (p->lx.tok != GO_TOK_COMMENT)
-        return;
+    if (__builtin_expect(p->lx.tok == GO_TOK_COMMENT, 0))
+        take_comments(p, prev_line);
+}
+
+static __attribute__((noinline)) void take_comments(parser *p, uint32_t prev_line) {
     if (p->lx.tok_line == prev_line)
         consume_comment_group(p, 0); /* comments on the previous token's line */
     while (p->lx.tok == GO_TOK_COMMENT)
