@@ -81,8 +81,38 @@ static inline size_t find_slot(const ls_intern *t, const char *s, size_t n, uint
     }
 }
 
+static inline uint32_t load32(const char *p) {
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+/* Identifiers are mostly under 16 bytes: hash those with two overlapping
+ * loads and one wide multiply; longer names go through XXH3. */
+static inline uint32_t name_hash(const char *s, size_t n) {
+    uint64_t a, b;
+    if (n > 16)
+        return (uint32_t)XXH3_64bits(s, n);
+    if (n >= 8) {
+        a = load64(s);
+        b = load64(s + n - 8);
+    } else if (n >= 4) {
+        a = load32(s);
+        b = load32(s + n - 4);
+    } else if (n > 0) {
+        a = (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[n / 2] << 8 |
+            (uint64_t)(unsigned char)s[n - 1] << 16;
+        b = 0;
+    } else {
+        a = b = 0;
+    }
+    __uint128_t m = (__uint128_t)(a ^ 0x9E3779B97F4A7C15ull) * (b ^ n ^ 0xD6E8FEB86659FD93ull);
+    uint64_t h = (uint64_t)m ^ (uint64_t)(m >> 64);
+    return (uint32_t)(h ^ (h >> 32));
+}
+
 const ls_atom *ls_intern_put(ls_intern *t, const char *s, size_t n) {
-    uint32_t h = (uint32_t)XXH3_64bits(s, n);
+    uint32_t h = name_hash(s, n);
     size_t i = find_slot(t, s, n, h);
     if (t->slots[i])
         return t->slots[i];
@@ -97,7 +127,7 @@ const ls_atom *ls_intern_put(ls_intern *t, const char *s, size_t n) {
 }
 
 const ls_atom *ls_intern_get(const ls_intern *t, const char *s, size_t n) {
-    uint32_t h = (uint32_t)XXH3_64bits(s, n);
+    uint32_t h = name_hash(s, n);
     return t->slots[find_slot(t, s, n, h)];
 }
 

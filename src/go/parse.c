@@ -73,7 +73,8 @@ static go_list pop_list(parser *p, size_t mark) {
     go_list l = {NULL, (uint32_t)(p->sp - mark)};
     if (l.len) {
         l.at = ls_arena_alloc(p->arena, l.len * sizeof *l.at);
-        memcpy(l.at, p->stack + mark, l.len * sizeof *l.at);
+        for (uint32_t i = 0; i < l.len; i++) /* lists are short: no memcpy call */
+            l.at[i] = p->stack[mark + i];
     }
     p->sp = mark;
     return l;
