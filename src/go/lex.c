@@ -26,6 +26,7 @@ enum { C_OTHER, C_LETTER, C_DIGIT, C_SPACE, C_NEWLINE };
 static unsigned char char_class[256];
 static bool ident_char[256];           /* ASCII letters, digits and '_' */
 static unsigned char space_kind[256]; /* 1: blank, 2: newline */
+static bool string_stop[256];         /* bytes that end a run of plain string text */
 
 __attribute__((constructor)) static void init_char_class(void) {
     for (int c = 'a'; c <= 'z'; c++)
@@ -43,6 +44,8 @@ __attribute__((constructor)) static void init_char_class(void) {
         ident_char[c] = char_class[c] == C_LETTER || char_class[c] == C_DIGIT;
     space_kind[' '] = space_kind['\t'] = space_kind['\r'] = 1;
     space_kind['\n'] = 2;
+    for (int c = 0; c < 256; c++)
+        string_stop[c] = c == '"' || c == '\\' || c == '\n' || c == 0 || c >= 0x80;
 }
 
 /* ---- UTF-8 and Unicode classes ---------------------------------------- */
@@ -521,7 +524,13 @@ static void scan_rune(go_lexer *lx, uint32_t start) {
 }
 
 static void scan_string(go_lexer *lx, uint32_t start) {
+    const unsigned char *s = (const unsigned char *)lx->src;
+    const uint32_t len = lx->len;
     for (;;) {
+        uint32_t i = lx->off;
+        while (i < len && !string_stop[s[i]])
+            i++; /* plain ASCII: nothing to check */
+        lx->off = i;
         int c = peek(lx, 0);
         if (c == '\n' || c < 0) {
             lex_error(lx, start, "string literal not terminated");
@@ -536,11 +545,7 @@ static void scan_string(go_lexer *lx, uint32_t start) {
             scan_escape(lx, '"');
             continue;
         }
-        if (c >= 0x80 || c == 0) {
-            lx->off += check_special(lx, lx->off);
-            continue;
-        }
-        lx->off++;
+        lx->off += check_special(lx, lx->off); /* NUL or non-ASCII */
     }
 }
 
