@@ -22,6 +22,9 @@
 #include "leakscope/goast.h"
 
 #define WINDOW 256
+/* Parse threads get 256 MiB stacks, room for this depth even in sanitizer
+ * builds; go/parser gives up at a similar depth. */
+#define CLI_MAX_DEPTH 50000
 
 typedef struct file_result {
     ls_buf out;
@@ -124,7 +127,7 @@ static void parse_usage(FILE *to) {
             "  --files-from FILE   read more paths from FILE, one per line (- for stdin)\n"
             "  --stats             print files, bytes, time and MB/s to stderr\n"
             "  -j, --jobs N        parse on N threads (default: all cores)\n"
-            "  --max-depth N       nesting depth at which a file is rejected (default 2000)\n"
+            "  --max-depth N       nesting depth at which a file is rejected (default 50000)\n"
             "  -q, --quiet         do not print syntax errors\n"
             "  -h, --help          show this help\n"
             "\n"
@@ -202,6 +205,8 @@ int cmd_parse(int argc, char **argv) {
             return EXIT_INPUT;
         }
     }
+    if (!job.opts.max_depth)
+        job.opts.max_depth = CLI_MAX_DEPTH;
     for (int i = optind; i < argc; i++)
         operand_errors += collect_go_files(argv[i], &job.files);
     if (optind == argc && job.files.len == 0)

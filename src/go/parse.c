@@ -26,7 +26,7 @@
 #include "lex.h"
 
 #define MAX_ERRORS 200
-#define DEFAULT_MAX_DEPTH 2000
+#define DEFAULT_MAX_DEPTH 4000
 
 typedef struct parser {
     go_lexer lx;
