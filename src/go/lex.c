@@ -26,6 +26,8 @@ enum { C_OTHER, C_LETTER, C_DIGIT, C_SPACE, C_NEWLINE };
 static unsigned char char_class[256];
 static bool ident_char[256];           /* ASCII letters, digits and '_' */
 static unsigned char space_kind[256]; /* 1: blank, 2: newline */
+static unsigned char punct_tok[256];  /* one-byte tokens that never start a longer one */
+static bool punct_semi[256];          /* ... and whether a newline after them ends a statement */
 static bool string_stop[256];         /* bytes that end a run of plain string text */
 
 __attribute__((constructor)) static void init_char_class(void) {
@@ -44,6 +46,16 @@ __attribute__((constructor)) static void init_char_class(void) {
         ident_char[c] = char_class[c] == C_LETTER || char_class[c] == C_DIGIT;
     space_kind[' '] = space_kind['\t'] = space_kind['\r'] = 1;
     space_kind['\n'] = 2;
+    punct_tok['('] = GO_TOK_LPAREN;
+    punct_tok[')'] = GO_TOK_RPAREN;
+    punct_tok['['] = GO_TOK_LBRACK;
+    punct_tok[']'] = GO_TOK_RBRACK;
+    punct_tok['{'] = GO_TOK_LBRACE;
+    punct_tok['}'] = GO_TOK_RBRACE;
+    punct_tok[','] = GO_TOK_COMMA;
+    punct_tok[';'] = GO_TOK_SEMICOLON;
+    punct_tok['~'] = GO_TOK_TILDE;
+    punct_semi[')'] = punct_semi[']'] = punct_semi['}'] = true;
     for (int c = 0; c < 256; c++)
         string_stop[c] = c == '"' || c == '\\' || c == '\n' || c == 0 || c >= 0x80;
 }
@@ -739,7 +751,8 @@ static void illegal_char(go_lexer *lx, uint32_t start) {
         lex_error(lx, start, "illegal character");
 }
 
-void go_lex_next(go_lexer *lx) {
+/* The general case: every token, after any pending semicolon. */
+static __attribute__((noinline)) void lex_any(go_lexer *lx) {
     if (lx->nl_pos != GO_NOPOS) {
         lx->tok = GO_TOK_SEMICOLON;
         lx->pos = lx->nl_pos;
@@ -907,4 +920,62 @@ void go_lex_next(go_lexer *lx) {
     lx->tok = tok;
     lx->end = lx->off;
     lx->insert_semi = insert_semi;
+}
+
+/*
+ * The hot path: blanks, then ASCII identifiers, keywords and one-byte
+ * punctuation, which are most tokens.  Everything else goes to lex_any.
+ * Kept small so that the common token costs few instructions.
+ */
+void go_lex_next(go_lexer *lx) {
+    if (__builtin_expect(lx->nl_pos != GO_NOPOS, 0)) {
+        lex_any(lx);
+        return;
+    }
+    const unsigned char *s = (const unsigned char *)lx->src;
+    const uint32_t len = lx->len;
+    uint32_t i = lx->off;
+    if (lx->insert_semi) {
+        while (i < len && space_kind[s[i]] == 1)
+            i++;
+    } else {
+        for (; i < len; i++) {
+            unsigned k = space_kind[s[i]];
+            if (k == 0)
+                break;
+            if (k == 2) {
+                lx->line++;
+                lx->line_off = i + 1;
+            }
+        }
+    }
+    lx->off = i;
+    if (i < len) {
+        unsigned c = s[i];
+        if (char_class[c] == C_LETTER) {
+            uint32_t j = skip_ascii_ident(s, i + 1, len);
+            if (j >= len || s[j] < 0x80) {
+                go_tok tok = j - i > 1 ? keyword((const char *)s + i, j - i) : GO_TOK_IDENT;
+                lx->pos = i;
+                lx->tok_line = lx->line;
+                lx->semi_newline = false;
+                lx->off = j;
+                lx->tok = tok;
+                lx->end = j;
+                lx->insert_semi = tok == GO_TOK_IDENT || tok == GO_TOK_BREAK || tok == GO_TOK_CONTINUE ||
+                                  tok == GO_TOK_FALLTHROUGH || tok == GO_TOK_RETURN;
+                return;
+            }
+        } else if (punct_tok[c]) {
+            lx->pos = i;
+            lx->tok_line = lx->line;
+            lx->semi_newline = false;
+            lx->off = i + 1;
+            lx->tok = punct_tok[c];
+            lx->end = i + 1;
+            lx->insert_semi = punct_semi[c];
+            return;
+        }
+    }
+    lex_any(lx);
 }
