@@ -157,7 +157,7 @@ struct go_node {
         struct { go_node *name, *type_params, *type; go_pos assign; } type_spec;
         struct { go_list specs; go_pos lparen, rparen; } gen_decl;
         struct { go_node *recv, *name, *type, *body; } func_decl;
-        struct { go_node *name; go_list decls, comments, imports; } file;
+        struct { go_node *name; go_list decls, comments; } file;
         struct { go_list list; } comment_group;
     } u;
 };
@@ -174,6 +174,7 @@ typedef struct go_file {
     const char *src; /* the source bytes; owned by the file when read by go_parse_path */
     size_t len;
     go_node *root;   /* GO_FILE; NULL only when the source could not be read */
+    go_list imports; /* every ImportSpec, in source order */
     go_syntax_error *errors; /* sorted by position */
     uint32_t nerrors;
     ls_arena *arena;

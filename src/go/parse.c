@@ -2328,7 +2328,7 @@ go_file *go_parse_in(ls_arena *arena, const char *path, const char *src, size_t 
         f->end = last_end(f->u.file.decls);
     }
     f->u.file.comments = copy_ptrs(p, p->comments, p->ncomments);
-    f->u.file.imports = copy_ptrs(p, p->imports, p->nimports);
+    file->imports = copy_ptrs(p, p->imports, p->nimports);
     file->root = f;
 
     if (p->nerrs) {
