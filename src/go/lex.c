@@ -14,6 +14,7 @@
  */
 #include "lex.h"
 
+#include <stdio.h>
 #include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -734,6 +735,15 @@ static inline go_tok op4(go_lexer *lx, go_tok plain, go_tok with_eq, int c2, go_
     return plain;
 }
 
+static void report_illegal_rune(go_lexer *lx, uint32_t at, uint32_t r) {
+    char msg[64];
+    if (r >= 0x20 && r < 0x7f)
+        snprintf(msg, sizeof msg, "illegal character U+%04X '%c'", r, (char)r);
+    else
+        snprintf(msg, sizeof msg, "illegal character U+%04X", r);
+    lex_error(lx, at, msg);
+}
+
 static void illegal_char(go_lexer *lx, uint32_t start) {
     const unsigned char *s = (const unsigned char *)lx->src + start;
     uint32_t w;
@@ -748,7 +758,7 @@ static void illegal_char(go_lexer *lx, uint32_t start) {
     else if (r == 0x201C || r == 0x201D)
         lex_error(lx, start, "curly quotation mark (use neutral \")");
     else
-        lex_error(lx, start, "illegal character");
+        report_illegal_rune(lx, start, r);
 }
 
 /* The general case: every token, after any pending semicolon. */

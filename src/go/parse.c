@@ -52,6 +52,12 @@ typedef struct parser {
     size_t nerrs, errs_cap;
     jmp_buf bail;
     size_t decls_mark, decls_done; /* top-level declarations completed so far */
+
+    /* Recovery to the next top-level declaration: while frozen, the current
+     * token reads as EOF so every open construct winds up at once. */
+    bool frozen;
+    go_tok frozen_tok;
+    go_pos frozen_at;
 } parser;
 
 /* ---- scratch stack and nodes ------------------------------------------- */
@@ -136,6 +142,8 @@ static void add_error(parser *p, go_pos pos, const char *msg) {
 }
 
 static void error_at(parser *p, go_pos pos, const char *msg) {
+    if (p->frozen)
+        return; /* winding up after an error: the rest would be echoes */
     add_error(p, pos, msg);
     if (p->nerrs >= MAX_ERRORS) {
         add_error(p, p->lx.pos, "too many syntax errors; the rest of the file is not parsed");
@@ -175,7 +183,10 @@ static void error_expected(parser *p, go_pos pos, const char *what) {
 
 /* The current token is read straight from the lexer: copying it would make
  * the CPU reload fields it has just stored, a stall on every token. */
-static void next0(parser *p) { go_lex_next(&p->lx); }
+static inline void next0(parser *p) {
+    if (__builtin_expect(!p->frozen, 1))
+        go_lex_next(&p->lx);
+}
 
 /* Collects consecutive comments no more than n lines apart into a group. */
 static void consume_comment_group(parser *p, uint32_t n) {
@@ -263,8 +274,30 @@ static const go_tok expr_end[] = {GO_TOK_COMMA, GO_TOK_COLON, GO_TOK_SEMICOLON, 
                                   GO_TOK_RBRACK, GO_TOK_RBRACE, GO_TOK_ILLEGAL};
 
 /* Skips to a token of the set, making sure recovery always makes progress. */
+/*
+ * A declaration keyword in column 1 starts the next top-level declaration
+ * in gofmt'd code.  Recovery that reaches one inside a construct stops there
+ * and unwinds to the top level, so one broken function does not swallow the
+ * next.  Only ever reached after an error, so it cannot change which files
+ * are rejected; frozen_at ensures progress.
+ */
+static bool at_top_level_decl(const parser *p) {
+    go_tok t = p->lx.tok;
+    return p->lx.pos == p->lx.line_off &&
+           (p->frozen_at == GO_NOPOS || p->lx.pos > p->frozen_at) &&
+           (t == GO_TOK_FUNC || t == GO_TOK_TYPE || t == GO_TOK_VAR || t == GO_TOK_CONST ||
+            t == GO_TOK_IMPORT);
+}
+
 static void advance(parser *p, const go_tok *to) {
     for (; p->lx.tok != GO_TOK_EOF; next(p)) {
+        if (at_top_level_decl(p)) {
+            p->frozen = true;
+            p->frozen_tok = p->lx.tok;
+            p->frozen_at = p->lx.pos;
+            p->lx.tok = GO_TOK_EOF;
+            return;
+        }
         if (!in_set(p->lx.tok, to))
             continue;
         if (p->lx.pos == p->sync_pos && p->sync_cnt < 10) {
@@ -2276,6 +2309,10 @@ static go_node *parse_file(parser *p, go_node *volatile *root) {
         prev = p->lx.tok;
         push(p, parse_decl(p, decl_start));
         p->decls_done++;
+        if (p->frozen) {
+            p->frozen = false; /* back at the top level: resume */
+            p->lx.tok = p->frozen_tok;
+        }
     }
     p->decls_done = 0;
     f->u.file.decls = pop_list(p, mark);
@@ -2312,6 +2349,7 @@ go_file *go_parse_in(ls_arena *arena, const char *path, const char *src, size_t 
     p->arena = arena;
     p->max_depth = opts && opts->max_depth ? opts->max_depth : DEFAULT_MAX_DEPTH;
     p->sync_pos = GO_NOPOS;
+    p->frozen_at = GO_NOPOS;
 
     go_node *volatile root = NULL;
     if (len >= UINT32_MAX) {
@@ -2332,10 +2370,19 @@ go_file *go_parse_in(ls_arena *arena, const char *path, const char *src, size_t 
     file->root = f;
 
     if (p->nerrs) {
+        /* Sorted, and one per line: later errors on a line are nearly always
+         * echoes of the first (go/parser drops them the same way). */
         qsort(p->errs, p->nerrs, sizeof *p->errs, cmp_error);
         file->errors = ls_arena_alloc(arena, p->nerrs * sizeof *file->errors);
-        memcpy(file->errors, p->errs, p->nerrs * sizeof *file->errors);
-        file->nerrors = (uint32_t)p->nerrs;
+        uint32_t kept = 0, last_line = 0;
+        for (size_t i = 0; i < p->nerrs; i++) {
+            uint32_t line = go_file_position(file, p->errs[i].pos).line;
+            if (kept && line == last_line)
+                continue;
+            file->errors[kept++] = p->errs[i];
+            last_line = line;
+        }
+        file->nerrors = kept;
     }
     free(p->stack);
     free(p->comments);
