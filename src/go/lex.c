@@ -985,6 +985,29 @@ void go_lex_next(go_lexer *lx) {
             lx->end = i + 1;
             lx->insert_semi = punct_semi[c];
             return;
+        } else if (c == '\n') {
+            /* blanks stop at a newline only when it ends a statement */
+            lx->pos = i;
+            lx->tok_line = lx->line;
+            lx->semi_newline = true;
+            lx->off = i + 1;
+            lx->tok = GO_TOK_SEMICOLON;
+            lx->end = i + 1;
+            lx->end_line = lx->line;
+            lx->lit_len = 1;
+            lx->insert_semi = false;
+            lx->line++;
+            lx->line_off = i + 1;
+            return;
+        } else if (c == '.' && (i + 1 >= len || (s[i + 1] != '.' && char_class[s[i + 1]] != C_DIGIT))) {
+            lx->pos = i;
+            lx->tok_line = lx->line;
+            lx->semi_newline = false;
+            lx->off = i + 1;
+            lx->tok = GO_TOK_PERIOD;
+            lx->end = i + 1;
+            lx->insert_semi = false;
+            return;
         }
     }
     lex_any(lx);
