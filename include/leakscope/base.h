@@ -35,11 +35,11 @@ void *ls_arena_alloc_slow(ls_arena *a, size_t size);
 /* Aligned to 8 bytes; never returns NULL (aborts when memory runs out).
  * Inline because syntax trees allocate once per node. */
 static inline void *ls_arena_alloc(ls_arena *a, size_t size) {
-    size = (size + 7) & ~(size_t)7;
-    if (__builtin_expect(size != 0 && (size_t)(a->limit - a->cur) >= size, 1)) {
+    size_t rounded = (size + 7) & ~(size_t)7;
+    if (__builtin_expect(rounded >= size && rounded != 0 && (size_t)(a->limit - a->cur) >= rounded, 1)) {
         void *p = a->cur;
-        a->cur += size;
-        a->used += size;
+        a->cur += rounded;
+        a->used += rounded;
         return p;
     }
     return ls_arena_alloc_slow(a, size);

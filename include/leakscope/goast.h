@@ -191,9 +191,9 @@ typedef struct go_position {
 
 typedef struct go_parse_options {
     /* Nesting depth at which the parser gives up on a file (0: default
-     * 4000, safe on an 8 MiB stack even under AddressSanitizer); bounds
-     * recursion so hostile input cannot exhaust the stack.  A level takes
-     * about 200 bytes of stack in an optimised build. */
+     * 10000, safe on an 8 MiB stack even under AddressSanitizer).  Counted
+     * like go/parser (whose limit is 100000), so it bounds both recursion
+     * and the depth of the tree. */
     uint32_t max_depth;
 } go_parse_options;
 

@@ -98,6 +98,8 @@ static void grow(ls_arena *a, size_t need) {
 }
 
 void *ls_arena_alloc_slow(ls_arena *a, size_t size) {
+    if (size > SIZE_MAX / 2)
+        out_of_memory(size); /* also keeps the rounding below from wrapping */
     size = (size + ALIGN - 1) & ~(size_t)(ALIGN - 1);
     if (size == 0)
         size = ALIGN;

@@ -18,6 +18,10 @@ void ls_buf_free(ls_buf *b) {
 void ls_buf_reserve(ls_buf *b, size_t extra) {
     if (b->cap - b->len >= extra)
         return;
+    if (extra > SIZE_MAX / 4 - b->len) {
+        fprintf(stderr, "leakscope: buffer of %zu bytes cannot grow by %zu\n", b->len, extra);
+        abort();
+    }
     size_t cap = b->cap ? b->cap : 4096;
     while (cap - b->len < extra)
         cap *= 2;

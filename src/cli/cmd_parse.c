@@ -22,9 +22,9 @@
 #include "leakscope/goast.h"
 
 #define WINDOW 256
-/* Parse threads get 256 MiB stacks, room for this depth even in sanitizer
- * builds; go/parser gives up at a similar depth. */
-#define CLI_MAX_DEPTH 50000
+/* go/parser's own limit, counted the same way; parse threads get 512 MiB
+ * stacks (address space, not memory), room for it even in sanitizer builds. */
+#define CLI_MAX_DEPTH 100000
 
 typedef struct file_result {
     ls_buf out;
@@ -127,7 +127,8 @@ static void parse_usage(FILE *to) {
             "  --files-from FILE   read more paths from FILE, one per line (- for stdin)\n"
             "  --stats             print files, bytes, time and MB/s to stderr\n"
             "  -j, --jobs N        parse on N threads (default: all cores)\n"
-            "  --max-depth N       nesting depth at which a file is rejected (default 50000)\n"
+            "  --max-depth N       nesting depth at which a file is rejected (default\n"
+            "                      100000, the same limit and count as go/parser)\n"
             "  -q, --quiet         do not print syntax errors\n"
             "  -h, --help          show this help\n"
             "\n"
@@ -192,8 +193,8 @@ int cmd_parse(int argc, char **argv) {
             jobs = v;
             break;
         case OPT_MAX_DEPTH:
-            if (!parse_uint(optarg, &v) || v == 0 || v > 100000) {
-                fprintf(stderr, "leakscope parse: --max-depth wants a number from 1 to 100000, not %s\n", optarg);
+            if (!parse_uint(optarg, &v) || v == 0 || v > 1000000) {
+                fprintf(stderr, "leakscope parse: --max-depth wants a number from 1 to 1000000, not %s\n", optarg);
                 path_list_free(&job.files);
                 return EXIT_INPUT;
             }
@@ -220,7 +221,7 @@ int cmd_parse(int argc, char **argv) {
     pthread_mutex_init(&job.mu, NULL);
     pthread_cond_init(&job.cv, NULL);
     /* Big stacks: the parser recurses once per nesting level. */
-    size_t stack = (size_t)256 << 20;
+    size_t stack = (size_t)512 << 20;
     double t0 = now_seconds();
     int rc = ls_pool_run(job.files.len, (unsigned)jobs, stack, parse_worker, &job);
     double secs = now_seconds() - t0;

@@ -180,15 +180,18 @@ void go_walk(go_node *root, go_pre_fn pre, go_post_fn post, void *ctx) {
 
 /* ---- positions ------------------------------------------------------------ */
 
+/* Line starts, as go/token counts them: a newline that ends the file does
+ * not start another line, so the end of file is on the last line. */
 static void build_line_table(go_file *f) {
+    const char *src = f->src, *end = f->src + f->len;
     uint32_t n = 1;
-    for (const char *p = f->src, *e = f->src + f->len; (p = memchr(p, '\n', (size_t)(e - p))); p++)
+    for (const char *p = src; (p = memchr(p, '\n', (size_t)(end - p))) && p + 1 < end; p++)
         n++;
     f->line_starts = ls_arena_alloc(f->arena, n * sizeof *f->line_starts);
     f->line_starts[0] = 0;
     uint32_t i = 1;
-    for (const char *p = f->src, *e = f->src + f->len; (p = memchr(p, '\n', (size_t)(e - p))); p++)
-        f->line_starts[i++] = (uint32_t)(p - f->src) + 1;
+    for (const char *p = src; (p = memchr(p, '\n', (size_t)(end - p))) && p + 1 < end; p++)
+        f->line_starts[i++] = (uint32_t)(p - src) + 1;
     f->nlines = n;
 }
 

@@ -26,7 +26,7 @@
 #include "lex.h"
 
 #define MAX_ERRORS 200
-#define DEFAULT_MAX_DEPTH 4000
+#define DEFAULT_MAX_DEPTH 10000
 
 typedef struct parser {
     go_lexer lx;
@@ -160,10 +160,22 @@ static const char *tok_desc(parser *p, char *buf, size_t n) {
     if (p->lx.tok == GO_TOK_SEMICOLON && p->lx.semi_newline)
         return "newline";
     if (p->lx.tok >= GO_TOK_IDENT && p->lx.tok <= GO_TOK_STRING) {
-        uint32_t len = p->lx.end - p->lx.pos;
-        if (len > 40)
-            len = 40;
-        snprintf(buf, n, "%.*s", (int)len, p->lx.src + p->lx.pos);
+        /* the literal, shortened, with control bytes escaped so that a
+         * message is always one line */
+        static const char hex[] = "0123456789abcdef";
+        size_t k = 0;
+        for (uint32_t i = p->lx.pos; i < p->lx.end && k + 5 < n; i++) {
+            unsigned char c = (unsigned char)p->lx.src[i];
+            if (c < 0x20 || c == 0x7f) {
+                buf[k++] = '\\';
+                buf[k++] = 'x';
+                buf[k++] = hex[c >> 4];
+                buf[k++] = hex[c & 15];
+            } else {
+                buf[k++] = (char)c;
+            }
+        }
+        buf[k] = 0;
         return buf;
     }
     snprintf(buf, n, "'%s'", go_tok_string(p->lx.tok));
@@ -1381,10 +1393,18 @@ static bool literal_type_ok(parser *p, go_node *x) {
     }
 }
 
+/*
+ * Suffix chains (a.b.c(), x[i][j]) and operator chains (a + b + c) are
+ * loops, not recursion, yet they build trees as deep as they are long.
+ * Each turn of those loops counts as a nesting level, as in go/parser, so
+ * max_depth bounds the depth of every tree and the same files are refused.
+ */
 static go_node *parse_primary_expr(parser *p, go_node *x) {
     if (!x)
         x = parse_operand(p);
+    uint32_t base = p->depth;
     for (;;) {
+        enter(p);
         switch (p->lx.tok) {
         case GO_TOK_PERIOD:
             next(p);
@@ -1407,13 +1427,16 @@ static go_node *parse_primary_expr(parser *p, go_node *x) {
             x = parse_call_or_conversion(p, x);
             break;
         case GO_TOK_LBRACE:
-            if (!literal_type_ok(p, x))
+            if (!literal_type_ok(p, x)) {
+                p->depth = base;
                 return x;
+            }
             if (unparen(x) != x)
                 error_at(p, unparen(x)->pos, "cannot parenthesize type in composite literal");
             x = parse_literal_value(p, x);
             break;
         default:
+            p->depth = base;
             return x;
         }
     }
@@ -1491,13 +1514,17 @@ static int precedence(go_tok t) {
 static go_node *parse_binary_expr(parser *p, go_node *x, int prec1) {
     if (!x)
         x = parse_unary_expr(p);
+    uint32_t base = p->depth;
     for (;;) {
+        enter(p);
         go_tok op = p->lx.tok;
         if (p->in_rhs && op == GO_TOK_ASSIGN)
             op = GO_TOK_EQL; /* go/parser's reading, for its error messages */
         int oprec = precedence(op);
-        if (oprec < prec1)
+        if (oprec < prec1) {
+            p->depth = base;
             return x;
+        }
         go_pos pos = expect(p, op);
         go_node *y = parse_binary_expr(p, NULL, oprec + 1);
         x = binary(p, x, op, pos, y);
