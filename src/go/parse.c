@@ -2377,6 +2377,12 @@ go_file *go_parse_in(ls_arena *arena, const char *path, const char *src, size_t 
     p->max_depth = opts && opts->max_depth ? opts->max_depth : DEFAULT_MAX_DEPTH;
     p->sync_pos = GO_NOPOS;
     p->frozen_at = GO_NOPOS;
+    p->cap = 1024; /* never NULL: list code takes offsets into it */
+    p->stack = malloc(p->cap * sizeof *p->stack);
+    if (!p->stack) {
+        fprintf(stderr, "leakscope: out of memory\n");
+        abort();
+    }
 
     go_node *volatile root = NULL;
     if (len >= UINT32_MAX) {

@@ -1,0 +1,3 @@
+module example.com/leakyserver
+
+go 1.26

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The full test run, as CI runs it (README.md "All tests"):
+#
+#   (a) release build in ./build, then ctest;
+#   (b) gcc ASan+UBSan build in ./build-asan (-DLEAKSCOPE_SANITIZE=ON), then
+#       ctest with leak detection on;
+#   (c) clang libFuzzer build in ./build-fuzz (-DLEAKSCOPE_FUZZ=ON), then
+#       the fuzz_go_parse target for $LEAKSCOPE_FUZZ_SECONDS seconds
+#       (default 60) on a copy of tests/fuzz/corpus/go_parse.
+#
+# Stops at the first failure.  Needs what scripts/setup.sh installs.
+#
+#   bash scripts/test.sh
+#   LEAKSCOPE_FUZZ_SECONDS=300 bash scripts/test.sh    # fuzz longer
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+fuzz_seconds=${LEAKSCOPE_FUZZ_SECONDS:-60}
+[[ $fuzz_seconds =~ ^[0-9]+$ && $fuzz_seconds -gt 0 ]] ||
+    { echo "test: LEAKSCOPE_FUZZ_SECONDS must be a positive number of seconds, not '$fuzz_seconds'" >&2; exit 2; }
+jobs=$(nproc 2>/dev/null || echo 2)
+
+# The differential test needs go; it may live in /usr/local/go/bin only.
+if ! command -v go >/dev/null 2>&1 && [[ -x /usr/local/go/bin/go ]]; then
+    export PATH="/usr/local/go/bin:$PATH"
+fi
+
+stage() { printf '\n==== %s ====\n' "$*"; }
+start=$SECONDS
+summary=()
+
+# Runs ctest in $1 and remembers its totals line for the summary.
+run_ctest() {
+    local dir=$1 log="$1/ctest.log"
+    ctest --test-dir "$dir" --output-on-failure --no-tests=error -j "$jobs" 2>&1 | tee "$log"
+    # (pipefail: a failing ctest has already stopped the script here)
+    summary+=("$dir: $(grep -E 'tests passed' "$log" | tail -n 1)")
+}
+
+stage "(a) release build (./build) and ctest"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build build
+run_ctest build
+
+stage "(b) ASan+UBSan build (./build-asan, gcc) and ctest"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+CC=gcc cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLEAKSCOPE_SANITIZE=ON
+cmake --build build-asan
+run_ctest build-asan
+
+stage "(c) libFuzzer build (./build-fuzz, clang) and ${fuzz_seconds}s of fuzz_go_parse"
+CC=clang cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLEAKSCOPE_FUZZ=ON
+cmake --build build-fuzz --target fuzz_go_parse
+# Fuzz a copy: libFuzzer adds every new interesting input to its corpus
+# directory, and the committed seeds must stay as they are.
+corpus=build-fuzz/corpus/go_parse
+artifacts=build-fuzz/artifacts/
+rm -rf "$corpus" "$artifacts"
+mkdir -p "$corpus" "$artifacts"
+cp tests/fuzz/corpus/go_parse/* "$corpus"/
+seeds=$(ls "$corpus" | wc -l)
+fuzz_log=build-fuzz/fuzz.log
+# The full log is in $fuzz_log; the terminal gets it without the NEW/REDUCE
+# lines of corpus growth and the entries of libFuzzer's recommended dictionary.
+if ! build-fuzz/tests/fuzz/fuzz_go_parse \
+    -dict=tests/fuzz/go.dict \
+    -max_len=65536 \
+    -rss_limit_mb=2048 \
+    -timeout=30 \
+    -max_total_time="$fuzz_seconds" \
+    -print_final_stats=1 \
+    -artifact_prefix="$artifacts" \
+    "$corpus" 2>&1 | tee "$fuzz_log" | { grep --line-buffered -vE '^#[0-9]+.*(NEW|REDUCE)|# Uses: [0-9]+$' || true; }; then
+    echo
+    echo "test: fuzz_go_parse failed (crash, leak, UB, timeout or OOM); reproducer(s):" >&2
+    ls -l "$artifacts" >&2 || true
+    echo "rerun one with: build-fuzz/tests/fuzz/fuzz_go_parse ${artifacts}FILE" >&2
+    exit 1
+fi
+runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$fuzz_log" | grep -oE '[0-9]+$' || echo '?')
+summary+=("build-fuzz: fuzz_go_parse ran $runs inputs in ${fuzz_seconds}s from $seeds seeds, corpus now $(ls "$corpus" | wc -l) files, no crash")
+
+stage "summary ($((SECONDS - start))s)"
+printf '%s\n' "${summary[@]}"

@@ -1,0 +1,3 @@
+﻿package bom
+
+var x = "byte order mark at the start"

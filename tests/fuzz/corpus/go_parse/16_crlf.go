@@ -1,0 +1,9 @@
+package crlf
+
+func f() {
+	x := `raw
+string`
+	_ = x // comment
+	/* block
+	comment */
+}

@@ -1,0 +1,7 @@
+package broken
+
+func f() {
+	if x := 1; x > 0 {
+		println(x)
+
+func g() {}

@@ -1,0 +1,5 @@
+package broken
+
+func f() {
+	/* this comment never ends
+	x := 1

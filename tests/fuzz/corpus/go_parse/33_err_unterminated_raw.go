@@ -1,0 +1,4 @@
+package broken
+
+var s = `raw string
+that never ends
