@@ -30,12 +30,8 @@ RUNS=${RUNS:-3}
 out=bench/out
 mkdir -p "$out"
 
-echo "bench: building ./build and go/cmd/parsebench"
-if [[ -f build/build.ninja ]]; then
-    cmake --build build >/dev/null
-else
-    bash scripts/build.sh >/dev/null
-fi
+echo "bench: building ./build (release, profile-guided) and go/cmd/parsebench"
+bash scripts/build.sh >/dev/null
 (cd go && go build -o ../"$out"/parsebench ./cmd/parsebench)
 leakscope=build/leakscope
 parsebench=$out/parsebench
@@ -57,12 +53,13 @@ leakscope_run() {
 # field NAME LINE: the value of NAME=... in a stats line.
 field() { grep -oE "(^| )$1=[^ ]+" <<<"$2" | head -n 1 | cut -d= -f2; }
 
-# best_of N -jJ: the stats line of the fastest of N leakscope runs.
+# best_of FIELD N -jJ: of N leakscope runs, the stats line with the least FIELD
+# (seconds: wall clock, reading included; parse_seconds: inside the parser).
 best_of() {
-    local n=$1 j=$2 best= best_s= line s
+    local key=$1 n=$2 j=$3 best= best_s= line s
     for ((i = 0; i < n; i++)); do
         line=$(leakscope_run "$j")
-        s=$(field seconds "$line")
+        s=$(field "$key" "$line")
         if [[ -z $best_s ]] || awk -v a="$s" -v b="$best_s" 'BEGIN { exit !(a < b) }'; then
             best=$line best_s=$s
         fi
@@ -78,11 +75,14 @@ leakscope_run 1 >/dev/null
 echo "bench: go/parser"
 go_line=$("$parsebench" -runs "$RUNS" "$ROOT")
 echo "  $go_line"
-echo "bench: leakscope -j1"
-j1_line=$(best_of "$RUNS" 1)
+echo "bench: leakscope -j1, parser only (files read beforehand, like go/parser)"
+p1_line=$(best_of parse_seconds "$RUNS" 1)
+echo "  $p1_line"
+echo "bench: leakscope -j1, reading files too (wall clock)"
+j1_line=$(best_of seconds "$RUNS" 1)
 echo "  $j1_line"
-echo "bench: leakscope -j2"
-j2_line=$(best_of "$RUNS" 2)
+echo "bench: leakscope -j2, reading files too (wall clock)"
+j2_line=$(best_of seconds "$RUNS" 2)
 echo "  $j2_line"
 
 ts_mbps=
@@ -113,22 +113,26 @@ if [[ $go_files != "$ls_files" || $go_bytes != "$ls_bytes" ]]; then
 fi
 
 go_mbps=$(field MBps "$go_line")
+p1_mbps=$(field parse_MBps "$p1_line")
 j1_mbps=$(field MBps "$j1_line")
 j2_mbps=$(field MBps "$j2_line")
-ratio=$(awk -v a="$j1_mbps" -v b="$go_mbps" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+ratio=$(awk -v a="$p1_mbps" -v b="$go_mbps" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+ratio_wall=$(awk -v a="$j1_mbps" -v b="$go_mbps" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
 speedup=$(awk -v a="$j2_mbps" -v b="$j1_mbps" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
 
 echo
 printf '%s files, %s bytes (%s)\n' "$go_files" "$go_bytes" "$ROOT"
-printf '%-34s %10s\n' "parser" "MB/s"
-printf '%-34s %10s\n' "go/parser (1 goroutine)" "$go_mbps"
-[[ -n $ts_mbps ]] && printf '%-34s %10s\n' "tree-sitter CLI" "$ts_mbps"
-printf '%-34s %10s\n' "leakscope -j1" "$j1_mbps"
-printf '%-34s %10s\n' "leakscope -j2" "$j2_mbps"
-printf '%-34s %10sx\n' "ratio leakscope -j1 / go/parser" "$ratio"
-printf '%-34s %10sx\n' "speed-up leakscope -j2 / -j1" "$speedup"
+printf '%-46s %10s\n' "parser" "MB/s"
+printf '%-46s %10s\n' "go/parser (1 goroutine, files in memory)" "$go_mbps"
+[[ -n $ts_mbps ]] && printf '%-46s %10s\n' "tree-sitter CLI" "$ts_mbps"
+printf '%-46s %10s\n' "leakscope -j1 (parser only)" "$p1_mbps"
+printf '%-46s %10s\n' "leakscope -j1 (reading files too)" "$j1_mbps"
+printf '%-46s %10s\n' "leakscope -j2 (reading files too)" "$j2_mbps"
+printf '%-46s %10sx\n' "ratio leakscope -j1 / go/parser (parser only)" "$ratio"
+printf '%-46s %10sx\n' "ratio leakscope -j1 / go/parser (reading too)" "$ratio_wall"
+printf '%-46s %10sx\n' "speed-up leakscope -j2 / -j1 (wall clock)" "$speedup"
 echo
 met() { awk -v v="$1" -v g="$2" 'BEGIN { exit !(v >= g) }' && echo "met" || echo "NOT met"; }
 echo "goal: >= 4x go/parser, -j2 >= 1.7x -j1"
-echo "  leakscope -j1 / go/parser = ${ratio}x: $(met "$ratio" 4)"
+echo "  leakscope -j1 / go/parser = ${ratio}x (parser only, like for like): $(met "$ratio" 4)"
 echo "  -j2 / -j1 = ${speedup}x: $(met "$speedup" 1.7)"

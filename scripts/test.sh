@@ -39,7 +39,7 @@ run_ctest() {
 }
 
 stage "(a) release build (./build) and ctest"
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLEAKSCOPE_PGO=
 cmake --build build
 run_ctest build
 

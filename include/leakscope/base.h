@@ -97,6 +97,8 @@ typedef struct ls_atom {
 typedef struct ls_intern ls_intern;
 
 ls_intern *ls_intern_new(ls_arena *a);
+/* Sized for about `expected` names, so that filling it needs no regrowth. */
+ls_intern *ls_intern_new_sized(ls_arena *a, size_t expected);
 /* The bytes must outlive the table (they are not copied). */
 const ls_atom *ls_intern_put(ls_intern *t, const char *s, size_t n);
 /* NULL when the name was never interned: no identifier has it. */

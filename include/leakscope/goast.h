@@ -179,6 +179,7 @@ typedef struct go_file {
     uint32_t nerrors;
     ls_arena *arena;
     ls_intern *names;
+    uint64_t parse_ns; /* time spent lexing and parsing, for statistics */
     /* private */
     uint32_t *line_starts;
     uint32_t nlines;

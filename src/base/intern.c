@@ -17,10 +17,14 @@ struct ls_intern {
     size_t cap, count;
 };
 
-ls_intern *ls_intern_new(ls_arena *a) {
+ls_intern *ls_intern_new(ls_arena *a) { return ls_intern_new_sized(a, 0); }
+
+ls_intern *ls_intern_new_sized(ls_arena *a, size_t expected) {
     ls_intern *t = ls_arena_alloc(a, sizeof *t);
     t->arena = a;
     t->cap = 256;
+    while (t->cap < expected * 2 && t->cap < ((size_t)1 << 30))
+        t->cap *= 2;
     t->count = 0;
     t->slots = ls_arena_zalloc(a, t->cap * sizeof *t->slots);
     return t;
