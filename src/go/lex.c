@@ -932,6 +932,17 @@ static __attribute__((noinline)) void lex_any(go_lexer *lx) {
     lx->insert_semi = insert_semi;
 }
 
+/* Makes [start, end) the current token. */
+static inline void emit(go_lexer *lx, go_tok tok, uint32_t start, uint32_t end, bool insert_semi) {
+    lx->pos = start;
+    lx->tok_line = lx->line;
+    lx->semi_newline = false;
+    lx->off = end;
+    lx->tok = tok;
+    lx->end = end;
+    lx->insert_semi = insert_semi;
+}
+
 /*
  * The hot path: blanks, then ASCII identifiers, keywords and one-byte
  * punctuation, which are most tokens.  Everything else goes to lex_any.
@@ -966,47 +977,24 @@ void go_lex_next(go_lexer *lx) {
             uint32_t j = skip_ascii_ident(s, i + 1, len);
             if (j >= len || s[j] < 0x80) {
                 go_tok tok = j - i > 1 ? keyword((const char *)s + i, j - i) : GO_TOK_IDENT;
-                lx->pos = i;
-                lx->tok_line = lx->line;
-                lx->semi_newline = false;
-                lx->off = j;
-                lx->tok = tok;
-                lx->end = j;
-                lx->insert_semi = tok == GO_TOK_IDENT || tok == GO_TOK_BREAK || tok == GO_TOK_CONTINUE ||
-                                  tok == GO_TOK_FALLTHROUGH || tok == GO_TOK_RETURN;
+                emit(lx, tok, i, j,
+                     tok == GO_TOK_IDENT || tok == GO_TOK_BREAK || tok == GO_TOK_CONTINUE ||
+                         tok == GO_TOK_FALLTHROUGH || tok == GO_TOK_RETURN);
                 return;
             }
         } else if (punct_tok[c]) {
-            lx->pos = i;
-            lx->tok_line = lx->line;
-            lx->semi_newline = false;
-            lx->off = i + 1;
-            lx->tok = punct_tok[c];
-            lx->end = i + 1;
-            lx->insert_semi = punct_semi[c];
+            emit(lx, punct_tok[c], i, i + 1, punct_semi[c]);
             return;
         } else if (c == '\n') {
             /* blanks stop at a newline only when it ends a statement */
-            lx->pos = i;
-            lx->tok_line = lx->line;
+            emit(lx, GO_TOK_SEMICOLON, i, i + 1, false);
             lx->semi_newline = true;
-            lx->off = i + 1;
-            lx->tok = GO_TOK_SEMICOLON;
-            lx->end = i + 1;
             lx->end_line = lx->line;
             lx->lit_len = 1;
-            lx->insert_semi = false;
-            lx->line++;
-            lx->line_off = i + 1;
+            newline_at(lx, i);
             return;
         } else if (c == '.' && (i + 1 >= len || (s[i + 1] != '.' && char_class[s[i + 1]] != C_DIGIT))) {
-            lx->pos = i;
-            lx->tok_line = lx->line;
-            lx->semi_newline = false;
-            lx->off = i + 1;
-            lx->tok = GO_TOK_PERIOD;
-            lx->end = i + 1;
-            lx->insert_semi = false;
+            emit(lx, GO_TOK_PERIOD, i, i + 1, false);
             return;
         }
     }
