@@ -84,3 +84,12 @@ summary+=("build-fuzz: fuzz_go_parse ran $runs inputs in ${fuzz_seconds}s from $
 
 stage "summary ($((SECONDS - start))s)"
 printf '%s\n' "${summary[@]}"
+# One closing line over both ctest runs (the fuzz run counts as one test).
+passed=0 failed=0
+for dir in build build-asan; do
+    line=$(grep -E 'tests passed' "$dir/ctest.log" | tail -n 1)
+    total=$(grep -oE 'out of [0-9]+' <<<"$line" | grep -oE '[0-9]+')
+    bad=$(grep -oE '[0-9]+ tests failed' <<<"$line" | grep -oE '^[0-9]+')
+    passed=$((passed + total - bad)) failed=$((failed + bad))
+done
+echo "tests: $((passed + 1)) passed, $failed failed"
