@@ -20,6 +20,7 @@
 
 #include "cli.h"
 #include "leakscope/goast.h"
+#include "leakscope/goscope.h"
 
 #define WINDOW 256
 /* go/parser's own limit, counted the same way; parse threads get 512 MiB
@@ -34,7 +35,7 @@ typedef struct file_result {
 
 typedef struct parse_job {
     path_list files;
-    bool dump, quiet;
+    bool dump, quiet, resolve;
     go_parse_options opts;
     file_result *results;
     size_t written;
@@ -68,6 +69,14 @@ static void parse_one(parse_job *job, size_t i, file_result *r) {
     }
     r->bytes = f->len;
     r->parse_ns = f->parse_ns;
+    if (job->resolve) {
+        /* counted with parsing, so --stats shows what resolution adds */
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        go_resolve(f);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        r->parse_ns += (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000u + (uint64_t)t1.tv_nsec - (uint64_t)t0.tv_nsec;
+    }
     if (f->nerrors) {
         r->syntax_error = true;
         if (job->dump) {
@@ -132,6 +141,8 @@ static void parse_usage(FILE *to) {
             "  --max-depth N       nesting depth at which a file is rejected (default\n"
             "                      100000, the same limit and count as go/parser)\n"
             "  -q, --quiet         do not print syntax errors\n"
+            "  --resolve           also resolve names (go_resolve, docs/semantics.md);\n"
+            "                      its time counts in parse_seconds\n"
             "  -h, --help          show this help\n"
             "\n"
             "exit status: 0 all files parsed, 2 a file has syntax errors or cannot\n"
@@ -156,7 +167,7 @@ static bool parse_uint(const char *s, unsigned long *out) {
 }
 
 int cmd_parse(int argc, char **argv) {
-    enum { OPT_DUMP = 1000, OPT_FILES_FROM, OPT_STATS, OPT_MAX_DEPTH };
+    enum { OPT_DUMP = 1000, OPT_FILES_FROM, OPT_STATS, OPT_MAX_DEPTH, OPT_RESOLVE };
     static const struct option longopts[] = {
         {"dump-ast", no_argument, NULL, OPT_DUMP},
         {"files-from", required_argument, NULL, OPT_FILES_FROM},
@@ -164,6 +175,7 @@ int cmd_parse(int argc, char **argv) {
         {"jobs", required_argument, NULL, 'j'},
         {"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
         {"quiet", no_argument, NULL, 'q'},
+        {"resolve", no_argument, NULL, OPT_RESOLVE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -178,6 +190,7 @@ int cmd_parse(int argc, char **argv) {
         switch (c) {
         case OPT_DUMP: job.dump = true; break;
         case OPT_STATS: stats = true; break;
+        case OPT_RESOLVE: job.resolve = true; break;
         case 'q': job.quiet = true; break;
         case 'h': parse_usage(stdout); path_list_free(&job.files); return EXIT_CLEAN;
         case OPT_FILES_FROM:

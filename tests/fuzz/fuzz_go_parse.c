@@ -28,9 +28,12 @@
  * The input is parsed straight from libFuzzer's buffer, which is not
  * NUL-terminated, so ASan also catches any read past the end of the source.
  * max_depth is 500 so that recursion stays within the main thread's stack
- * even with ASan's larger frames.  (Left-nested chains such as a.b.b.b or
- * 1+1+1 are built by loops and escape max_depth; -max_len=65536 keeps them
- * to about 32k levels, which go_walk's recursion survives.)
+ * even with ASan's larger frames (chains such as a.b.b.b or 1+1+1 count
+ * against it too, as in go/parser).
+ *
+ * Then the semantic layers run on the same tree, broken or not: name
+ * resolution (go_resolve), and a control-flow graph with an all-paths query
+ * for every function and function literal.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -38,6 +41,8 @@
 #include <string.h>
 
 #include "leakscope/goast.h"
+#include "leakscope/gocfg.h"
+#include "leakscope/goscope.h"
 
 typedef struct check {
     go_file *f;
@@ -168,6 +173,36 @@ static void check_errors(const check *c) {
     }
 }
 
+static bool never(void *ctx, const go_node *n) {
+    (void)ctx;
+    (void)n;
+    return false;
+}
+
+/* Builds and queries the control-flow graph of every function body. */
+static bool cfg_of_funcs(void *ctx, go_node *n) {
+    ls_arena *arena = ctx;
+    go_node *body = n->kind == GO_FUNC_DECL ? n->u.func_decl.body
+                    : n->kind == GO_FUNC_LIT ? n->u.func_lit.body
+                                             : NULL;
+    if (body && body->kind == GO_BLOCK_STMT) {
+        go_cfg *g = go_cfg_build(arena, body, NULL);
+        const go_node *escape = NULL;
+        if (g && body->u.block.list.len)
+            go_cfg_all_paths(g, body->u.block.list.at[0], never, NULL, &escape);
+        if (g)
+            go_cfg_reaches_exit(g, NULL);
+    }
+    return true;
+}
+
+static void run_semantics(go_file *f) {
+    go_resolve(f);
+    ls_arena *arena = ls_arena_new(0);
+    go_walk(f->root, cfg_of_funcs, NULL, arena);
+    ls_arena_free(arena);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     go_parse_options opts = {.max_depth = 500};
     go_file *f = go_parse("fuzz.go", (const char *)data, size, &opts, NULL);
@@ -188,6 +223,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (c.depth != 0)
         fail(&c, f->root, "go_walk called pre and post unequally");
     check_errors(&c);
+    run_semantics(f);
 
     /* The dump indents by depth, so its size is quadratic in the depth of
      * left-nested chains (a.b.b.b…, 1+1+1…): skip it when it would be huge

@@ -1,0 +1,5 @@
+package pkg_test
+
+func helper() {}
+
+func onlyInTests() {}
