@@ -59,6 +59,7 @@ fi
 run "$leakscope" --help
 expect_status 0 "--help"
 expect_match out.txt '^  parse ' "--help lists parse"
+expect_match out.txt '^  lint ' "--help lists lint"
 
 run "$leakscope"
 expect_status 2 "no command"
@@ -67,9 +68,12 @@ run "$leakscope" frobnicate
 expect_status 2 "an unknown command"
 expect_match err.txt 'frobnicate' "the unknown command is named"
 
-run "$leakscope" lint
-expect_status 2 "lint (planned, not available)"
-expect_match err.txt 'not available' "lint says it is not available"
+run "$leakscope" dump
+expect_status 2 "dump (planned, not available)"
+expect_match err.txt 'not available' "dump says it is not available"
+
+run "$leakscope" lint --help
+expect_status 0 "lint --help (tests/cli_lint.sh tests lint)"
 
 run "$leakscope" parse --help
 expect_status 0 "parse --help"

@@ -57,7 +57,8 @@ static size_t walk_dir(const char *dir, path_list *out) {
         if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
             path_list_add(&names, e->d_name);
     closedir(d);
-    qsort(names.at, names.len, sizeof *names.at, cmp_str);
+    if (names.len)
+        qsort(names.at, names.len, sizeof *names.at, cmp_str);
 
     size_t errors = 0;
     size_t dlen = strlen(dir);

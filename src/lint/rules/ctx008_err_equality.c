@@ -1,0 +1,229 @@
+/*
+ * CTX008 err-equality: an error compared with context.Canceled or
+ * context.DeadlineExceeded by == or != (or by a switch case), where
+ * errors.Is would also see the sentinel inside a wrapped error.
+ *
+ *   if ctx.Err() == context.Canceled { … }
+ *   if err != context.DeadlineExceeded { … }
+ *   switch err { case context.Canceled: … }
+ *
+ * Two ideas:
+ *  - The sentinel must really be the context package's (go_is_pkg_selector
+ *    knows aliases, dot imports and a local variable named `context`).
+ *  - An `Is(target error) bool` method is where == against a sentinel is
+ *    the right thing to write (errors.Is calls it), so its body is skipped;
+ *    so are _test.go files, where asserting the exact sentinel is the point.
+ * When a context made by WithCancelCause/WithTimeoutCause/WithDeadlineCause
+ * is in scope at the comparison, the message also names context.Cause(ctx).
+ */
+#include "leakscope/lint.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The walk keeps its ancestors, to find the …Cause contexts in scope. */
+typedef struct walker {
+    lint_pass *pass;
+    go_node **stack;
+    size_t depth, cap;
+} walker;
+
+static go_node *unparen(go_node *x) {
+    while (x && x->kind == GO_PAREN_EXPR) x = x->u.paren.x;
+    return x;
+}
+
+/* context.Canceled or context.DeadlineExceeded: the name, else NULL. */
+static const char *sentinel(const go_file *f, const go_node *x) {
+    if (go_is_pkg_selector(f, x, "context", "Canceled")) return "Canceled";
+    if (go_is_pkg_selector(f, x, "context", "DeadlineExceeded")) return "DeadlineExceeded";
+    return NULL;
+}
+
+static bool is_nil(const go_node *x) {
+    return x && x->kind == GO_IDENT && !x->u.ident.decl && x->u.ident.name->len == 3 &&
+           memcmp(x->u.ident.name->ptr, "nil", 3) == 0;
+}
+
+static bool ident_is(const go_node *x, const char *name) {
+    size_t n = strlen(name);
+    return x && x->kind == GO_IDENT && x->u.ident.name->len == n && memcmp(x->u.ident.name->ptr, name, n) == 0;
+}
+
+/* The source text of x when it is short and on one line, else `fallback`. */
+static const char *text_of(lint_pass *pass, const go_node *x, const char *fallback) {
+    const go_file *f = pass->file;
+    if (!x || x->pos == GO_NOPOS || x->end <= x->pos || x->end > f->len || x->end - x->pos > 40) return fallback;
+    if (memchr(f->src + x->pos, '\n', x->end - x->pos)) return fallback;
+    return ls_arena_strndup(pass->arena, f->src + x->pos, x->end - x->pos);
+}
+
+static const char *const cause_ctors[] = {"WithCancelCause", "WithTimeoutCause", "WithDeadlineCause"};
+
+/* The …Cause constructor that call is, else NULL. */
+static const char *cause_ctor(const go_file *f, const go_node *call) {
+    for (size_t i = 0; i < sizeof cause_ctors / sizeof *cause_ctors; i++)
+        if (go_is_pkg_call(f, call, "context", cause_ctors[i])) return cause_ctors[i];
+    return NULL;
+}
+
+/* ctx, cancel := context.WithCancelCause(parent) (or var ctx, cancel = …):
+ * the declaring Ident of ctx, else NULL. */
+static const go_node *cause_ctx_of(const go_file *f, const go_node *stmt) {
+    const go_list *lhs = NULL, *rhs = NULL;
+    if (stmt->kind == GO_ASSIGN_STMT && (stmt->op == GO_TOK_DEFINE || stmt->op == GO_TOK_ASSIGN)) {
+        lhs = &stmt->u.assign.lhs;
+        rhs = &stmt->u.assign.rhs;
+    } else if (stmt->kind == GO_DECL_STMT && stmt->u.decl_stmt.decl->kind == GO_GEN_DECL &&
+               stmt->u.decl_stmt.decl->op == GO_TOK_VAR) {
+        const go_node *gd = stmt->u.decl_stmt.decl;
+        for (uint32_t i = 0; i < gd->u.gen_decl.specs.len; i++) {
+            const go_node *vs = gd->u.gen_decl.specs.at[i];
+            if (vs->kind == GO_VALUE_SPEC && vs->u.value_spec.values.len == 1 && vs->u.value_spec.names.len >= 1) {
+                if (cause_ctor(f, vs->u.value_spec.values.at[0])) return go_decl_of(vs->u.value_spec.names.at[0]);
+            }
+        }
+        return NULL;
+    }
+    if (!lhs || rhs->len != 1 || lhs->len < 1) return NULL;
+    if (!cause_ctor(f, rhs->at[0])) return NULL;
+    return go_decl_of(lhs->at[0]); /* NULL for `_` */
+}
+
+/* A …Cause context declared before `at` in the statement lists (and
+ * if/switch/for init statements) that enclose it.  When the comparison is
+ * of X.Err(), want is X's declaration and only X itself qualifies. */
+static const go_node *cause_ctx_in_scope(walker *w, go_pos at, const go_node *want) {
+    const go_node *found = NULL;
+    for (size_t d = w->depth; d-- > 0;) {
+        const go_node *n = w->stack[d];
+        const go_list *stmts = NULL;
+        const go_node *init = NULL;
+        switch (n->kind) {
+        case GO_BLOCK_STMT: stmts = &n->u.block.list; break;
+        case GO_CASE_CLAUSE: stmts = &n->u.case_clause.body; break;
+        case GO_COMM_CLAUSE: stmts = &n->u.comm_clause.body; break;
+        case GO_IF_STMT: init = n->u.if_stmt.init; break;
+        case GO_SWITCH_STMT: init = n->u.switch_stmt.init; break;
+        case GO_FOR_STMT: init = n->u.for_stmt.init; break;
+        default: break;
+        }
+        uint32_t count = stmts ? stmts->len : (init ? 1 : 0);
+        for (uint32_t i = 0; i < count; i++) {
+            const go_node *stmt = stmts ? stmts->at[i] : init;
+            if (stmt->end > at) break;
+            const go_node *c = cause_ctx_of(w->pass->file, stmt);
+            if (c && want && c == want) return c;
+            if (c && !want && !found) found = c;
+        }
+    }
+    return found;
+}
+
+/* The declaring Ident of ctx when x is ctx.Err(), else NULL. */
+static const go_node *err_call_receiver(const go_node *x) {
+    x = unparen((go_node *)x);
+    if (!x || x->kind != GO_CALL_EXPR || x->u.call.args.len != 0) return NULL;
+    const go_node *fun = unparen(x->u.call.fun);
+    if (fun->kind != GO_SELECTOR_EXPR || !ident_is(fun->u.selector.sel, "Err")) return NULL;
+    const go_node *recv = unparen(fun->u.selector.x);
+    return recv->kind == GO_IDENT ? go_decl_of(recv) : NULL;
+}
+
+/* Reports one comparison of `other` with the sentinel `sent` (source node). */
+static void report(walker *w, go_pos pos, const go_node *other, const go_node *sent, bool negated, bool in_switch) {
+    lint_pass *pass = w->pass;
+    const char *name = sentinel(pass->file, sent);
+    const char *stext = text_of(pass, sent, name);
+    const char *otext = text_of(pass, other, "err");
+    const go_node *cause = cause_ctx_in_scope(w, pos, err_call_receiver(other));
+    char cause_note[128] = "";
+    if (cause) {
+        const ls_atom *a = cause->u.ident.name;
+        snprintf(cause_note, sizeof cause_note, "; %.*s has a cancellation cause, context.Cause(%.*s) gives it",
+                 (int)a->len, a->ptr, (int)a->len, a->ptr);
+    }
+    lint_report(pass, pos, "%s %s with %s by %s: wrapped errors and causes are missed; use %serrors.Is(%s, %s)%s",
+                in_switch ? "switch case compares" : "comparing", otext, stext, negated ? "!=" : "==",
+                negated ? "!" : "", otext, stext, cause_note);
+}
+
+static bool is_test_file(const go_file *f) {
+    size_t n = f->path ? strlen(f->path) : 0;
+    return n >= 8 && strcmp(f->path + n - 8, "_test.go") == 0;
+}
+
+static void check_binary(walker *w, go_node *n) {
+    if (n->op != GO_TOK_EQL && n->op != GO_TOK_NEQ) return;
+    const go_file *f = w->pass->file;
+    go_node *x = unparen(n->u.binary.x), *y = unparen(n->u.binary.y);
+    bool sx = sentinel(f, x) != NULL, sy = sentinel(f, y) != NULL;
+    if (sx == sy) return; /* neither, or sentinel vs sentinel */
+    go_node *other = sx ? y : x, *sent = sx ? x : y;
+    if (is_nil(other)) return;
+    report(w, n->pos, other, sent, n->op == GO_TOK_NEQ, false);
+}
+
+/*   switch err { case context.Canceled: … } */
+static void check_switch(walker *w, go_node *n) {
+    go_node *tag = unparen(n->u.switch_stmt.tag);
+    if (!tag || !n->u.switch_stmt.body) return;
+    if (sentinel(w->pass->file, tag)) return;
+    const go_list *clauses = &n->u.switch_stmt.body->u.block.list;
+    for (uint32_t i = 0; i < clauses->len; i++) {
+        const go_node *cc = clauses->at[i];
+        if (cc->kind != GO_CASE_CLAUSE) continue;
+        for (uint32_t j = 0; j < cc->u.case_clause.list.len; j++) {
+            go_node *e = unparen(cc->u.case_clause.list.at[j]);
+            if (sentinel(w->pass->file, e)) report(w, e->pos, tag, e, false, true);
+        }
+    }
+}
+
+/*   func (e *myErr) Is(target error) bool { return target == context.Canceled } */
+static bool is_is_method(const go_node *n) {
+    return n->kind == GO_FUNC_DECL && n->u.func_decl.recv && ident_is(n->u.func_decl.name, "Is");
+}
+
+static bool pre(void *ctx, go_node *n) {
+    walker *w = ctx;
+    if (is_is_method(n)) return false;
+    if (n->kind == GO_BINARY_EXPR) check_binary(w, n);
+    else if (n->kind == GO_SWITCH_STMT) check_switch(w, n);
+    if (w->depth == w->cap) {
+        size_t cap = w->cap ? w->cap * 2 : 64;
+        go_node **s = ls_arena_alloc(w->pass->arena, cap * sizeof *s);
+        if (w->depth) memcpy(s, w->stack, w->depth * sizeof *s);
+        w->stack = s;
+        w->cap = cap;
+    }
+    w->stack[w->depth++] = n;
+    return true;
+}
+
+static void post(void *ctx, go_node *n) {
+    walker *w = ctx;
+    (void)n;
+    w->depth--;
+}
+
+static void check(lint_pass *pass) {
+    const go_file *f = pass->file;
+    if (!f->root) return;
+    /* Tests check that an API returns exactly the sentinel, on purpose:
+     *   if err := ctx.Err(); err != context.Canceled { t.Fatalf(…) } */
+    if (is_test_file(f)) return;
+    /* fast path: no identifier named Canceled or DeadlineExceeded */
+    if (!go_file_atom(f, "Canceled") && !go_file_atom(f, "DeadlineExceeded")) return;
+    walker w = {pass, NULL, 0, 0};
+    go_walk(f->root, pre, post, &w);
+}
+
+const lint_rule lint_rule_ctx008 = {
+    .id = "CTX008",
+    .name = "err-equality",
+    .summary = "error compared with context.Canceled or context.DeadlineExceeded by == instead of errors.Is",
+    .severity = LINT_WARNING,
+    .requires_import = "context",
+    .check = check,
+};

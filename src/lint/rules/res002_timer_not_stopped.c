@@ -1,0 +1,476 @@
+/*
+ * RES002 timer-not-stopped: a ticker or timer that nothing stops.
+ *
+ *   t := time.NewTicker(d)              // also time.NewTimer
+ *   if err := step(); err != nil {
+ *       return err                      // t keeps ticking: reported
+ *   }
+ *   defer t.Stop()
+ *
+ *   for range time.Tick(d) { … }        // outside main/init: can never be stopped
+ *
+ * Two ideas:
+ *  - A walk over the function's control-flow graph from the assignment
+ *    looks for, on every path to a return, a node that stops the ticker
+ *    (t.Stop(), defer t.Stop(), if !t.Stop() {…}) or lets it escape
+ *    (returned, passed to a call, stored, assigned, or used by a closure
+ *    other than through t.C / t.Reset).  A timer whose channel has been
+ *    received from (`<-t.C`, `case <-t.C:`) has fired and needs no Stop.
+ *    A ticker that is never stopped anywhere is reported even when its
+ *    function loops forever.  In `func main` and `init` tickers live as
+ *    long as the program and are not reported.
+ *  - Severity follows the nearest go.mod: before Go 1.23 an unstopped
+ *    ticker is never garbage collected (error); since 1.23 it is collected
+ *    once unreferenced, but keeps firing until then (warning).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "leakscope/gocfg.h"
+#include "leakscope/goscope.h"
+#include "leakscope/lint.h"
+
+typedef struct rule_ctx {
+    lint_pass *pass;
+    go_file *f;
+    lint_severity severity;
+    bool main_pkg;
+    bool in_func; /* the walk is inside a function body */
+} rule_ctx;
+
+/* One ticker or timer being followed through one function. */
+typedef struct track {
+    rule_ctx *rc;
+    const go_node *stmt;    /* the creating statement */
+    const go_node *var;     /* declaring Ident of the ticker variable */
+    const go_node *results; /* the function's result FieldList, or NULL */
+    bool timer;             /* NewTimer (fires once) rather than NewTicker */
+    go_node **conds;        /* if conditions and tagless switch cases, and */
+    uint8_t *when_true;     /* the successor their block takes when true */
+    size_t nconds;
+    bool covered; /* set by the node walk */
+    bool in_closure;
+} track;
+
+static const go_node *unparen(const go_node *x) {
+    while (x && x->kind == GO_PAREN_EXPR)
+        x = x->u.paren.x;
+    return x;
+}
+
+static bool ident_is(const go_node *x, const char *name) {
+    return x && x->kind == GO_IDENT && x->u.ident.name->len == strlen(name) &&
+           memcmp(x->u.ident.name->ptr, name, x->u.ident.name->len) == 0;
+}
+
+/* ---- does a node stop the ticker or let it escape? ------------------------- */
+
+static bool is_var(const track *t, const go_node *x) {
+    x = unparen(x);
+    return x && x->kind == GO_IDENT && go_decl_of(x) == t->var;
+}
+
+/* t.C */
+static bool is_chan(const track *t, const go_node *x) {
+    x = unparen(x);
+    return x && x->kind == GO_SELECTOR_EXPR && ident_is(x->u.selector.sel, "C") && is_var(t, x->u.selector.x);
+}
+
+static bool scan_use(void *ctx, go_node *n);
+
+static void scan(track *t, go_node *n) {
+    if (n && !t->covered)
+        go_walk(n, scan_use, NULL, t);
+}
+
+/* go_walk pre-visit: sets t->covered at a Stop or an escape. */
+static bool scan_use(void *ctx, go_node *n) {
+    track *t = ctx;
+    if (t->covered)
+        return false;
+    switch (n->kind) {
+    case GO_FUNC_LIT: {
+        /* go func() { for range t.C {…} }() does not stop it;
+         * a closure that calls t.Stop() or takes t itself does */
+        bool was = t->in_closure;
+        t->in_closure = true;
+        scan(t, n->u.func_lit.body);
+        t->in_closure = was;
+        return false;
+    }
+    case GO_CALL_EXPR: {
+        const go_node *fun = unparen(n->u.call.fun);
+        if (fun && fun->kind == GO_SELECTOR_EXPR && is_var(t, fun->u.selector.x)) {
+            /* t.Stop(); t.Reset(d) re-arms and stops nothing */
+            if (ident_is(fun->u.selector.sel, "Reset")) {
+                for (uint32_t i = 0; i < n->u.call.args.len; i++)
+                    scan(t, n->u.call.args.at[i]);
+            } else {
+                t->covered = true; /* Stop, or a method we do not know */
+            }
+            return false;
+        }
+        return true;
+    }
+    case GO_UNARY_EXPR:
+        /* <-t.C: a timer that fired needs no Stop (also when a goroutine
+         * waits for it: it will fire) */
+        if (n->op == GO_TOK_ARROW && is_chan(t, n->u.unary.x)) {
+            if (t->timer)
+                t->covered = true;
+            return false;
+        }
+        return true;
+    case GO_RANGE_STMT: /* for range t.C (in a closure) */
+        if (is_chan(t, n->u.range_stmt.x)) {
+            scan(t, n->u.range_stmt.key);
+            scan(t, n->u.range_stmt.value);
+            scan(t, n->u.range_stmt.body);
+            return false;
+        }
+        return true;
+    case GO_SELECTOR_EXPR:
+        if (is_var(t, n->u.selector.x)) {
+            /* t.C elsewhere: a ticker's channel cannot stop it; a timer's
+             * may be received from under another name, so trust it */
+            if (!ident_is(n->u.selector.sel, "C") || t->timer)
+                t->covered = true;
+            return false;
+        }
+        return true;
+    case GO_BINARY_EXPR: /* t != nil */
+        if ((n->op == GO_TOK_EQL || n->op == GO_TOK_NEQ) &&
+            ((is_var(t, n->u.binary.x) && ident_is(unparen(n->u.binary.y), "nil")) ||
+             (is_var(t, n->u.binary.y) && ident_is(unparen(n->u.binary.x), "nil"))))
+            return false;
+        return true;
+    case GO_IDENT: /* any other use: returned, passed, stored, assigned */
+        if (go_decl_of(n) == t->var)
+            t->covered = true;
+        return false;
+    default:
+        return true;
+    }
+}
+
+static bool covers(track *t, go_node *n) {
+    /* a bare return with t among the named results hands it back */
+    if (n->kind == GO_RETURN_STMT && n->u.return_stmt.results.len == 0 && t->results &&
+        t->var->pos >= t->results->pos && t->var->pos < t->results->end)
+        return true;
+    t->covered = false;
+    t->in_closure = false;
+    scan(t, n);
+    return t->covered;
+}
+
+/* ---- nil checks ---------------------------------------------------------------- */
+
+static void add_cond(track *t, go_node *cond, uint8_t when_true) {
+    ls_arena *a = t->rc->pass->arena;
+    go_node **c = ls_arena_alloc(a, (t->nconds + 1) * sizeof *c);
+    uint8_t *w = ls_arena_alloc(a, t->nconds + 1);
+    if (t->nconds) {
+        memcpy(c, t->conds, t->nconds * sizeof *c);
+        memcpy(w, t->when_true, t->nconds);
+    }
+    c[t->nconds] = cond;
+    w[t->nconds++] = when_true;
+    t->conds = c;
+    t->when_true = w;
+}
+
+/* The graph gives an if condition's block the successors (then, else or
+ * after), and a switch case's test block (next test, clause body). */
+static bool collect_cond(void *ctx, go_node *n) {
+    track *t = ctx;
+    if (n->kind == GO_FUNC_LIT)
+        return false;
+    if (n->kind == GO_IF_STMT && n->u.if_stmt.cond)
+        add_cond(t, n->u.if_stmt.cond, 0);
+    if (n->kind == GO_SWITCH_STMT && !n->u.switch_stmt.tag && n->u.switch_stmt.body) {
+        go_list cl = n->u.switch_stmt.body->u.block.list;
+        for (uint32_t i = 0; i < cl.len; i++)
+            if (cl.at[i] && cl.at[i]->kind == GO_CASE_CLAUSE && cl.at[i]->u.case_clause.list.len == 1)
+                add_cond(t, cl.at[i]->u.case_clause.list.at[0], 1);
+    }
+    return true;
+}
+
+/*
+ * At `if t != nil` / `if t == nil`, the index of the successor where the
+ * ticker exists; -1 for any other node.
+ *   var t *time.Timer
+ *   if d > 0 { t = time.NewTimer(d) }
+ *   …
+ *   if t != nil { t.Stop() }          // the nil branch needs nothing
+ */
+static int live_branch(const track *t, const go_node *n) {
+    int when_true = -1;
+    for (size_t i = 0; i < t->nconds && when_true < 0; i++)
+        if (t->conds[i] == n)
+            when_true = t->when_true[i];
+    n = unparen(n);
+    if (when_true < 0 || n->kind != GO_BINARY_EXPR || (n->op != GO_TOK_EQL && n->op != GO_TOK_NEQ))
+        return -1;
+    const go_node *x = unparen(n->u.binary.x), *y = unparen(n->u.binary.y);
+    if (ident_is(x, "nil") && !go_decl_of(x)) {
+        const go_node *s = x;
+        x = y;
+        y = s;
+    }
+    if (!is_var(t, x) || !ident_is(y, "nil") || go_decl_of(y))
+        return -1;
+    return n->op == GO_TOK_NEQ ? when_true : 1 - when_true;
+}
+
+/* ---- the walk -------------------------------------------------------------------- */
+
+typedef struct walk_result {
+    const go_node *miss; /* the exit that misses (see all_paths) */
+    bool saw_cover;      /* some path reached a Stop or an escape */
+    bool saw_end;        /* some path ended: exit, no-return call, select {} */
+} walk_result;
+
+/*
+ * Every path from just after t->stmt (block b0, index i0) to a normal exit
+ * passes a node that covers the ticker.  On false, w->miss is the exit that
+ * misses: a ReturnStmt, the body for falling off the end, or the creating
+ * statement itself when a loop comes back to it.
+ */
+static bool all_paths(track *t, go_cfg *g, uint32_t b0, uint32_t i0, walk_result *w) {
+    ls_arena *a = t->rc->pass->arena;
+    bool *seen = ls_arena_zalloc(a, g->nblocks * sizeof *seen);
+    uint32_t *stack = ls_arena_alloc(a, (g->nblocks + 1) * sizeof *stack);
+    uint32_t *from = ls_arena_alloc(a, (g->nblocks + 1) * sizeof *from);
+    size_t depth = 0;
+    stack[depth] = b0;
+    from[depth++] = i0 + 1;
+    while (depth) {
+        depth--;
+        go_cfg_block *k = &g->blocks[stack[depth]];
+        uint32_t i = from[depth];
+        int live = -1;
+        bool done = false;
+        for (; i < k->nnodes; i++) {
+            go_node *n = k->nodes[i];
+            if (n == t->stmt) {
+                w->miss = n;
+                return false;
+            }
+            if (covers(t, n)) {
+                done = w->saw_cover = true;
+                break;
+            }
+            if (i + 1 == k->nnodes)
+                live = live_branch(t, n);
+        }
+        if (done)
+            continue;
+        if (k->term == GO_CFG_TERM_RETURN) {
+            w->miss = k->nnodes ? k->nodes[k->nnodes - 1] : g->body;
+            return false;
+        }
+        if (k->term == GO_CFG_TERM_FALLOFF) {
+            w->miss = g->body;
+            return false;
+        }
+        if (k->term == GO_CFG_TERM_NO_RETURN || k->nsuccs == 0) {
+            w->saw_end = true;
+            continue;
+        }
+        for (uint32_t s = 0; s < k->nsuccs; s++) {
+            if (live >= 0 && k->nsuccs == 2 && s != (uint32_t)live)
+                continue;
+            uint32_t nb = k->succs[s];
+            if (seen[nb])
+                continue;
+            seen[nb] = true;
+            stack[depth] = nb;
+            from[depth++] = 0;
+        }
+    }
+    return true;
+}
+
+/* ---- the rule ---------------------------------------------------------------------- */
+
+/* time.NewTicker(d) -> "ticker", time.NewTimer(d) -> "timer", else NULL */
+static const char *creation(const rule_ctx *rc, const go_node *call) {
+    call = unparen(call);
+    if (!call || call->kind != GO_CALL_EXPR)
+        return NULL;
+    if (go_is_pkg_call(rc->f, call, "time", "NewTicker"))
+        return "ticker";
+    if (go_is_pkg_call(rc->f, call, "time", "NewTimer"))
+        return "timer";
+    return NULL;
+}
+
+static void report(rule_ctx *rc, const go_node *at, go_pos related, const char *related_msg, const char *what,
+                   const char *how, const char *name, int len) {
+    lint_report_severity(rc->pass, rc->severity, at->pos, related, related_msg,
+                         "the %s is %s; its runtime timer stays armed%s (stop it: defer %.*s.Stop())", what, how,
+                         rc->severity == LINT_ERROR ? " and is never freed before Go 1.23"
+                                                    : " until the garbage collector finds it unreferenced",
+                         len, name);
+}
+
+/* t := time.NewTicker(d)  /  t = …  /  var t = …  /  time.NewTimer(d) */
+static void check_stmt(rule_ctx *rc, go_cfg *g, uint32_t b, uint32_t i, const go_node *fn, const go_node *ftype,
+                       go_node *body) {
+    go_node *n = g->blocks[b].nodes[i];
+    const go_node *call = NULL, *lhs = NULL;
+    if (n->kind == GO_ASSIGN_STMT && n->u.assign.rhs.len == 1 && n->u.assign.lhs.len == 1 &&
+        (n->op == GO_TOK_DEFINE || n->op == GO_TOK_ASSIGN)) {
+        call = n->u.assign.rhs.at[0];
+        lhs = n->u.assign.lhs.at[0];
+    } else if (n->kind == GO_DECL_STMT && n->u.decl_stmt.decl && n->u.decl_stmt.decl->kind == GO_GEN_DECL &&
+               n->u.decl_stmt.decl->u.gen_decl.specs.len == 1) {
+        const go_node *spec = n->u.decl_stmt.decl->u.gen_decl.specs.at[0];
+        if (spec->kind == GO_VALUE_SPEC && spec->u.value_spec.values.len == 1 &&
+            spec->u.value_spec.names.len == 1) {
+            call = spec->u.value_spec.values.at[0];
+            lhs = spec->u.value_spec.names.at[0];
+        }
+    } else if (n->kind == GO_EXPR_STMT) {
+        call = n->u.expr_stmt.x;
+    }
+    const char *what = creation(rc, call);
+    if (!what)
+        return;
+    call = unparen(call);
+    if (!lhs || ident_is(lhs, "_")) { /* time.NewTimer(d) as a statement, _ = time.NewTicker(d) */
+        report(rc, call, GO_NOPOS, NULL, what, "discarded, so it can never be stopped", "t", 1);
+        return;
+    }
+    if (lhs->kind != GO_IDENT) /* s.ticker = time.NewTicker(d): stored */
+        return;
+    const go_node *var = go_decl_of(lhs);
+    /* declared in this function (a captured or package variable escapes) */
+    if (!var || var->pos < fn->pos || var->pos >= body->end)
+        return;
+    track t = {.rc = rc, .stmt = n, .var = var, .timer = strcmp(what, "timer") == 0};
+    t.results = ftype ? ftype->u.func_type.results : NULL;
+    /* a defer made before the assignment may stop it (the variable was
+     * declared earlier):
+     *   defer func() { if timer != nil { timer.Stop() } }()
+     *   …
+     *   timer = time.NewTimer(d) */
+    for (uint32_t k = 0; k < g->ndefers; k++)
+        if (g->defers[k].stmt->pos < n->pos && covers(&t, g->defers[k].stmt))
+            return;
+    go_walk(body, collect_cond, NULL, &t);
+    walk_result w = {0};
+    const char *name = var->u.ident.name->ptr;
+    int len = (int)var->u.ident.name->len;
+    if (all_paths(&t, g, b, i, &w)) {
+        /* for { select { case <-t.C: … } } without a way out: the function
+         * never returns, and nothing ever stops the ticker */
+        if (!t.timer && !w.saw_cover && !w.saw_end)
+            report(rc, call, GO_NOPOS, NULL, what, "never stopped", name, len);
+        return;
+    }
+    if (w.miss == n)
+        report(rc, call, n->pos, "the loop comes back here and makes a new one without stopping the old", what,
+               "not stopped on every path", name, len);
+    else if (w.miss && w.miss->kind == GO_RETURN_STMT)
+        report(rc, call, w.miss->pos, "this return does not stop it", what, "not stopped on every path", name, len);
+    else
+        report(rc, call, body->end - 1, "the function ends here without stopping it", what,
+               "not stopped on every path", name, len);
+}
+
+/* Is there a NewTicker/NewTimer call in the body (nested closures aside)? */
+typedef struct has_call {
+    const rule_ctx *rc;
+    const go_node *root;
+    bool found;
+} has_call;
+
+static bool find_candidate(void *ctx, go_node *n) {
+    has_call *h = ctx;
+    if (h->found || (n->kind == GO_FUNC_LIT && n != h->root))
+        return false;
+    if (n->kind == GO_CALL_EXPR && creation(h->rc, n))
+        h->found = true;
+    return !h->found;
+}
+
+static void check_func(rule_ctx *rc, const go_node *fn, const go_node *ftype, go_node *body) {
+    if (!body)
+        return;
+    has_call h = {rc, body, false};
+    go_walk(body, find_candidate, NULL, &h);
+    if (!h.found)
+        return;
+    go_cfg *g = go_cfg_build(rc->pass->arena, body, NULL);
+    for (uint32_t b = 0; b < g->nblocks; b++)
+        for (uint32_t i = 0; i < g->blocks[b].nnodes; i++)
+            check_stmt(rc, g, b, i, fn, ftype, body);
+}
+
+/* func main() in package main, func init(): they live as long as the program */
+static bool lives_forever(const rule_ctx *rc, const go_node *fn) {
+    if (fn->u.func_decl.recv || !fn->u.func_decl.name)
+        return false;
+    return ident_is(fn->u.func_decl.name, "init") || (rc->main_pkg && ident_is(fn->u.func_decl.name, "main"));
+}
+
+static bool visit(void *ctx, go_node *n);
+
+static void visit_body(rule_ctx *rc, go_node *body) {
+    bool was = rc->in_func;
+    rc->in_func = true;
+    if (body)
+        go_walk(body, visit, NULL, rc);
+    rc->in_func = was;
+}
+
+static bool visit(void *ctx, go_node *n) {
+    rule_ctx *rc = ctx;
+    switch (n->kind) {
+    case GO_FUNC_DECL:
+        if (lives_forever(rc, n))
+            return false;
+        check_func(rc, n, n->u.func_decl.type, n->u.func_decl.body);
+        visit_body(rc, n->u.func_decl.body);
+        return false;
+    case GO_FUNC_LIT:
+        check_func(rc, n, n->u.func_lit.type, n->u.func_lit.body);
+        visit_body(rc, n->u.func_lit.body);
+        return false;
+    case GO_CALL_EXPR:
+        /* for range time.Tick(d) { … } in a function (var ticks =
+         * time.Tick(d) at package level lives as long as the program) */
+        if (rc->in_func && go_is_pkg_call(rc->f, n, "time", "Tick"))
+            lint_report_severity(rc->pass, rc->severity, n->pos, GO_NOPOS, NULL,
+                                 "the ticker of time.Tick can never be stopped; it keeps firing%s (use "
+                                 "time.NewTicker and defer Stop)",
+                                 rc->severity == LINT_ERROR ? " and is never freed before Go 1.23"
+                                                            : " until the garbage collector finds it unreferenced");
+        return true;
+    default:
+        return true;
+    }
+}
+
+static void check(lint_pass *pass) {
+    if (!pass->file || !pass->file->root)
+        return;
+    rule_ctx rc = {.pass = pass, .f = pass->file};
+    /* go.mod before 1.23: an unstopped timer is never collected */
+    rc.severity = pass->go_minor > 0 && pass->go_minor < 23 ? LINT_ERROR : LINT_WARNING;
+    const go_node *pkg = pass->file->root->u.file.name;
+    rc.main_pkg = ident_is(pkg, "main");
+    go_walk(pass->file->root, visit, NULL, &rc);
+}
+
+const lint_rule lint_rule_res002 = {
+    .id = "RES002",
+    .name = "timer-not-stopped",
+    .summary = "a time.Ticker or time.Timer is not stopped on every path, or time.Tick is used in a function",
+    .severity = LINT_ERROR,
+    .requires_import = "time",
+    .check = check,
+};

@@ -1,0 +1,663 @@
+/*
+ * RES003 body-not-closed: an *http.Response whose Body is not closed on
+ * every path where the request succeeded, and that does not escape.
+ *
+ *   resp, err := http.Get(url)            // also Head, Post, PostForm
+ *   resp, err := client.Do(req)           // client known to be an *http.Client
+ *   if err != nil {
+ *       return err                        // nothing to close here
+ *   }
+ *   if resp.StatusCode != http.StatusOK {
+ *       return errBadStatus               // leaks: reported
+ *   }
+ *   defer resp.Body.Close()
+ *
+ * Two ideas:
+ *  - Without types a method call is accepted only when its receiver is
+ *    syntactically an http client: http.DefaultClient, or a variable,
+ *    parameter or struct field declared as *http.Client / http.Client or
+ *    initialised with &http.Client{…}, http.Client{…}, new(http.Client).
+ *  - A walk over the function's control-flow graph from the assignment
+ *    looks for, on every path to a return, a node that closes the body
+ *    (resp.Body.Close(), defer resp.Body.Close()) or lets the response
+ *    escape (returned, passed to a call, stored, assigned, captured by a
+ *    closure).  At `if err != nil` / `if resp == nil` the walk follows only
+ *    the branch where the response exists, so an error return needs no
+ *    Close.  Passing resp.Body to a reader that cannot close it
+ *    (io.ReadAll, io.Copy, json.NewDecoder, …) is not an escape.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "leakscope/gocfg.h"
+#include "leakscope/goscope.h"
+#include "leakscope/lint.h"
+
+/* What the declaring identifier of a name was declared with. */
+typedef struct decl_info {
+    const go_node *decl;
+    const go_node *type; /* the declared type, NULL when none */
+    const go_node *init; /* the initialiser, NULL when none */
+} decl_info;
+
+typedef struct rule_ctx {
+    lint_pass *pass;
+    go_file *f;
+    decl_info *decls; /* built on first use, sorted by decl */
+    size_t ndecls, capdecls;
+    bool decls_built;
+} rule_ctx;
+
+/* One response being followed through one function. */
+typedef struct track {
+    rule_ctx *rc;
+    const go_node *stmt;    /* the creating statement */
+    const go_node *resp;    /* declaring Ident of the response variable */
+    const go_node *err;     /* declaring Ident of the error variable, or NULL */
+    const go_node *results; /* the function's result FieldList, or NULL */
+    go_node **conds;        /* conditions of the function's if statements and */
+    uint8_t *when_true;     /* tagless switch cases, and the successor taken when true */
+    size_t nconds;
+    bool covered;           /* set by the node walk */
+    bool in_closure;
+} track;
+
+static const go_node *unparen(const go_node *x) {
+    while (x && x->kind == GO_PAREN_EXPR)
+        x = x->u.paren.x;
+    return x;
+}
+
+static bool ident_is(const go_node *x, const char *name) {
+    return x && x->kind == GO_IDENT && x->u.ident.name->len == strlen(name) &&
+           memcmp(x->u.ident.name->ptr, name, x->u.ident.name->len) == 0;
+}
+
+static bool sel_name_in(const go_node *sel, const char *const *names) {
+    for (; *names; names++)
+        if (ident_is(sel, *names))
+            return true;
+    return false;
+}
+
+/* ---- is this an http client? ------------------------------------------- */
+
+/* http.Client or *http.Client */
+static bool is_client_type(const go_file *f, const go_node *t) {
+    t = unparen(t);
+    if (t && t->kind == GO_STAR_EXPR)
+        t = unparen(t->u.star.x);
+    return t && go_is_pkg_selector(f, t, "net/http", "Client");
+}
+
+/* &http.Client{…}, http.Client{…}, new(http.Client) */
+static bool is_client_init(const go_file *f, const go_node *e) {
+    e = unparen(e);
+    if (!e)
+        return false;
+    if (e->kind == GO_UNARY_EXPR && e->op == GO_TOK_AND)
+        e = unparen(e->u.unary.x);
+    if (e->kind == GO_COMPOSITE_LIT)
+        return e->u.composite.type && is_client_type(f, e->u.composite.type) &&
+               e->u.composite.type->kind != GO_STAR_EXPR;
+    if (e->kind == GO_CALL_EXPR && ident_is(e->u.call.fun, "new") && !go_decl_of(e->u.call.fun) &&
+        e->u.call.args.len == 1)
+        return go_is_pkg_selector(f, e->u.call.args.at[0], "net/http", "Client");
+    return false;
+}
+
+static void add_decl(rule_ctx *rc, const go_node *decl, const go_node *type, const go_node *init) {
+    if (!decl || decl->kind != GO_IDENT || go_decl_of(decl) != decl)
+        return;
+    if (rc->ndecls == rc->capdecls) {
+        size_t cap = rc->capdecls ? rc->capdecls * 2 : 64;
+        decl_info *d = ls_arena_alloc(rc->pass->arena, cap * sizeof *d);
+        if (rc->ndecls)
+            memcpy(d, rc->decls, rc->ndecls * sizeof *d);
+        rc->decls = d;
+        rc->capdecls = cap;
+    }
+    rc->decls[rc->ndecls++] = (decl_info){decl, type, init};
+}
+
+static bool collect_decl(void *ctx, go_node *n) {
+    rule_ctx *rc = ctx;
+    switch (n->kind) {
+    case GO_FIELD:
+        for (uint32_t i = 0; i < n->u.field.names.len; i++)
+            add_decl(rc, n->u.field.names.at[i], n->u.field.type, NULL);
+        break;
+    case GO_VALUE_SPEC:
+        for (uint32_t i = 0; i < n->u.value_spec.names.len; i++)
+            add_decl(rc, n->u.value_spec.names.at[i], n->u.value_spec.type,
+                     n->u.value_spec.values.len == n->u.value_spec.names.len ? n->u.value_spec.values.at[i]
+                                                                             : NULL);
+        break;
+    case GO_ASSIGN_STMT:
+        if (n->op == GO_TOK_DEFINE && n->u.assign.lhs.len == n->u.assign.rhs.len)
+            for (uint32_t i = 0; i < n->u.assign.lhs.len; i++)
+                add_decl(rc, n->u.assign.lhs.at[i], NULL, n->u.assign.rhs.at[i]);
+        break;
+    default:
+        break;
+    }
+    return true;
+}
+
+static int cmp_decl(const void *a, const void *b) {
+    uintptr_t x = (uintptr_t)((const decl_info *)a)->decl, y = (uintptr_t)((const decl_info *)b)->decl;
+    return x < y ? -1 : x > y;
+}
+
+static const decl_info *find_decl(rule_ctx *rc, const go_node *decl) {
+    if (!rc->decls_built) {
+        rc->decls_built = true;
+        go_walk(rc->f->root, collect_decl, NULL, rc);
+        if (rc->ndecls)
+            qsort(rc->decls, rc->ndecls, sizeof *rc->decls, cmp_decl);
+    }
+    if (!rc->ndecls)
+        return NULL;
+    decl_info key = {decl, NULL, NULL};
+    return bsearch(&key, rc->decls, rc->ndecls, sizeof *rc->decls, cmp_decl);
+}
+
+/* The name of the struct type a variable is declared with: `s *Server`,
+ * `var s Server`, `s := &Server{…}`, `s := Server{…}`. */
+static const go_node *named_type_of(rule_ctx *rc, const go_node *decl) {
+    const decl_info *d = find_decl(rc, decl);
+    if (!d)
+        return NULL;
+    const go_node *t = unparen(d->type);
+    if (!t && d->init) {
+        const go_node *e = unparen(d->init);
+        if (e->kind == GO_UNARY_EXPR && e->op == GO_TOK_AND)
+            e = unparen(e->u.unary.x);
+        if (e->kind == GO_COMPOSITE_LIT)
+            t = e->u.composite.type;
+    }
+    t = unparen(t);
+    if (t && t->kind == GO_STAR_EXPR)
+        t = unparen(t->u.star.x);
+    return t && t->kind == GO_IDENT ? t : NULL;
+}
+
+/* x.field where x's type is a struct of this package whose field is an
+ * http client:
+ *   type Server struct{ client *http.Client }
+ *   func (s *Server) fetch() { s.client.Do(req) } */
+static bool is_client_field(rule_ctx *rc, const go_node *base, const go_node *field) {
+    if (!rc->pass->pkg || base->kind != GO_IDENT || !go_decl_of(base))
+        return false;
+    const go_node *tname = named_type_of(rc, go_decl_of(base));
+    if (!tname)
+        return false;
+    char name[256];
+    size_t n = tname->u.ident.name->len;
+    if (n >= sizeof name)
+        return false;
+    memcpy(name, tname->u.ident.name->ptr, n);
+    name[n] = 0;
+    go_file *tf = NULL;
+    const go_node *spec = go_package_type(rc->pass->pkg, name, &tf);
+    if (!spec || !tf || !spec->u.type_spec.type || spec->u.type_spec.type->kind != GO_STRUCT_TYPE)
+        return false;
+    const go_node *fields = spec->u.type_spec.type->u.struct_type.fields;
+    if (!fields)
+        return false;
+    for (uint32_t i = 0; i < fields->u.field_list.list.len; i++) {
+        const go_node *fl = fields->u.field_list.list.at[i];
+        for (uint32_t j = 0; j < fl->u.field.names.len; j++) {
+            const ls_atom *a = fl->u.field.names.at[j]->u.ident.name;
+            if (a->len == field->u.ident.name->len && memcmp(a->ptr, field->u.ident.name->ptr, a->len) == 0)
+                return is_client_type(tf, fl->u.field.type);
+        }
+    }
+    return false;
+}
+
+static bool is_client_expr(rule_ctx *rc, const go_node *x) {
+    x = unparen(x);
+    if (!x)
+        return false;
+    if (go_is_pkg_selector(rc->f, x, "net/http", "DefaultClient"))
+        return true;
+    if (x->kind == GO_UNARY_EXPR || x->kind == GO_COMPOSITE_LIT || x->kind == GO_CALL_EXPR)
+        return is_client_init(rc->f, x);
+    if (x->kind == GO_IDENT) {
+        const go_node *decl = go_decl_of(x);
+        const decl_info *d = decl ? find_decl(rc, decl) : NULL;
+        return d && (is_client_type(rc->f, d->type) || (!d->type && is_client_init(rc->f, d->init)));
+    }
+    if (x->kind == GO_SELECTOR_EXPR)
+        return is_client_field(rc, unparen(x->u.selector.x), x->u.selector.sel);
+    return false;
+}
+
+/* http.Get(u), http.Head(u), http.Post(u, t, b), http.PostForm(u, v),
+ * client.Do(req) and client.Get/Head/Post/PostForm(…). */
+static bool is_response_call(rule_ctx *rc, const go_node *call) {
+    static const char *const funcs[] = {"Get", "Head", "Post", "PostForm", NULL};
+    static const char *const methods[] = {"Do", "Get", "Head", "Post", "PostForm", NULL};
+    call = unparen(call);
+    if (!call || call->kind != GO_CALL_EXPR)
+        return false;
+    for (const char *const *fn = funcs; *fn; fn++)
+        if (go_is_pkg_call(rc->f, call, "net/http", *fn))
+            return true;
+    const go_node *fun = unparen(call->u.call.fun);
+    return fun && fun->kind == GO_SELECTOR_EXPR && sel_name_in(fun->u.selector.sel, methods) &&
+           is_client_expr(rc, fun->u.selector.x);
+}
+
+/* ---- does a node close the body or let the response escape? -------------- */
+
+static bool is_resp(const track *t, const go_node *x) {
+    x = unparen(x);
+    return x && x->kind == GO_IDENT && go_decl_of(x) == t->resp;
+}
+
+/* resp.Body */
+static bool is_resp_body(const track *t, const go_node *x) {
+    x = unparen(x);
+    return x && x->kind == GO_SELECTOR_EXPR && ident_is(x->u.selector.sel, "Body") && is_resp(t, x->u.selector.x);
+}
+
+/* Functions that read an io.Reader and cannot close it:
+ *   data, err := io.ReadAll(resp.Body)
+ *   err := json.NewDecoder(resp.Body).Decode(&v) */
+static bool is_reader_call(const go_file *f, const go_node *call) {
+    static const struct {
+        const char *path, *name;
+    } readers[] = {
+        {"io", "ReadAll"},        {"io", "Copy"},          {"io", "CopyN"},
+        {"io", "CopyBuffer"},     {"io", "ReadFull"},      {"io", "ReadAtLeast"},
+        {"io", "LimitReader"},    {"io/ioutil", "ReadAll"}, {"encoding/json", "NewDecoder"},
+        {"encoding/xml", "NewDecoder"}, {"bufio", "NewReader"}, {"bufio", "NewReaderSize"},
+        {"bufio", "NewScanner"},  {"compress/gzip", "NewReader"},
+    };
+    for (size_t i = 0; i < sizeof readers / sizeof readers[0]; i++)
+        if (go_is_pkg_call(f, call, readers[i].path, readers[i].name))
+            return true;
+    return false;
+}
+
+static bool scan_use(void *ctx, go_node *n);
+
+static void scan(track *t, go_node *n) {
+    if (n && !t->covered)
+        go_walk(n, scan_use, NULL, t);
+}
+
+/* go_walk pre-visit: sets t->covered at a close or an escape. */
+static bool scan_use(void *ctx, go_node *n) {
+    track *t = ctx;
+    if (t->covered)
+        return false;
+    switch (n->kind) {
+    case GO_FUNC_LIT: { /* a closure that mentions resp may close it: an escape */
+        bool was = t->in_closure;
+        t->in_closure = true;
+        scan(t, n->u.func_lit.body);
+        t->in_closure = was;
+        return false;
+    }
+    case GO_CALL_EXPR: {
+        const go_node *fun = unparen(n->u.call.fun);
+        /* resp.Body.Close() */
+        if (fun && fun->kind == GO_SELECTOR_EXPR && ident_is(fun->u.selector.sel, "Close") &&
+            is_resp_body(t, fun->u.selector.x)) {
+            t->covered = true;
+            return false;
+        }
+        /* resp.Write(w) closes the body; resp.Cookies() and friends do not */
+        if (!t->in_closure && fun && fun->kind == GO_SELECTOR_EXPR && is_resp(t, fun->u.selector.x)) {
+            static const char *const harmless[] = {"Cookies", "Location", "ProtoAtLeast", NULL};
+            if (!sel_name_in(fun->u.selector.sel, harmless))
+                t->covered = true;
+            else
+                for (uint32_t i = 0; i < n->u.call.args.len; i++)
+                    scan(t, n->u.call.args.at[i]);
+            return false;
+        }
+        /* io.ReadAll(resp.Body): reads, never closes */
+        if (!t->in_closure && is_reader_call(t->rc->f, n)) {
+            scan(t, n->u.call.fun);
+            for (uint32_t i = 0; i < n->u.call.args.len; i++)
+                if (!is_resp_body(t, n->u.call.args.at[i]))
+                    scan(t, n->u.call.args.at[i]);
+            return false;
+        }
+        return true;
+    }
+    case GO_SELECTOR_EXPR:
+        if (t->in_closure)
+            return true;
+        /* resp.StatusCode, resp.Header.Get("…"): reading a field */
+        if (is_resp(t, n->u.selector.x) && !ident_is(n->u.selector.sel, "Body"))
+            return false;
+        /* resp.Body.Read(p) (resp.Body.Close as a method value escapes) */
+        if (is_resp_body(t, n->u.selector.x) && !ident_is(n->u.selector.sel, "Close"))
+            return false;
+        return true;
+    case GO_BINARY_EXPR: /* resp != nil, resp.Body != nil */
+        if (!t->in_closure && (n->op == GO_TOK_EQL || n->op == GO_TOK_NEQ) &&
+            (((is_resp(t, n->u.binary.x) || is_resp_body(t, n->u.binary.x)) &&
+              ident_is(unparen(n->u.binary.y), "nil")) ||
+             ((is_resp(t, n->u.binary.y) || is_resp_body(t, n->u.binary.y)) &&
+              ident_is(unparen(n->u.binary.x), "nil"))))
+            return false;
+        return true;
+    case GO_IDENT: /* any other use: returned, passed, stored, assigned, captured */
+        if (go_decl_of(n) == t->resp)
+            t->covered = true;
+        return false;
+    default:
+        return true;
+    }
+}
+
+static bool covers(track *t, go_node *n) {
+    /* a bare return with resp among the named results hands it back */
+    if (n->kind == GO_RETURN_STMT && n->u.return_stmt.results.len == 0 && t->results &&
+        t->resp->pos >= t->results->pos && t->resp->pos < t->results->end)
+        return true;
+    t->covered = false;
+    t->in_closure = false;
+    scan(t, n);
+    return t->covered;
+}
+
+/* ---- the error branch ------------------------------------------------------ */
+
+static void add_cond(track *t, go_node *cond, uint8_t when_true) {
+    ls_arena *a = t->rc->pass->arena;
+    go_node **c = ls_arena_alloc(a, (t->nconds + 1) * sizeof *c);
+    uint8_t *w = ls_arena_alloc(a, t->nconds + 1);
+    if (t->nconds) {
+        memcpy(c, t->conds, t->nconds * sizeof *c);
+        memcpy(w, t->when_true, t->nconds);
+    }
+    c[t->nconds] = cond;
+    w[t->nconds++] = when_true;
+    t->conds = c;
+    t->when_true = w;
+}
+
+/* The graph gives an if condition's block the successors (then, else or
+ * after), and a switch case's test block (next test, clause body). */
+static bool collect_cond(void *ctx, go_node *n) {
+    track *t = ctx;
+    if (n->kind == GO_FUNC_LIT)
+        return false;
+    if (n->kind == GO_IF_STMT && n->u.if_stmt.cond)
+        add_cond(t, n->u.if_stmt.cond, 0);
+    if (n->kind == GO_SWITCH_STMT && !n->u.switch_stmt.tag && n->u.switch_stmt.body) {
+        go_list cl = n->u.switch_stmt.body->u.block.list;
+        for (uint32_t i = 0; i < cl.len; i++)
+            if (cl.at[i] && cl.at[i]->kind == GO_CASE_CLAUSE && cl.at[i]->u.case_clause.list.len == 1)
+                add_cond(t, cl.at[i]->u.case_clause.list.at[0], 1);
+    }
+    return true;
+}
+
+/*
+ * For a condition that tells whether the response exists, the index of
+ * the successor where it does; -1 for any other node.
+ *   if err != nil {…}   -> else     if err == nil {…}   -> then
+ *   if resp == nil {…}  -> else     if resp != nil {…}  -> then
+ *   if resp.Body != nil {…}         -> then (a client's Body is never nil)
+ *   switch { case err != nil: … }   -> the next case
+ */
+static int live_branch(const track *t, const go_node *n) {
+    int when_true = -1;
+    for (size_t i = 0; i < t->nconds && when_true < 0; i++)
+        if (t->conds[i] == n)
+            when_true = t->when_true[i];
+    n = unparen(n);
+    if (when_true < 0 || n->kind != GO_BINARY_EXPR || (n->op != GO_TOK_EQL && n->op != GO_TOK_NEQ))
+        return -1;
+    const go_node *x = unparen(n->u.binary.x), *y = unparen(n->u.binary.y);
+    if (ident_is(x, "nil") && !go_decl_of(x)) {
+        const go_node *s = x;
+        x = y;
+        y = s;
+    }
+    if (!x || !ident_is(y, "nil") || go_decl_of(y))
+        return -1;
+    const go_node *d = x->kind == GO_IDENT ? go_decl_of(x) : NULL;
+    bool live_if_true;
+    if (t->err && d == t->err)
+        live_if_true = n->op == GO_TOK_EQL; /* err == nil */
+    else if (d == t->resp || is_resp_body(t, x))
+        live_if_true = n->op == GO_TOK_NEQ; /* resp != nil, resp.Body != nil */
+    else
+        return -1;
+    return live_if_true ? when_true : 1 - when_true;
+}
+
+/*
+ * Every path from just after t->stmt (in block b0 at index i0) to a normal
+ * exit passes a node that covers the response; at an error check only the
+ * branch where the response exists is followed.  On false, *miss is the
+ * exit that misses (a ReturnStmt, the body for falling off the end, or the
+ * creating statement itself when a loop comes back to it).
+ */
+static bool all_paths(track *t, go_cfg *g, uint32_t b0, uint32_t i0, const go_node **miss) {
+    ls_arena *a = t->rc->pass->arena;
+    bool *seen = ls_arena_zalloc(a, g->nblocks * sizeof *seen);
+    uint32_t *stack = ls_arena_alloc(a, (g->nblocks + 1) * sizeof *stack);
+    uint32_t *from = ls_arena_alloc(a, (g->nblocks + 1) * sizeof *from);
+    size_t depth = 0;
+    stack[depth] = b0;
+    from[depth++] = i0 + 1;
+    while (depth) {
+        depth--;
+        go_cfg_block *k = &g->blocks[stack[depth]];
+        uint32_t i = from[depth];
+        int live = -1;
+        bool done = false;
+        for (; i < k->nnodes; i++) {
+            go_node *n = k->nodes[i];
+            if (n == t->stmt) {
+                *miss = n;
+                return false;
+            }
+            if (covers(t, n)) {
+                done = true;
+                break;
+            }
+            if (i + 1 == k->nnodes)
+                live = live_branch(t, n);
+        }
+        if (done || k->term == GO_CFG_TERM_NO_RETURN)
+            continue;
+        if (k->term == GO_CFG_TERM_RETURN) {
+            *miss = k->nnodes ? k->nodes[k->nnodes - 1] : g->body;
+            return false;
+        }
+        if (k->term == GO_CFG_TERM_FALLOFF) {
+            *miss = g->body;
+            return false;
+        }
+        for (uint32_t s = 0; s < k->nsuccs; s++) {
+            if (live >= 0 && k->nsuccs == 2 && s != (uint32_t)live)
+                continue;
+            uint32_t nb = k->succs[s];
+            if (seen[nb])
+                continue;
+            seen[nb] = true;
+            stack[depth] = nb;
+            from[depth++] = 0;
+        }
+    }
+    return true;
+}
+
+/* ---- the rule ---------------------------------------------------------------- */
+
+static void report_discarded(rule_ctx *rc, const go_node *call) {
+    lint_report(rc->pass, call->pos,
+                "the response is discarded, so its body can never be closed; the connection is not "
+                "reused and the goroutines reading it leak (keep it and defer resp.Body.Close() after "
+                "checking err)");
+}
+
+static bool is_test_file(const go_file *f) {
+    size_t n = f->path ? strlen(f->path) : 0;
+    return n >= 8 && strcmp(f->path + n - 8, "_test.go") == 0;
+}
+
+/*
+ * `_, err := <call>` leaks only when the call succeeds.  Tests often expect
+ * it to fail (`if err == nil { t.Error(…) }`), so report only when the
+ * code goes on after success: the next node checks `err != nil`.
+ *   _, err := http.Head(u)
+ *   if err != nil {
+ *       return err
+ *   }
+ */
+static bool expects_success(const go_cfg *g, uint32_t b, uint32_t i, const go_node *errv) {
+    const go_node *err = errv->kind == GO_IDENT ? go_decl_of(errv) : NULL;
+    if (!err || i + 1 >= g->blocks[b].nnodes)
+        return false;
+    const go_node *c = unparen(g->blocks[b].nodes[i + 1]);
+    if (c->kind != GO_BINARY_EXPR || c->op != GO_TOK_NEQ)
+        return false;
+    const go_node *x = unparen(c->u.binary.x), *y = unparen(c->u.binary.y);
+    return (x->kind == GO_IDENT && go_decl_of(x) == err && ident_is(y, "nil") && !go_decl_of(y)) ||
+           (y->kind == GO_IDENT && go_decl_of(y) == err && ident_is(x, "nil") && !go_decl_of(x));
+}
+
+#define NOT_CLOSED                                                                                   \
+    "the response body is not closed on every path; the connection is not reused and the goroutines " \
+    "reading it leak (close it: defer %.*s.Body.Close() after checking err)"
+
+/* resp, err := <call>  /  var resp, err = <call>  /  <call> */
+static void check_stmt(rule_ctx *rc, go_cfg *g, uint32_t b, uint32_t i, const go_node *fn,
+                       const go_node *ftype, go_node *body) {
+    go_node *n = g->blocks[b].nodes[i];
+    go_node *const *lhs = NULL;
+    uint32_t nlhs = 0;
+    const go_node *call = NULL;
+    if (n->kind == GO_ASSIGN_STMT && n->u.assign.rhs.len == 1 &&
+        (n->op == GO_TOK_DEFINE || n->op == GO_TOK_ASSIGN)) {
+        call = n->u.assign.rhs.at[0];
+        lhs = n->u.assign.lhs.at;
+        nlhs = n->u.assign.lhs.len;
+    } else if (n->kind == GO_DECL_STMT && n->u.decl_stmt.decl && n->u.decl_stmt.decl->kind == GO_GEN_DECL &&
+               n->u.decl_stmt.decl->u.gen_decl.specs.len == 1) {
+        const go_node *spec = n->u.decl_stmt.decl->u.gen_decl.specs.at[0];
+        if (spec->kind == GO_VALUE_SPEC && spec->u.value_spec.values.len == 1) {
+            call = spec->u.value_spec.values.at[0];
+            lhs = spec->u.value_spec.names.at;
+            nlhs = spec->u.value_spec.names.len;
+        }
+    } else if (n->kind == GO_EXPR_STMT) {
+        /* http.Get(url) as a statement.  Tests do this against transports
+         * that fail on purpose (nothing to close), so not in _test.go. */
+        if (!is_test_file(rc->f) && is_response_call(rc, n->u.expr_stmt.x))
+            report_discarded(rc, unparen(n->u.expr_stmt.x));
+        return;
+    }
+    if (!call || nlhs < 1 || nlhs > 2 || !is_response_call(rc, call))
+        return;
+    call = unparen(call);
+    const go_node *r = lhs[0];
+    if (r->kind != GO_IDENT) /* s.resp, m[k]: stored */
+        return;
+    if (ident_is(r, "_")) {
+        if (nlhs == 2 && expects_success(g, b, i, lhs[1]))
+            report_discarded(rc, call);
+        return;
+    }
+    const go_node *resp = go_decl_of(r);
+    /* declared in this function (a captured or package variable escapes) */
+    if (!resp || resp->pos < fn->pos || resp->pos >= body->end)
+        return;
+    track t = {.rc = rc, .stmt = n, .resp = resp};
+    if (nlhs == 2 && lhs[1]->kind == GO_IDENT)
+        t.err = go_decl_of(lhs[1]);
+    t.results = ftype ? ftype->u.func_type.results : NULL;
+    /* a defer made before the assignment may close it (the variable was
+     * declared earlier):
+     *   defer func() { if resp != nil { resp.Body.Close() } }()
+     *   …
+     *   resp, err = client.Do(req) */
+    for (uint32_t k = 0; k < g->ndefers; k++)
+        if (g->defers[k].stmt->pos < n->pos && covers(&t, g->defers[k].stmt))
+            return;
+    go_walk(body, collect_cond, NULL, &t);
+    const go_node *miss = NULL;
+    if (all_paths(&t, g, b, i, &miss))
+        return;
+    int len = (int)resp->u.ident.name->len;
+    const char *nm = resp->u.ident.name->ptr;
+    if (miss == n)
+        lint_report_related(rc->pass, call->pos, n->pos,
+                            "the loop comes back here and replaces the response without closing its body", NOT_CLOSED,
+                            len, nm);
+    else if (miss && miss->kind == GO_RETURN_STMT)
+        lint_report_related(rc->pass, call->pos, miss->pos, "this return does not close the body", NOT_CLOSED, len,
+                            nm);
+    else
+        lint_report_related(rc->pass, call->pos, body->end - 1, "the function ends here without closing the body",
+                            NOT_CLOSED, len, nm);
+}
+
+/* Is there an http call in the body at all (nested closures aside)? */
+typedef struct has_call {
+    bool found;
+    const go_node *root;
+} has_call;
+
+static bool find_candidate(void *ctx, go_node *n) {
+    has_call *h = ctx;
+    if (h->found || (n->kind == GO_FUNC_LIT && n != h->root))
+        return false;
+    if (n->kind == GO_CALL_EXPR) {
+        static const char *const names[] = {"Do", "Get", "Head", "Post", "PostForm", NULL};
+        const go_node *fun = unparen(n->u.call.fun);
+        if (fun && fun->kind == GO_SELECTOR_EXPR && sel_name_in(fun->u.selector.sel, names))
+            h->found = true;
+    }
+    return !h->found;
+}
+
+static void check_func(rule_ctx *rc, go_node *fn, const go_node *ftype, go_node *body) {
+    if (!body)
+        return;
+    has_call h = {false, body};
+    go_walk(body, find_candidate, NULL, &h);
+    if (!h.found)
+        return;
+    go_cfg *g = go_cfg_build(rc->pass->arena, body, NULL);
+    for (uint32_t b = 0; b < g->nblocks; b++)
+        for (uint32_t i = 0; i < g->blocks[b].nnodes; i++)
+            check_stmt(rc, g, b, i, fn, ftype, body);
+}
+
+static bool visit(void *ctx, go_node *n) {
+    rule_ctx *rc = ctx;
+    if (n->kind == GO_FUNC_DECL)
+        check_func(rc, n, n->u.func_decl.type, n->u.func_decl.body);
+    else if (n->kind == GO_FUNC_LIT)
+        check_func(rc, n, n->u.func_lit.type, n->u.func_lit.body);
+    return true;
+}
+
+static void check(lint_pass *pass) {
+    if (!pass->file || !pass->file->root)
+        return;
+    rule_ctx rc = {.pass = pass, .f = pass->file};
+    go_walk(pass->file->root, visit, NULL, &rc);
+}
+
+const lint_rule lint_rule_res003 = {
+    .id = "RES003",
+    .name = "body-not-closed",
+    .summary = "an http.Response body is not closed on every path where the request succeeded",
+    .severity = LINT_ERROR,
+    .requires_import = "net/http",
+    .check = check,
+};

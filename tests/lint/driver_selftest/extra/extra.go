@@ -1,0 +1,5 @@
+package extra
+
+func e() {
+	panic("no want on this line")
+}

@@ -1,0 +1,5 @@
+package inner
+
+func g() {
+	panic("g") // want "go minor 21"
+}

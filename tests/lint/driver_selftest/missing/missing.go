@@ -1,0 +1,5 @@
+package missing
+
+func m() {
+	println("no panic here") // want "call to panic"
+}

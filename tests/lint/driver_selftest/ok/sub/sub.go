@@ -1,0 +1,6 @@
+package sub
+
+func s() {
+	defer func() { recover() }()
+	panic("sub") // want "package sub \\(1 files"
+}

@@ -1,0 +1,3 @@
+module example.com/ctx001
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/ctx002
+
+go 1.22

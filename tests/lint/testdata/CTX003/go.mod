@@ -1,0 +1,3 @@
+module example.com/ctx003
+
+go 1.22

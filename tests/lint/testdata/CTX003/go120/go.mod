@@ -1,0 +1,3 @@
+module example.com/ctx003/go120
+
+go 1.20

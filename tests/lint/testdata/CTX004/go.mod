@@ -1,0 +1,3 @@
+module example.com/ctx004
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/ctx008
+
+go 1.22

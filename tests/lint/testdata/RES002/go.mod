@@ -1,0 +1,3 @@
+module example.com/res002
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/res002/newer
+
+go 1.23

@@ -1,0 +1,3 @@
+module example.com/res003
+
+go 1.22
