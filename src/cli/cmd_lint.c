@@ -21,6 +21,7 @@
 #include "cli.h"
 #include "leakscope/lintrun.h"
 #include "leakscope/report.h"
+#include "lint_adopt.h"
 
 typedef struct pattern_errors {
     report_input_error *at;
@@ -264,10 +265,20 @@ static void lint_usage(FILE *to) {
             "flags:\n"
             "  --tests=false        leave out _test.go files (default true)\n"
             "  -j, --jobs N         lint on N threads (default: all cores)\n"
-            "  --format text|json   output format (default text; json: docs/lint-json.md)\n"
+            "  --format text|json|sarif\n"
+            "                       output format (default text; json: docs/lint-json.md,\n"
+            "                       sarif: SARIF 2.1.0, docs/lint-sarif.md)\n"
             "  --enable ID,...      run only these rules (IDs or names; repeatable)\n"
             "  --disable ID,...     do not run these rules (IDs or names; repeatable)\n"
             "  --list-rules         print every rule: ID, name, severity, summary\n"
+            "  --config FILE        read this configuration file (default: .leakscope.yml\n"
+            "                       here or in the nearest directory above, up to the\n"
+            "                       repository root; docs/lint-config.md)\n"
+            "  --no-config          read no configuration file\n"
+            "  --baseline FILE      report only findings not in FILE; write FILE with\n"
+            "                       every finding when it does not exist\n"
+            "  --baseline-update    rewrite the baseline FILE with every finding\n"
+            "  --new-from-rev REV   report only findings on lines changed since git REV\n"
             "  -h, --help           show this help\n"
             "\n"
             "Findings are printed as PATH:LINE:COL: ID NAME: MESSAGE. Suppress one with\n"
@@ -308,6 +319,7 @@ static void write_all(const ls_buf *b) {
 
 int cmd_lint(int argc, char **argv) {
     enum { OPT_TESTS = 1000, OPT_FORMAT, OPT_ENABLE, OPT_DISABLE, OPT_LIST };
+    enum { OPT_CONFIG = 1100, OPT_NO_CONFIG, OPT_BASELINE, OPT_BASELINE_UPDATE, OPT_NEW_FROM_REV };
     static const struct option longopts[] = {
         {"tests", optional_argument, NULL, OPT_TESTS},
         {"jobs", required_argument, NULL, 'j'},
@@ -315,6 +327,11 @@ int cmd_lint(int argc, char **argv) {
         {"enable", required_argument, NULL, OPT_ENABLE},
         {"disable", required_argument, NULL, OPT_DISABLE},
         {"list-rules", no_argument, NULL, OPT_LIST},
+        {"config", required_argument, NULL, OPT_CONFIG},
+        {"no-config", no_argument, NULL, OPT_NO_CONFIG},
+        {"baseline", required_argument, NULL, OPT_BASELINE},
+        {"baseline-update", no_argument, NULL, OPT_BASELINE_UPDATE},
+        {"new-from-rev", required_argument, NULL, OPT_NEW_FROM_REV},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -325,13 +342,17 @@ int cmd_lint(int argc, char **argv) {
     if (!enabled || !disabled)
         oom();
     bool tests = true, json = false, any_enable = false, bad = false, list = false;
+    bool sarif = false;
     unsigned long jobs = 0;
+    lint_adopt_opts adopt = {0};
+    bool tests_given = false;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "j:h", longopts, NULL)) != -1) {
         unsigned long v;
         switch (c) {
         case OPT_TESTS:
+            tests_given = true;
             if (!parse_bool(optarg, &tests)) {
                 fprintf(stderr, "leakscope lint: --tests wants true or false, not %s\n", optarg);
                 bad = true;
@@ -345,12 +366,13 @@ int cmd_lint(int argc, char **argv) {
             jobs = v;
             break;
         case OPT_FORMAT:
-            if (strcmp(optarg, "text") == 0) {
+            sarif = strcmp(optarg, "sarif") == 0;
+            if (strcmp(optarg, "text") == 0 || sarif) {
                 json = false;
             } else if (strcmp(optarg, "json") == 0) {
                 json = true;
             } else {
-                fprintf(stderr, "leakscope lint: --format wants text or json, not %s\n", optarg);
+                fprintf(stderr, "leakscope lint: --format wants text, json or sarif, not %s\n", optarg);
                 bad = true;
             }
             break;
@@ -362,6 +384,11 @@ int cmd_lint(int argc, char **argv) {
             bad |= !pick_rules("--disable", optarg, all, nrules, disabled);
             break;
         case OPT_LIST: list = true; break;
+        case OPT_CONFIG: adopt.config = optarg; break;
+        case OPT_NO_CONFIG: adopt.no_config = true; break;
+        case OPT_BASELINE: adopt.baseline = optarg; break;
+        case OPT_BASELINE_UPDATE: adopt.baseline_update = true; break;
+        case OPT_NEW_FROM_REV: adopt.new_from_rev = optarg; break;
         case 'h':
             lint_usage(stdout);
             free(enabled);
@@ -378,12 +405,37 @@ int cmd_lint(int argc, char **argv) {
         free(disabled);
         return EXIT_INPUT;
     }
+    if (adopt.baseline_update && !adopt.baseline) {
+        fprintf(stderr, "leakscope lint: --baseline-update needs --baseline FILE\n");
+        bad = true;
+    }
     if (list) {
         list_rules();
         free(enabled);
         free(disabled);
         return EXIT_CLEAN;
     }
+    /* the configuration file: the command line overrides it */
+    lint_config cfg;
+    bool have_cfg;
+    if (bad || !lint_adopt_config(&adopt, &cfg, &have_cfg)) {
+        if (bad)
+            fprintf(stderr, "run 'leakscope lint --help' for the flags\n");
+        free(enabled);
+        free(disabled);
+        return EXIT_INPUT;
+    }
+    if (!any_enable) { /* --enable replaces the file's rules section */
+        any_enable = cfg.has_enable;
+        for (size_t k = 0; k < cfg.nenable; k++)
+            for (size_t i = 0; i < nrules; i++)
+                enabled[i] |= all[i] == cfg.enable[k];
+        for (size_t k = 0; k < cfg.ndisable; k++)
+            for (size_t i = 0; i < nrules; i++)
+                disabled[i] |= all[i] == cfg.disable[k];
+    }
+    if (!tests_given && cfg.tests >= 0)
+        tests = cfg.tests;
 
     const lint_rule **rules = calloc(nrules + 1, sizeof *rules);
     if (!rules)
@@ -403,6 +455,7 @@ int cmd_lint(int argc, char **argv) {
     for (int i = optind; i < argc; i++)
         expand_pattern(argv[i], cwd, tests, &files, &errs);
     free(cwd);
+    lint_adopt_exclude(&cfg, &files);
 
     lint_options opts = {.rules = rules, .nrules = n, .threads = (unsigned)jobs};
     lint_result res;
@@ -411,6 +464,8 @@ int cmd_lint(int argc, char **argv) {
     if (rc != 0) {
         fprintf(stderr, "leakscope lint: cannot start threads: %s\n", strerror(rc));
         status = EXIT_INTERNAL;
+    } else if (lint_adopt_filter(&adopt, &cfg, &res) == EXIT_INPUT) {
+        status = EXIT_INPUT; /* bad configuration of the filters, printed */
     } else {
         for (size_t i = 0; i < res.nerrors; i++) {
             const lint_error *e = &res.errors[i];
@@ -423,6 +478,8 @@ int cmd_lint(int argc, char **argv) {
         ls_buf out = {0};
         if (json)
             report_lint_json(&out, &res, errs.at, errs.len);
+        else if (sarif)
+            report_lint_sarif(&out, &res, errs.at, errs.len);
         else
             report_lint_text(&out, &res);
         write_all(&out);
@@ -435,6 +492,7 @@ int cmd_lint(int argc, char **argv) {
             status = res.nfindings ? EXIT_FINDINGS : EXIT_CLEAN;
     }
     lint_result_free(&res);
+    lint_config_free(&cfg);
     free_errors(&errs);
     path_list_free(&files);
     free(rules);

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "leakscope/base.h"
+#include "vettool.h"
 
 typedef struct command {
     const char *name;
@@ -37,6 +38,7 @@ static void usage(FILE *to) {
     for (size_t i = 0; i < sizeof planned / sizeof *planned; i++)
         fprintf(to, "  %-9s %s\n", planned[i].name, planned[i].summary);
     fprintf(to, "\nRun 'leakscope COMMAND --help' for a command's flags.\n"
+                "Under go vet: go vet -vettool=$(which leakscope) ./... (docs/lint-vet.md).\n"
                 "Exit status: 0 nothing found, 1 findings, 2 usage or input error, 3 internal error.\n");
 }
 
@@ -54,6 +56,8 @@ int main(int argc, char **argv) {
         printf("leakscope %s\n", LEAKSCOPE_VERSION);
         return EXIT_CLEAN;
     }
+    if (vettool_invoked(argc, argv)) /* go vet -vettool=leakscope */
+        return cmd_vettool(argc, argv);
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         if (strcmp(name, commands[i].name) == 0)
             return commands[i].run(argc - 1, argv + 1);

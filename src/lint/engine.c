@@ -619,7 +619,9 @@ int lint_run(const char *const *paths, size_t n, const lint_options *opts, lint_
     minor_cache cache = {0};
     int *minors = xmalloc(m * sizeof *minors);
     for (size_t i = 0; i < m; i++)
-        minors[i] = i && strcmp(in[i].dir, in[i - 1].dir) == 0 ? minors[i - 1] : minor_for_dir(&cache, in[i].dir);
+        minors[i] = opts->go_minor > 0                                  ? opts->go_minor
+                    : i && strcmp(in[i].dir, in[i - 1].dir) == 0 ? minors[i - 1]
+                                                                 : minor_for_dir(&cache, in[i].dir);
     cache_free(&cache);
 
     size_t fcap = 0, ecap = 0;
