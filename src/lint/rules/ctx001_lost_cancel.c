@@ -11,7 +11,8 @@
  *
  *  - `_` in the cancel position is always a finding: nothing can ever
  *    release the context before its parent ends (or, for a timeout, before
- *    its timer fires).
+ *    its timer fires).  Except with a literal nil parent: the call panics
+ *    (a panic test) and returns no cancel function.
  *  - Otherwise any mention of the cancel variable after the creation "uses"
  *    it, as go vet's lostcancel counts uses: a call (`cancel()`, `defer
  *    cancel()`), but also anything that hands it on (`return ctx, cancel`,
@@ -145,7 +146,16 @@ static void check_creation(func_check *fc, const go_node *from, const go_node *i
                            const struct maker *m) {
     if (id->u.ident.name->len == 1 && id->u.ident.name->ptr[0] == '_') {
         /* signal.NotifyContext in init or main: meant to last the process */
-        if (!(fc->once && strcmp(m->pkg, "signal") == 0))
+        if (fc->once && strcmp(m->pkg, "signal") == 0)
+            return;
+        /* _, _ = context.WithCancel(nil) panics (a panic test): no cancel
+         * function is ever returned.  Only the discard: a named cancel with
+         * a nil stand-in parent is still followed, as go vet does. */
+        const go_node *parent = call->u.call.args.len ? call->u.call.args.at[0] : NULL;
+        while (parent && parent->kind == GO_PAREN_EXPR)
+            parent = parent->u.paren.x;
+        if (!(parent && parent->kind == GO_IDENT && !parent->u.ident.decl && parent->u.ident.name->len == 3 &&
+              memcmp(parent->u.ident.name->ptr, "nil", 3) == 0))
             report_discarded(fc, call, m);
         return;
     }

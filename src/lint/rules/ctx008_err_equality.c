@@ -3,7 +3,7 @@
  * context.DeadlineExceeded by == or != (or by a switch case), where
  * errors.Is would also see the sentinel inside a wrapped error.
  *
- *   if ctx.Err() == context.Canceled { … }
+ *   if err == context.Canceled { … }      // err from a call
  *   if err != context.DeadlineExceeded { … }
  *   switch err { case context.Canceled: … }
  *
@@ -13,8 +13,14 @@
  *  - An `Is(target error) bool` method is where == against a sentinel is
  *    the right thing to write (errors.Is calls it), so its body is skipped;
  *    so are _test.go files, where asserting the exact sentinel is the point.
- * When a context made by WithCancelCause/WithTimeoutCause/WithDeadlineCause
- * is in scope at the comparison, the message also names context.Cause(ctx).
+ *  - X.Err() (directly, through a local variable only ever assigned X.Err(),
+ *    or as a switch tag) is exact: a context's Err returns the sentinels
+ *    themselves, never wrapped, so the comparison is correct and is not
+ *    reported -- unless X was made in scope by WithCancelCause,
+ *    WithTimeoutCause or WithDeadlineCause: then Err() drops the cause, and
+ *    the report suggests context.Cause(X).
+ * For other comparisons, when such a …Cause context is in scope, the
+ * message also names context.Cause(ctx).
  */
 #include "leakscope/lint.h"
 
@@ -120,14 +126,85 @@ static const go_node *cause_ctx_in_scope(walker *w, go_pos at, const go_node *wa
     return found;
 }
 
-/* The declaring Ident of ctx when x is ctx.Err(), else NULL. */
-static const go_node *err_call_receiver(const go_node *x) {
+/* The receiver X when x is X.Err() (no arguments), else NULL. */
+static const go_node *err_call_recv(const go_node *x) {
     x = unparen((go_node *)x);
     if (!x || x->kind != GO_CALL_EXPR || x->u.call.args.len != 0) return NULL;
     const go_node *fun = unparen(x->u.call.fun);
-    if (fun->kind != GO_SELECTOR_EXPR || !ident_is(fun->u.selector.sel, "Err")) return NULL;
-    const go_node *recv = unparen(fun->u.selector.x);
-    return recv->kind == GO_IDENT ? go_decl_of(recv) : NULL;
+    if (!fun || fun->kind != GO_SELECTOR_EXPR || !ident_is(fun->u.selector.sel, "Err")) return NULL;
+    return unparen(fun->u.selector.x);
+}
+
+/* Every assignment to one variable, judged: all of X.Err()? */
+typedef struct var_uses {
+    const go_node *decl;
+    const go_node *recv; /* the X of the first X.Err() assigned */
+    bool bad;            /* assigned something else, or its address taken */
+} var_uses;
+
+static bool is_the_var(const var_uses *v, const go_node *x) {
+    x = unparen((go_node *)x);
+    return x && x->kind == GO_IDENT && (x == v->decl || go_decl_of(x) == v->decl);
+}
+
+static void judge_value(var_uses *v, const go_node *value) {
+    const go_node *r = value ? err_call_recv(value) : NULL;
+    if (!r) v->bad = true;
+    else if (!v->recv) v->recv = r;
+}
+
+static bool var_uses_pre(void *ctx, go_node *n) {
+    var_uses *v = ctx;
+    if (v->bad) return false;
+    switch (n->kind) {
+    case GO_ASSIGN_STMT:
+        for (uint32_t i = 0; i < n->u.assign.lhs.len; i++)
+            if (is_the_var(v, n->u.assign.lhs.at[i]))
+                judge_value(v, (n->op == GO_TOK_DEFINE || n->op == GO_TOK_ASSIGN) &&
+                                       n->u.assign.rhs.len == n->u.assign.lhs.len
+                                   ? n->u.assign.rhs.at[i]
+                                   : NULL);
+        return true;
+    case GO_VALUE_SPEC:
+        for (uint32_t i = 0; i < n->u.value_spec.names.len; i++)
+            if (n->u.value_spec.names.at[i] == v->decl) {
+                if (n->u.value_spec.values.len == n->u.value_spec.names.len)
+                    judge_value(v, n->u.value_spec.values.at[i]);
+                else if (n->u.value_spec.values.len) v->bad = true; /* var a, b = f() */
+            }
+        return true;
+    case GO_RANGE_STMT:
+        if (is_the_var(v, n->u.range_stmt.key) || is_the_var(v, n->u.range_stmt.value)) v->bad = true;
+        return true;
+    case GO_UNARY_EXPR:
+        if (n->op == GO_TOK_AND && is_the_var(v, n->u.unary.x)) v->bad = true;
+        return true;
+    default:
+        return true;
+    }
+}
+
+/* Is `other` the Err() of some X, directly or through a local variable
+ * that is only ever assigned X.Err()?  Then the comparison is exact:
+ * a context's Err returns Canceled or DeadlineExceeded themselves.  *recv
+ * is X. */
+static bool is_exact_err(walker *w, const go_node *other, const go_node **recv) {
+    *recv = err_call_recv(other);
+    if (*recv) return true;
+    other = unparen((go_node *)other);
+    if (!other || other->kind != GO_IDENT) return false;
+    const go_node *decl = go_decl_of(other);
+    if (!decl || go_decl_is_pkg(decl)) return false;
+    /* the outermost function on the walk holds every assignment to it */
+    const go_node *fn = NULL;
+    for (size_t d = 0; d < w->depth && !fn; d++)
+        if (w->stack[d]->kind == GO_FUNC_DECL || w->stack[d]->kind == GO_FUNC_LIT) fn = w->stack[d];
+    if (!fn) return false;
+    var_uses v = {.decl = decl};
+    go_walk((go_node *)fn, var_uses_pre, NULL, &v);
+    if (v.bad || !v.recv) return false;
+    *recv = v.recv;
+    return true;
 }
 
 /* Reports one comparison of `other` with the sentinel `sent` (source node). */
@@ -136,7 +213,23 @@ static void report(walker *w, go_pos pos, const go_node *other, const go_node *s
     const char *name = sentinel(pass->file, sent);
     const char *stext = text_of(pass, sent, name);
     const char *otext = text_of(pass, other, "err");
-    const go_node *cause = cause_ctx_in_scope(w, pos, err_call_receiver(other));
+    const char *what = in_switch ? "switch case compares" : "comparing";
+    const char *op = negated ? "!=" : "==";
+    const go_node *recv = NULL;
+    if (is_exact_err(w, other, &recv)) {
+        /* X.Err() is exactly the sentinel: correct, unless X has a cause
+         * that the comparison throws away */
+        const go_node *decl = recv && recv->kind == GO_IDENT ? go_decl_of(recv) : NULL;
+        const go_node *cause = decl ? cause_ctx_in_scope(w, pos, decl) : NULL;
+        if (!cause) return;
+        const ls_atom *a = cause->u.ident.name;
+        lint_report(pass, pos,
+                    "%s %s with %s by %s: %.*s was made with a cancellation cause, which Err() drops (it gives "
+                    "only the sentinel); the cause is lost, use context.Cause(%.*s)",
+                    what, otext, stext, op, (int)a->len, a->ptr, (int)a->len, a->ptr);
+        return;
+    }
+    const go_node *cause = cause_ctx_in_scope(w, pos, NULL);
     char cause_note[128] = "";
     if (cause) {
         const ls_atom *a = cause->u.ident.name;
@@ -144,8 +237,7 @@ static void report(walker *w, go_pos pos, const go_node *other, const go_node *s
                  (int)a->len, a->ptr, (int)a->len, a->ptr);
     }
     lint_report(pass, pos, "%s %s with %s by %s: wrapped errors and causes are missed; use %serrors.Is(%s, %s)%s",
-                in_switch ? "switch case compares" : "comparing", otext, stext, negated ? "!=" : "==",
-                negated ? "!" : "", otext, stext, cause_note);
+                what, otext, stext, op, negated ? "!" : "", otext, stext, cause_note);
 }
 
 static bool is_test_file(const go_file *f) {

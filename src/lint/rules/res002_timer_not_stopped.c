@@ -16,6 +16,9 @@
  *    (returned, passed to a call, stored, assigned, or used by a closure
  *    other than through t.C / t.Reset).  A timer whose channel has been
  *    received from (`<-t.C`, `case <-t.C:`) has fired and needs no Stop.
+ *    A goroutine started from a function literal that calls t.Stop()
+ *    covers every path.  A constant duration <= 0 is skipped: NewTimer has
+ *    fired, Tick returns nil, NewTicker panics.
  *    A ticker that is never stopped anywhere is reported even when its
  *    function loops forever.  In `func main` and `init` tickers live as
  *    long as the program and are not reported.
@@ -23,6 +26,7 @@
  *    ticker is never garbage collected (error); since 1.23 it is collected
  *    once unreferenced, but keeps firing until then (warning).
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,6 +65,99 @@ static const go_node *unparen(const go_node *x) {
 static bool ident_is(const go_node *x, const char *name) {
     return x && x->kind == GO_IDENT && x->u.ident.name->len == strlen(name) &&
            memcmp(x->u.ident.name->ptr, name, x->u.ident.name->len) == 0;
+}
+
+/* ---- constant durations ------------------------------------------------------ */
+
+static const struct unit {
+    const char *name;
+    int64_t ns;
+} units[] = {
+    {"Nanosecond", 1}, {"Microsecond", 1000}, {"Millisecond", 1000000},
+    {"Second", 1000000000}, {"Minute", 60LL * 1000000000}, {"Hour", 3600LL * 1000000000},
+};
+
+/* A decimal integer literal (with `_`); others are not folded. */
+static bool int_lit(const go_node *x, int64_t *out) {
+    const char *s = x->u.lit.text;
+    uint32_t n = x->u.lit.len;
+    if (n == 0 || (n >= 2 && s[0] == '0'))
+        return false;
+    int64_t v = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (s[i] == '_')
+            continue;
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, s[i] - '0', &v))
+            return false;
+    }
+    *out = v;
+    return true;
+}
+
+/* The value of a simple constant duration expression: integer literals,
+ * time.Nanosecond … time.Hour, unary + and -, binary + - * /, parentheses,
+ * time.Duration(c).  False when it is anything else. */
+static bool eval_const(const go_file *f, const go_node *x, int depth, int64_t *out) {
+    x = unparen(x);
+    if (!x || depth > 32)
+        return false;
+    switch (x->kind) {
+    case GO_BASIC_LIT:
+        return x->op == GO_TOK_INT && int_lit(x, out);
+    case GO_SELECTOR_EXPR:
+    case GO_IDENT:
+        for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+            if (go_is_pkg_selector(f, x, "time", units[i].name)) {
+                *out = units[i].ns;
+                return true;
+            }
+        return false;
+    case GO_UNARY_EXPR: {
+        int64_t v;
+        if (!eval_const(f, x->u.unary.x, depth + 1, &v))
+            return false;
+        if (x->op == GO_TOK_ADD)
+            return *out = v, true;
+        if (x->op == GO_TOK_SUB)
+            return !__builtin_sub_overflow((int64_t)0, v, out);
+        return false;
+    }
+    case GO_BINARY_EXPR: {
+        int64_t a, b;
+        if (!eval_const(f, x->u.binary.x, depth + 1, &a) || !eval_const(f, x->u.binary.y, depth + 1, &b))
+            return false;
+        switch (x->op) {
+        case GO_TOK_ADD:
+            return !__builtin_add_overflow(a, b, out);
+        case GO_TOK_SUB:
+            return !__builtin_sub_overflow(a, b, out);
+        case GO_TOK_MUL:
+            return !__builtin_mul_overflow(a, b, out);
+        case GO_TOK_QUO:
+            if (b == 0 || (a == INT64_MIN && b == -1))
+                return false;
+            return *out = a / b, true;
+        default:
+            return false;
+        }
+    }
+    case GO_CALL_EXPR:
+        if (x->u.call.args.len == 1 && x->u.call.ellipsis == GO_NOPOS &&
+            go_is_pkg_selector(f, x->u.call.fun, "time", "Duration"))
+            return eval_const(f, x->u.call.args.at[0], depth + 1, out);
+        return false;
+    default:
+        return false;
+    }
+}
+
+/* NewTimer(d ≤ 0) fires at once, Tick(d ≤ 0) returns nil, NewTicker(d ≤ 0)
+ * panics: nothing is left armed. */
+static bool nonpositive_arg(const go_file *f, const go_node *call) {
+    int64_t v;
+    return call->u.call.args.len == 1 && eval_const(f, call->u.call.args.at[0], 0, &v) && v <= 0;
 }
 
 /* ---- does a node stop the ticker or let it escape? ------------------------- */
@@ -224,6 +321,42 @@ static int live_branch(const track *t, const go_node *n) {
     return n->op == GO_TOK_NEQ ? when_true : 1 - when_true;
 }
 
+/* ---- stops inside goroutines ------------------------------------------------ */
+
+typedef struct go_stop {
+    const track *t;
+    const go_node *after;
+    bool found;
+} go_stop;
+
+static bool find_stop_call(void *ctx, go_node *n) {
+    go_stop *g = ctx;
+    if (g->found)
+        return false;
+    if (n->kind == GO_CALL_EXPR) {
+        const go_node *fun = unparen(n->u.call.fun);
+        if (fun && fun->kind == GO_SELECTOR_EXPR && ident_is(fun->u.selector.sel, "Stop") &&
+            is_var(g->t, fun->u.selector.x))
+            g->found = true;
+    }
+    return !g->found;
+}
+
+/* go func() { … t.Stop() … }() after the creation: the goroutine stops it
+ * (the walk cannot follow it; prefer the false negative). */
+static bool find_go_stop(void *ctx, go_node *n) {
+    go_stop *g = ctx;
+    if (g->found)
+        return false;
+    if (n->kind == GO_GO_STMT && n->pos > g->after->pos && n->u.go_stmt.call &&
+        n->u.go_stmt.call->kind == GO_CALL_EXPR) {
+        const go_node *fun = unparen(n->u.go_stmt.call->u.call.fun);
+        if (fun && fun->kind == GO_FUNC_LIT && fun->u.func_lit.body)
+            go_walk(fun->u.func_lit.body, find_stop_call, NULL, g);
+    }
+    return !g->found;
+}
+
 /* ---- the walk -------------------------------------------------------------------- */
 
 typedef struct walk_result {
@@ -340,6 +473,8 @@ static void check_stmt(rule_ctx *rc, go_cfg *g, uint32_t b, uint32_t i, const go
     if (!what)
         return;
     call = unparen(call);
+    if (nonpositive_arg(rc->f, call))
+        return;
     if (!lhs || ident_is(lhs, "_")) { /* time.NewTimer(d) as a statement, _ = time.NewTicker(d) */
         report(rc, call, GO_NOPOS, NULL, what, "discarded, so it can never be stopped", "t", 1);
         return;
@@ -360,6 +495,10 @@ static void check_stmt(rule_ctx *rc, go_cfg *g, uint32_t b, uint32_t i, const go
     for (uint32_t k = 0; k < g->ndefers; k++)
         if (g->defers[k].stmt->pos < n->pos && covers(&t, g->defers[k].stmt))
             return;
+    go_stop gst = {.t = &t, .after = n};
+    go_walk(body, find_go_stop, NULL, &gst);
+    if (gst.found)
+        return;
     go_walk(body, collect_cond, NULL, &t);
     walk_result w = {0};
     const char *name = var->u.ident.name->ptr;
@@ -443,7 +582,7 @@ static bool visit(void *ctx, go_node *n) {
     case GO_CALL_EXPR:
         /* for range time.Tick(d) { … } in a function (var ticks =
          * time.Tick(d) at package level lives as long as the program) */
-        if (rc->in_func && go_is_pkg_call(rc->f, n, "time", "Tick"))
+        if (rc->in_func && go_is_pkg_call(rc->f, n, "time", "Tick") && !nonpositive_arg(rc->f, n))
             lint_report_severity(rc->pass, rc->severity, n->pos, GO_NOPOS, NULL,
                                  "the ticker of time.Tick can never be stopped; it keeps firing%s (use "
                                  "time.NewTicker and defer Stop)",

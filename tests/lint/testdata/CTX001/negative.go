@@ -271,3 +271,12 @@ var interrupted context.Context
 func init() {
 	interrupted, _ = signal.NotifyContext(context.Background(), os.Interrupt)
 }
+
+// A literal nil parent panics, so no cancel function is ever returned:
+// discarding it is what a panic test does.
+func nilParentPanics() {
+	_, _ = context.WithCancel(nil)
+	_, _ = context.WithDeadline((nil), time.Now().Add(time.Hour))
+	ctx, _ := context.WithTimeout(nil, time.Second)
+	_ = ctx
+}

@@ -193,3 +193,19 @@ func parenthesized(parent context.Context) error {
 	ctx, _ := (context.WithCancel(parent)) // want "discarded"
 	return work(ctx)
 }
+
+// A named cancel with a nil stand-in parent is still followed (go vet's
+// suite expects it).
+func nilParentNamed(b bool) {
+	_, cancel := context.WithCancel(nil) // want "not called on every path"
+	if b {
+		return
+	}
+	cancel()
+}
+
+// A nil that is a variable, not the literal, is an ordinary parent.
+func nilVariable(parent context.Context) {
+	nilCtx := parent
+	_, _ = context.WithCancel(nilCtx) // want "discarded"
+}

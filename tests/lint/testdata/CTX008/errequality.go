@@ -9,16 +9,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 )
 
 func work(ctx context.Context) error { return ctx.Err() }
 
 // ---- positive cases -------------------------------------------------------
-
-// ctx.Err() compared with context.Canceled.
-func errCallEqualsCanceled(ctx context.Context) bool {
-	return ctx.Err() == context.Canceled // want "comparing ctx.Err[(][)] with context.Canceled by ==.*use errors.Is[(]ctx.Err[(][)], context.Canceled[)]"
-}
 
 // An error from a call compared with context.DeadlineExceeded.
 func errEqualsDeadline(ctx context.Context) bool {
@@ -62,25 +58,42 @@ func switchOnErr(ctx context.Context) string {
 	return "failed"
 }
 
-// A switch on ctx.Err() directly.
-func switchOnErrCall(ctx context.Context) bool {
-	switch ctx.Err() {
-	case context.DeadlineExceeded: // want "switch case compares ctx.Err[(][)] with context.DeadlineExceeded"
-		return true
-	}
-	return false
-}
-
 // The context package under another name.
 func aliasedImport(ctx stdctx.Context) bool {
-	return ctx.Err() == stdctx.Canceled // want "comparing ctx.Err[(][)] with stdctx.Canceled"
+	err := work(ctx)
+	return err == stdctx.Canceled // want "comparing err with stdctx.Canceled"
 }
 
-// A context made with WithCancelCause: the reason is in context.Cause.
+// A context made with WithCancelCause: Err() drops the cause, which is
+// in context.Cause.
 func madeWithCause(parent context.Context) bool {
 	ctx, cancel := context.WithCancelCause(parent)
 	defer cancel(nil)
-	return ctx.Err() == context.Canceled // want "context.Cause[(]ctx[)] gives it"
+	return ctx.Err() == context.Canceled // want "ctx was made with a cancellation cause.*the cause is lost, use context.Cause[(]ctx[)]$"
+}
+
+// The same through a variable assigned from Err(), and as a switch tag.
+func madeWithCauseVar(parent context.Context) string {
+	ctx, cancel := context.WithTimeoutCause(parent, time.Second, errors.New("slow"))
+	defer cancel()
+	err := ctx.Err()
+	if err == context.DeadlineExceeded { // want "comparing err with context.DeadlineExceeded by ==: ctx was made with a cancellation cause"
+		return "timeout"
+	}
+	switch ctx.Err() {
+	case context.Canceled: // want "switch case compares ctx.Err[(][)] with context.Canceled.*context.Cause[(]ctx[)]"
+		return "canceled"
+	}
+	return ""
+}
+
+// A variable assigned Err() and then something else is not exact.
+func reassignedErr(ctx context.Context) bool {
+	err := ctx.Err()
+	if err == nil {
+		err = work(ctx)
+	}
+	return err == context.Canceled // want "comparing err with context.Canceled by ==: wrapped errors"
 }
 
 // A WithTimeoutCause context in an enclosing block, compared in a closure.
@@ -95,7 +108,7 @@ func causeInClosure(parent context.Context) func() bool {
 
 // Parentheses do not hide the comparison.
 func parenthesised(ctx context.Context) bool {
-	return (ctx.Err()) != (context.Canceled) // want "by !="
+	return (work(ctx)) != (context.Canceled) // want "by !="
 }
 
 // ---- negative cases -------------------------------------------------------
@@ -174,10 +187,47 @@ func wrapsSentinel() error {
 	return fmt.Errorf("stopped: %w", context.Canceled)
 }
 
-// Another context's Err() does not get the hint of an unrelated Cause context.
+// Another context's Err() is exact, and an unrelated Cause context does
+// not change that.
 func otherCtxNoHint(parent context.Context) bool {
 	cctx, cancel := context.WithCancelCause(parent)
 	defer cancel(nil)
 	_ = work(cctx)
-	return parent.Err() == context.Canceled // want "use errors.Is[(]parent.Err[(][)], context.Canceled[)]$"
+	return parent.Err() == context.Canceled
+}
+
+// A context's Err() returns Canceled or DeadlineExceeded themselves, never
+// a wrapped error: comparing it by == is exact.
+func errCallEqualsCanceled(ctx context.Context) bool {
+	return ctx.Err() == context.Canceled
+}
+
+// The same through a variable assigned from it.
+func errVarFromErrCall(ctx context.Context) bool {
+	err := ctx.Err()
+	return err != context.DeadlineExceeded
+}
+
+// Through a variable declared with var, with the context of a call.
+func errVarDecl(get func() context.Context) bool {
+	var err = get().Err()
+	return context.Canceled == err
+}
+
+// As a switch tag, directly and through an init statement.
+func switchOnErrCall(ctx context.Context) string {
+	switch ctx.Err() {
+	case context.DeadlineExceeded:
+		return "timeout"
+	}
+	switch err := ctx.Err(); err {
+	case context.Canceled:
+		return "canceled"
+	}
+	return ""
+}
+
+// The package under another name, Err() in parentheses.
+func aliasedErrCall(ctx stdctx.Context) bool {
+	return (ctx.Err()) == stdctx.Canceled
 }

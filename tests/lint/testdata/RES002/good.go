@@ -173,3 +173,26 @@ func watchdog(d time.Duration, cancel func()) {
 		cancel()
 	}()
 }
+
+// nonPositive makes timers and tickers with constant durations <= 0:
+// NewTimer fires at once, Tick returns nil, NewTicker panics.
+func nonPositive() {
+	_ = time.NewTimer(0)
+	t := time.NewTimer(-1 * time.Second)
+	_ = t
+	for range time.Tick(-1) {
+	}
+	tk := time.NewTicker(time.Duration(-5) * time.Millisecond)
+	_ = tk
+	time.NewTicker((time.Second - time.Second))
+}
+
+// goroutineStops stops the timer in goroutines it starts inside a loop.
+func goroutineStops(n int) {
+	timer := time.NewTimer(time.Hour)
+	for i := 0; i < n; i++ {
+		go func() {
+			timer.Stop()
+		}()
+	}
+}
