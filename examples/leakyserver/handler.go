@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
 	"time"
 )
 
@@ -18,6 +20,38 @@ type slowBackend struct{ delay time.Duration }
 func (b slowBackend) Price(ctx context.Context, sku string) (int, error) {
 	time.Sleep(b.delay) // ignores ctx, like many real clients
 	return len(sku) * 100, nil
+}
+
+// httpBackend asks an upstream price service over HTTP.
+type httpBackend struct {
+	client *http.Client
+	base   string
+}
+
+func (b httpBackend) Price(ctx context.Context, sku string) (int, error) {
+	// The broken chain: the request is built on context.Background(), so the
+	// handler's 100ms timeout never reaches it.
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet,
+		b.base+"/price?sku="+url.QueryEscape(sku), nil)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := b.client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		// The body is not closed on this path: the connection is not reused.
+		return 0, fmt.Errorf("price service: %s", resp.Status)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Cents int `json:"cents"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		return 0, err
+	}
+	return out.Cents, nil
 }
 
 type priceResult struct {

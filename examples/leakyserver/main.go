@@ -9,7 +9,10 @@
 // http://localhost:8080/debug/pprof/goroutine?debug=1.
 //
 // A background worker refreshes a cache until the server shuts down; it
-// stops cleanly because it watches its context.
+// stops cleanly because it watches its context. With PRICE_URL set, prices
+// come from an upstream service over HTTP instead (httpBackend), through a
+// client with two classic bugs: a broken context chain and a response body
+// left open on an error path.
 package main
 
 import (
@@ -33,7 +36,11 @@ func main() {
 
 	mux := http.NewServeMux()
 	mux.Handle("/debug/pprof/", http.DefaultServeMux)
-	mux.HandleFunc("GET /price", priceHandler(cache, slowBackend{delay: 250 * time.Millisecond}))
+	var b backend = slowBackend{delay: 250 * time.Millisecond}
+	if u := os.Getenv("PRICE_URL"); u != "" {
+		b = httpBackend{client: &http.Client{Timeout: 5 * time.Second}, base: u}
+	}
+	mux.HandleFunc("GET /price", priceHandler(cache, b))
 
 	srv := &http.Server{
 		Addr:              ":8080",
