@@ -15,8 +15,7 @@
 set -u
 leakscope=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 source_dir=$(cd "$2" && pwd)
-passed=0
-failed=0
+. "$(dirname "$0")/lib.sh"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/leakscope_cli_lint.XXXXXX") || exit 2
 trap 'rm -rf "$work"' EXIT
@@ -24,33 +23,6 @@ cd "$work" || exit 2
 work=$(pwd -P)
 cd "$work" || exit 2
 
-pass() { passed=$((passed + 1)); }
-fail() {
-    failed=$((failed + 1))
-    echo "FAIL: $*"
-}
-run() {
-    "$@" >out.txt 2>err.txt
-    status=$?
-}
-expect_status() {
-    if [ "$status" -eq "$1" ]; then pass; else
-        fail "$2: exit status $status, want $1; stderr: $(head -c 500 err.txt)"
-    fi
-}
-expect_match() {
-    if grep -Eq -- "$2" "$1"; then pass; else
-        fail "$3: no line of $1 matches /$2/; it holds: $(head -c 500 "$1")"
-    fi
-}
-expect_no_match() {
-    if grep -Eq -- "$2" "$1"; then
-        fail "$3: a line of $1 matches /$2/: $(grep -E -- "$2" "$1" | head -3)"
-    else pass; fi
-}
-expect_empty() {
-    if [ ! -s "$1" ]; then pass; else fail "$2: $1 is not empty: $(head -c 500 "$1")"; fi
-}
 # expect_json FILE PYTHON_EXPR WHAT: FILE parses as JSON and the expression
 # (over the document `d`) is true.
 expect_json() {
@@ -245,5 +217,4 @@ if cmp -s "$work/t1.txt" "$work/t2.txt"; then pass; else fail "-j1 and -j2 text 
 cd "$work" || exit 2
 expect_json j1.json 'd["version"] == 1' "the JSON of a real tree parses"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

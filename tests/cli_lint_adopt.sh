@@ -12,37 +12,17 @@
 
 set -u
 leakscope=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-passed=0
-failed=0
+. "$(dirname "$0")/lib.sh"
 
 command -v git >/dev/null 2>&1 || { echo "cli_lint_adopt: git is not installed; install it (scripts/setup.sh)"; exit 1; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/leakscope_cli_adopt.XXXXXX") || exit 2
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 2
 
-pass() { passed=$((passed + 1)); }
-fail() {
-    failed=$((failed + 1))
-    echo "FAIL: $*"
-}
-run() {
-    "$@" >out.txt 2>err.txt
-    status=$?
-}
 expect_status() {
     if [ "$status" -eq "$1" ]; then pass; else
         fail "$2: exit status $status, want $1; stdout: $(head -c 300 out.txt) stderr: $(head -c 500 err.txt)"
     fi
-}
-expect_match() {
-    if grep -Eq -- "$2" "$1"; then pass; else
-        fail "$3: no line of $1 matches /$2/; it holds: $(head -c 500 "$1")"
-    fi
-}
-expect_no_match() {
-    if grep -Eq -- "$2" "$1"; then
-        fail "$3: a line of $1 matches /$2/: $(grep -E -- "$2" "$1" | head -3)"
-    else pass; fi
 }
 expect_lines() {
     n=$(wc -l <"$1" | tr -d ' ')
@@ -256,5 +236,4 @@ expect_match err.txt '^leakscope lint: bad.json:1:29: each finding needs' "a bro
 run "$leakscope" lint --baseline nosuchdir/base.json ./...
 expect_status 2 "a baseline in a missing directory"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -19,26 +19,15 @@ set -u
 leakscope=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 source_dir=$(cd "$2" && pwd)
 mode=${3:-shape}
-passed=0
-failed=0
+. "$(dirname "$0")/lib.sh"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/leakscope_cli_sarif.XXXXXX") || exit 2
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 2
 
-pass() { passed=$((passed + 1)); }
-fail() {
-    failed=$((failed + 1))
-    echo "FAIL: $*"
-}
 run() {
     "$@" >out.json 2>err.txt
     status=$?
-}
-expect_status() {
-    if [ "$status" -eq "$1" ]; then pass; else
-        fail "$2: exit status $status, want $1; stderr: $(head -c 500 err.txt)"
-    fi
 }
 # expect_py WHAT PYTHON_CODE FILE...: the code (over the documents d[0],
 # d[1], ... parsed from the files) raises nothing.
@@ -234,5 +223,4 @@ run "$leakscope" lint --format xml clean
 expect_status 2 "--format xml"
 if grep -q 'text, json or sarif' err.txt; then pass; else fail "--format xml: the message names sarif: $(cat err.txt)"; fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -11,42 +11,11 @@ set -u
 # absolute paths: the checks run in a scratch directory
 leakscope=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 source_dir=$(cd "$2" && pwd)
-passed=0
-failed=0
+. "$(dirname "$0")/lib.sh"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/leakscope_cli_smoke.XXXXXX") || exit 2
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 2
-
-pass() { passed=$((passed + 1)); }
-fail() {
-    failed=$((failed + 1))
-    echo "FAIL: $*"
-}
-
-# run CMD...: runs the command, keeping stdout, stderr and the exit status.
-run() {
-    "$@" >out.txt 2>err.txt
-    status=$?
-}
-
-# expect_status N WHAT
-expect_status() {
-    if [ "$status" -eq "$1" ]; then pass; else
-        fail "$2: exit status $status, want $1; stderr: $(head -c 500 err.txt)"
-    fi
-}
-
-# expect_match FILE REGEX WHAT: some line of FILE matches the extended regex.
-expect_match() {
-    if grep -Eq -- "$2" "$1"; then pass; else
-        fail "$3: no line of $1 matches /$2/; it holds: $(head -c 500 "$1")"
-    fi
-}
-
-expect_empty() {
-    if [ ! -s "$1" ]; then pass; else fail "$2: $1 is not empty: $(head -c 500 "$1")"; fi
-}
 
 # ---- version, help, commands --------------------------------------------
 
@@ -151,5 +120,4 @@ else
     fail "cannot find the example in $source_dir/docs/ast-dump.md"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -15,8 +15,7 @@
 set -u
 leakscope=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 go=$2
-passed=0
-failed=0
+. "$(dirname "$0")/lib.sh"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/leakscope_cli_vettool.XXXXXX") || exit 2
 trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
@@ -25,11 +24,6 @@ work=$(pwd -P)
 
 export GOCACHE="$work/gocache" GOPATH="$work/gopath" GOFLAGS= GOPROXY=off GOWORK=off GOTOOLCHAIN=local GO111MODULE=on
 
-pass() { passed=$((passed + 1)); }
-fail() {
-    failed=$((failed + 1))
-    echo "FAIL: $*"
-}
 run() {
     "$@" >"$work/out.txt" 2>"$work/err.txt"
     status=$?
@@ -392,5 +386,4 @@ expect_py out.txt 'doc == {}' "vet.cfg by hand with -json and no findings"
 run "$leakscope" lint "$work/bad/sub"
 expect_status 0 "leakscope lint still runs"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -15,16 +15,10 @@
 
 #include "leakscope/lintbaseline.h"
 #include "leakscope/report.h"
+#include "xalloc.h"
 
-static char *xstrdup(const char *s) {
+static char *xstrdup_or_empty(const char *s) {
     char *p = strdup(s ? s : "");
-    if (!p)
-        abort();
-    return p;
-}
-
-static void *xrealloc(void *p, size_t n) {
-    p = realloc(p, n ? n : 1);
     if (!p)
         abort();
     return p;
@@ -76,15 +70,15 @@ uint64_t lint_fingerprint(const char *rule_id, const char *path, const char *tex
 static char *baseline_path(const char *path, const char *base_dir) {
     char *abs = realpath(path, NULL);
     if (!abs)
-        return xstrdup(path);
+        return xstrdup_or_empty(path);
     char *out;
     size_t n = base_dir ? strlen(base_dir) : 0;
     if (n == 1 && base_dir[0] == '/')
-        out = xstrdup(abs + 1);
+        out = xstrdup_or_empty(abs + 1);
     else if (n && strncmp(abs, base_dir, n) == 0 && abs[n] == '/')
-        out = xstrdup(abs + n + 1);
+        out = xstrdup_or_empty(abs + n + 1);
     else
-        out = xstrdup(abs);
+        out = xstrdup_or_empty(abs);
     free(abs);
     return out;
 }
@@ -137,9 +131,9 @@ void lint_baseline_from_findings(const lint_finding *findings, size_t n, const c
                     memcmp(keys[q - i].text, key->text, key->len) == 0)
                     occ++;
             lint_baseline_entry *e = &out->at[k];
-            e->rule = xstrdup(f->rule->id);
-            e->path = xstrdup(path);
-            e->message = xstrdup(f->message);
+            e->rule = xstrdup_or_empty(f->rule->id);
+            e->path = xstrdup_or_empty(path);
+            e->message = xstrdup_or_empty(f->message);
             snprintf(e->fingerprint, sizeof e->fingerprint, "%016llx",
                      (unsigned long long)fingerprint_norm(key->rule, path, key->text, key->len, occ));
         }
@@ -285,9 +279,9 @@ bool lint_baseline_read(const char *path, lint_baseline *out, char *err, size_t 
                     break;
                 }
                 lint_baseline_entry *en = &out->at[out->len++];
-                en->rule = xstrdup(rule);
-                en->path = xstrdup(fpath);
-                en->message = xstrdup(msg);
+                en->rule = xstrdup_or_empty(rule);
+                en->path = xstrdup_or_empty(fpath);
+                en->message = xstrdup_or_empty(msg);
                 memcpy(en->fingerprint, fp, 17);
             }
         }

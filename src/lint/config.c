@@ -21,20 +21,7 @@
 #include <yaml.h>
 
 #include "leakscope/lintconfig.h"
-
-static void *xrealloc(void *p, size_t n) {
-    p = realloc(p, n ? n : 1);
-    if (!p)
-        abort();
-    return p;
-}
-
-static char *xstrdup(const char *s) {
-    char *p = strdup(s);
-    if (!p)
-        abort();
-    return p;
-}
+#include "xalloc.h"
 
 /* ---- finding the file ------------------------------------------------------ */
 

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "leakscope/lintrun.h"
+#include "xalloc.h"
 
 /* Files per batch: enough to keep every core busy, few enough that the
  * batch's syntax trees fit comfortably in memory. */
@@ -27,27 +28,6 @@
 /* Parser and rules recurse once per nesting level; threads get big stacks
  * (address space, not memory). */
 #define LINT_STACK ((size_t)512 << 20)
-
-static void *xmalloc(size_t n) {
-    void *p = malloc(n ? n : 1);
-    if (!p)
-        abort();
-    return p;
-}
-
-static void *xrealloc(void *p, size_t n) {
-    p = realloc(p, n ? n : 1);
-    if (!p)
-        abort();
-    return p;
-}
-
-static char *xstrdup(const char *s) {
-    char *p = strdup(s);
-    if (!p)
-        abort();
-    return p;
-}
 
 /* ---- one file ------------------------------------------------------------ */
 

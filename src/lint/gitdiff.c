@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "leakscope/lintgit.h"
+#include "xalloc.h"
 
 extern char **environ;
 
@@ -36,13 +37,6 @@ struct lint_changes {
     size_t len, cap;
     bool sorted;
 };
-
-static void *xrealloc(void *p, size_t n) {
-    p = realloc(p, n ? n : 1);
-    if (!p)
-        abort();
-    return p;
-}
 
 static char *xstrndup(const char *s, size_t n) {
     char *p = strndup(s, n);

@@ -20,6 +20,7 @@
  * _test.go files are skipped: tests build expired contexts on purpose.
  */
 #include "leakscope/lint.h"
+#include "rulekit.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -49,20 +50,12 @@ typedef struct checker {
     bool consts_done;
 } checker;
 
-static go_node *unparen(go_node *x) {
-    while (x && x->kind == GO_PAREN_EXPR) x = x->u.paren.x;
-    return x;
-}
 
-static bool ident_is(const go_node *x, const char *name) {
-    size_t n = strlen(name);
-    return x && x->kind == GO_IDENT && x->u.ident.name->len == n && memcmp(x->u.ident.name->ptr, name, n) == 0;
-}
 
 /* ---- const declarations ---------------------------------------------------- */
 
 static bool mentions_iota_pre(void *ctx, go_node *n) {
-    if (ident_is(n, "iota") && !n->u.ident.decl) *(bool *)ctx = true;
+    if (rulekit_ident_is(n, "iota") && !n->u.ident.decl) *(bool *)ctx = true;
     return !*(bool *)ctx;
 }
 
@@ -134,7 +127,7 @@ static bool int_lit(const go_node *x, int64_t *out) {
  * integer); false when it is not one we can fold. */
 static bool eval(checker *c, const go_node *x, int depth, int64_t *out) {
     const go_file *f = c->pass->file;
-    x = unparen((go_node *)x);
+    x = rulekit_unparen((go_node *)x);
     if (!x || depth > 32) return false;
     switch (x->kind) {
     case GO_BASIC_LIT:
@@ -209,7 +202,7 @@ static const char *const timeout_makers[] = {"WithTimeout", "WithTimeoutCause"};
 static const char *const deadline_makers[] = {"WithDeadline", "WithDeadlineCause"};
 
 static bool is_time_now(const go_file *f, const go_node *x) {
-    x = unparen((go_node *)x);
+    x = rulekit_unparen((go_node *)x);
     return x && x->kind == GO_CALL_EXPR && x->u.call.args.len == 0 && go_is_pkg_call(f, x, "time", "Now");
 }
 
@@ -230,7 +223,7 @@ static void check_timeout(checker *c, const go_node *call, const char *maker) {
  *   context.WithDeadline(parent, time.Time{}) */
 static void check_deadline(checker *c, const go_node *call, const char *maker) {
     const go_file *f = c->pass->file;
-    const go_node *d = unparen(call->u.call.args.at[1]);
+    const go_node *d = rulekit_unparen(call->u.call.args.at[1]);
     if (is_time_now(f, d)) {
         lint_report(c->pass, d->pos, "context.%s with the deadline time.Now() (passed by the time the context is made): " DONE_AT_ONCE, maker);
         return;
@@ -241,9 +234,9 @@ static void check_deadline(checker *c, const go_node *call, const char *maker) {
         return;
     }
     if (d->kind == GO_CALL_EXPR && d->u.call.args.len == 1) {
-        const go_node *fun = unparen(d->u.call.fun);
+        const go_node *fun = rulekit_unparen(d->u.call.fun);
         int64_t v;
-        if (fun->kind == GO_SELECTOR_EXPR && ident_is(fun->u.selector.sel, "Add") && is_time_now(f, fun->u.selector.x) &&
+        if (fun->kind == GO_SELECTOR_EXPR && rulekit_ident_is(fun->u.selector.sel, "Add") && is_time_now(f, fun->u.selector.x) &&
             eval(c, d->u.call.args.at[0], 0, &v) && v <= 0) {
             char dur[64];
             fmt_duration(dur, sizeof dur, v);

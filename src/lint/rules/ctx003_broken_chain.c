@@ -40,6 +40,7 @@
  * context.WithValue (CTX004 value-only-root reports that one).
  */
 #include "leakscope/lint.h"
+#include "rulekit.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -100,19 +101,11 @@ typedef struct walker {
 
 /* ---- small syntax helpers -------------------------------------------------- */
 
-static const go_node *unparen(const go_node *x) {
-    while (x && x->kind == GO_PAREN_EXPR) x = x->u.paren.x;
-    return x;
-}
 
-static bool ident_is(const go_node *x, const char *name) {
-    size_t n = strlen(name);
-    return x && x->kind == GO_IDENT && x->u.ident.name->len == n && memcmp(x->u.ident.name->ptr, name, n) == 0;
-}
 
 static bool is_nil(const go_node *x) {
-    x = unparen(x);
-    return ident_is(x, "nil") && !x->u.ident.decl;
+    x = rulekit_unparen(x);
+    return rulekit_ident_is(x, "nil") && !x->u.ident.decl;
 }
 
 static bool same_name(const go_node *a, const go_node *b) {
@@ -133,10 +126,10 @@ static uint32_t line_of(walker *w, go_pos pos) {
 
 /* x.name(args…) with x anything: the selector's X, else NULL. */
 static const go_node *method_call_recv(const go_node *call, const char *name, uint32_t nargs) {
-    call = unparen(call);
+    call = rulekit_unparen(call);
     if (!call || call->kind != GO_CALL_EXPR || call->u.call.args.len != nargs) return NULL;
-    const go_node *fun = unparen(call->u.call.fun);
-    if (!fun || fun->kind != GO_SELECTOR_EXPR || !ident_is(fun->u.selector.sel, name)) return NULL;
+    const go_node *fun = rulekit_unparen(call->u.call.fun);
+    if (!fun || fun->kind != GO_SELECTOR_EXPR || !rulekit_ident_is(fun->u.selector.sel, name)) return NULL;
     return fun->u.selector.x;
 }
 
@@ -184,13 +177,13 @@ static int source_of_decl(walker *w, const go_node *decl) {
  * (r a request parameter).  Its index, else -1.
  */
 static int ctx_expr_source(walker *w, const go_node *x, go_pos p) {
-    x = unparen(x);
+    x = rulekit_unparen(x);
     if (!x) return -1;
     if (x->kind == GO_IDENT) {
         int i = source_of_decl(w, x->u.ident.decl);
         return i >= 0 && w->srcs[i].kind != SRC_REQUEST && usable(w, i, p) ? i : -1;
     }
-    const go_node *r = unparen(method_call_recv(x, "Context", 0));
+    const go_node *r = rulekit_unparen(method_call_recv(x, "Context", 0));
     if (r && r->kind == GO_IDENT) {
         int i = source_of_decl(w, r->u.ident.decl);
         return i >= 0 && w->srcs[i].kind == SRC_REQUEST && usable(w, i, p) ? i : -1;
@@ -237,13 +230,13 @@ static void add_decl(walker *w, const go_node *id, go_pos from, go_pos to, int k
 /* ---- what makes a source --------------------------------------------------- */
 
 static bool is_context_type(const go_file *f, const go_node *t) {
-    t = unparen(t);
+    t = rulekit_unparen(t);
     return t && go_is_pkg_selector(f, t, "context", "Context");
 }
 
 static bool is_request_ptr(const go_file *f, const go_node *t) {
-    t = unparen(t);
-    return t && t->kind == GO_STAR_EXPR && go_is_pkg_selector(f, unparen(t->u.star.x), "net/http", "Request");
+    t = rulekit_unparen(t);
+    return t && t->kind == GO_STAR_EXPR && go_is_pkg_selector(f, rulekit_unparen(t->u.star.x), "net/http", "Request");
 }
 
 /* func F(ctx context.Context, r *http.Request, …): every parameter is a
@@ -275,7 +268,7 @@ static void add_params(walker *w, const go_node *fields, go_pos from, go_pos to,
 static int derived_result(const go_file *f, const go_node *call) {
     static const char *const ctors[] = {"WithCancel",      "WithTimeout",      "WithDeadline",      "WithValue",
                                         "WithCancelCause", "WithTimeoutCause", "WithDeadlineCause"};
-    call = unparen(call);
+    call = rulekit_unparen(call);
     if (!call || call->kind != GO_CALL_EXPR || call->u.call.args.len == 0) return -1;
     for (size_t i = 0; i < sizeof ctors / sizeof *ctors; i++)
         if (go_is_pkg_call(f, call, "context", ctors[i])) return 0;
@@ -301,7 +294,7 @@ static int derived_parent(walker *w, const go_list *lhs, const go_list *rhs, uin
         return -1;
     }
     if (derived_result(w->f, x) != result) return -1;
-    return ctx_expr_source(w, unparen(x)->u.call.args.at[0], p);
+    return ctx_expr_source(w, rulekit_unparen(x)->u.call.args.at[0], p);
 }
 
 static void add_locals(walker *w, const go_list *lhs, const go_list *rhs, go_pos from, go_pos p) {
@@ -317,7 +310,7 @@ static void add_locals(walker *w, const go_list *lhs, const go_list *rhs, go_pos
 
 /* `<-X.Done()`: the source X names, else -1. */
 static int done_recv(walker *w, const go_node *x, go_pos p) {
-    x = unparen(x);
+    x = rulekit_unparen(x);
     if (!x || x->kind != GO_UNARY_EXPR || x->op != GO_TOK_ARROW) return -1;
     const go_node *c = method_call_recv(x->u.unary.x, "Done", 0);
     return c ? ctx_expr_source(w, c, p) : -1;
@@ -326,7 +319,7 @@ static int done_recv(walker *w, const go_node *x, go_pos p) {
 /* When cond holds, source i is nil or done:
  *   ctx == nil    ctx.Err() != nil    a || b (both)    a && b (either) */
 static bool cond_unusable(walker *w, const go_node *c, int i, go_pos p) {
-    c = unparen(c);
+    c = rulekit_unparen(c);
     if (!c || c->kind != GO_BINARY_EXPR) return false;
     const go_node *x = c->u.binary.x, *y = c->u.binary.y;
     switch (c->op) {
@@ -347,7 +340,7 @@ static bool cond_unusable(walker *w, const go_node *c, int i, go_pos p) {
 
 /* When cond is false, source i is nil:  ctx != nil    a || b (either) */
 static bool cond_false_nil(walker *w, const go_node *c, int i, go_pos p) {
-    c = unparen(c);
+    c = rulekit_unparen(c);
     if (!c || c->kind != GO_BINARY_EXPR) return false;
     if (c->op == GO_TOK_LOR) return cond_false_nil(w, c->u.binary.x, i, p) || cond_false_nil(w, c->u.binary.y, i, p);
     if (c->op != GO_TOK_NEQ) return false;
@@ -358,10 +351,10 @@ static bool cond_false_nil(walker *w, const go_node *c, int i, go_pos p) {
 
 /* `if err := ctx.Err(); err != nil { … }`: the source, else -1. */
 static int init_err_source(walker *w, const go_node *ifs, go_pos p) {
-    const go_node *init = ifs->u.if_stmt.init, *c = unparen(ifs->u.if_stmt.cond);
+    const go_node *init = ifs->u.if_stmt.init, *c = rulekit_unparen(ifs->u.if_stmt.cond);
     if (!init || init->kind != GO_ASSIGN_STMT || init->u.assign.lhs.len != 1 || init->u.assign.rhs.len != 1) return -1;
     if (!c || c->kind != GO_BINARY_EXPR || c->op != GO_TOK_NEQ || !is_nil(c->u.binary.y)) return -1;
-    const go_node *err = unparen(c->u.binary.x), *lhs = init->u.assign.lhs.at[0];
+    const go_node *err = rulekit_unparen(c->u.binary.x), *lhs = init->u.assign.lhs.at[0];
     if (!err || err->kind != GO_IDENT || lhs->kind != GO_IDENT || !err->u.ident.decl ||
         err->u.ident.decl != lhs->u.ident.decl)
         return -1;
@@ -375,9 +368,9 @@ static bool terminates(const go_node *block) {
     const go_node *last = block->u.block.list.at[block->u.block.list.len - 1];
     if (last->kind == GO_RETURN_STMT || last->kind == GO_BRANCH_STMT) return true;
     if (last->kind == GO_EXPR_STMT) {
-        const go_node *c = unparen(last->u.expr_stmt.x);
-        return c && c->kind == GO_CALL_EXPR && ident_is(unparen(c->u.call.fun), "panic") &&
-               !unparen(c->u.call.fun)->u.ident.decl;
+        const go_node *c = rulekit_unparen(last->u.expr_stmt.x);
+        return c && c->kind == GO_CALL_EXPR && rulekit_ident_is(rulekit_unparen(c->u.call.fun), "panic") &&
+               !rulekit_unparen(c->u.call.fun)->u.ident.decl;
     }
     return false;
 }
@@ -407,10 +400,10 @@ static void if_regions(walker *w, const go_node *ifs) {
  *   runtime.SetFinalizer(x, func(*T) { … })
  */
 static bool detached_call(const go_file *f, const go_node *call) {
-    const go_node *fun = unparen(call->u.call.fun);
+    const go_node *fun = rulekit_unparen(call->u.call.fun);
     if (fun && fun->kind == GO_SELECTOR_EXPR &&
-        (ident_is(fun->u.selector.sel, "Do") || ident_is(fun->u.selector.sel, "DoChan") ||
-         ident_is(fun->u.selector.sel, "Cleanup")))
+        (rulekit_ident_is(fun->u.selector.sel, "Do") || rulekit_ident_is(fun->u.selector.sel, "DoChan") ||
+         rulekit_ident_is(fun->u.selector.sel, "Cleanup")))
         return true;
     return go_is_pkg_call(f, call, "time", "AfterFunc") || go_is_pkg_call(f, call, "sync", "OnceFunc") || go_is_pkg_call(f, call, "sync", "OnceValue") ||
            go_is_pkg_call(f, call, "sync", "OnceValues") || go_is_pkg_call(f, call, "context", "AfterFunc") ||
@@ -429,7 +422,7 @@ static void report(walker *w, const go_node *call, int i) {
     const char *name = text_of(w, s->id, "ctx");
     const char *what = text_of(w, call, "context.Background()");
     /* the qualifier the file uses for the context package: "context.", "stdctx.", "" */
-    const go_node *fun = unparen(call->u.call.fun);
+    const go_node *fun = rulekit_unparen(call->u.call.fun);
     const char *pkg = "";
     if (fun->kind == GO_SELECTOR_EXPR) {
         const char *q = text_of(w, fun->u.selector.x, "context");
@@ -488,26 +481,26 @@ static bool is_root_call(const go_file *f, const go_node *x) {
 }
 
 static void skip_node(walker *w, const go_node *x) {
-    x = unparen(x);
+    x = rulekit_unparen(x);
     if (is_root_call(w->f, x)) PUSH(w, w->skip, w->nskip, w->cskip, x);
 }
 
 /* x is a root, or a context.With…(root, …) around one: skip that root.
  * x is a closure: it is kept to run later, detached from this call. */
 static void skip_root_in(walker *w, const go_node *x) {
-    x = unparen(x);
+    x = rulekit_unparen(x);
     if (x && x->kind == GO_FUNC_LIT) add_region(w, -1, x->pos, x->end);
     if (!x || x->kind != GO_CALL_EXPR) return;
-    if (derived_result(w->f, x) >= 0) x = unparen(x->u.call.args.at[0]);
+    if (derived_result(w->f, x) >= 0) x = rulekit_unparen(x->u.call.args.at[0]);
     skip_node(w, x);
 }
 
 /* An assignment target that outlives the function: a field, an element,
  * *p, or a package-level variable (bound in this file or in another). */
 static bool outlives_call(const go_node *lhs) {
-    lhs = unparen(lhs);
+    lhs = rulekit_unparen(lhs);
     if (!lhs) return false;
-    if (lhs->kind == GO_IDENT) return !ident_is(lhs, "_") && (!lhs->u.ident.decl || go_decl_is_pkg(lhs->u.ident.decl));
+    if (lhs->kind == GO_IDENT) return !rulekit_ident_is(lhs, "_") && (!lhs->u.ident.decl || go_decl_is_pkg(lhs->u.ident.decl));
     return lhs->kind == GO_SELECTOR_EXPR || lhs->kind == GO_INDEX_EXPR || lhs->kind == GO_STAR_EXPR;
 }
 
@@ -594,7 +587,7 @@ static void visit_call(walker *w, const go_node *call) {
         skip_node(w, call->u.call.args.at[0]);
     if (detached_call(f, call))
         for (uint32_t k = 0; k < call->u.call.args.len; k++) {
-            const go_node *a = unparen(call->u.call.args.at[k]);
+            const go_node *a = rulekit_unparen(call->u.call.args.at[k]);
             if (a && a->kind == GO_FUNC_LIT) add_region(w, -1, a->pos, a->end);
         }
     if (!is_root_call(f, call)) return;
@@ -676,7 +669,7 @@ static void post(void *ctx, go_node *n) {
 static bool is_root_func(const go_node *d) {
     if (d->kind != GO_FUNC_DECL || d->u.func_decl.recv) return false;
     const go_node *name = d->u.func_decl.name;
-    return ident_is(name, "main") || ident_is(name, "init") || ident_is(name, "TestMain");
+    return rulekit_ident_is(name, "main") || rulekit_ident_is(name, "init") || rulekit_ident_is(name, "TestMain");
 }
 
 static void check(lint_pass *pass) {

@@ -22,6 +22,7 @@
  * context and are skipped.
  */
 #include "leakscope/lint.h"
+#include "rulekit.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -39,19 +40,11 @@ typedef struct scope_ctx {
     bool request;
 } scope_ctx;
 
-static go_node *unparen(go_node *x) {
-    while (x && x->kind == GO_PAREN_EXPR) x = x->u.paren.x;
-    return x;
-}
 
-static bool ident_is(const go_node *x, const char *name) {
-    size_t n = strlen(name);
-    return x && x->kind == GO_IDENT && x->u.ident.name->len == n && memcmp(x->u.ident.name->ptr, name, n) == 0;
-}
 
 /* context.Background() or context.TODO() */
 static bool is_root(const go_file *f, const go_node *x) {
-    x = unparen((go_node *)x);
+    x = rulekit_unparen((go_node *)x);
     return x && x->kind == GO_CALL_EXPR && x->u.call.args.len == 0 &&
            (go_is_pkg_call(f, x, "context", "Background") || go_is_pkg_call(f, x, "context", "TODO"));
 }
@@ -64,14 +57,14 @@ static bool is_root(const go_file *f, const go_node *x) {
 static bool is_cancellable_source(const go_file *f, const go_node *x) {
     static const char *const makers[] = {"WithCancel",       "WithTimeout",      "WithDeadline",
                                          "WithCancelCause",  "WithTimeoutCause", "WithDeadlineCause"};
-    x = unparen((go_node *)x);
+    x = rulekit_unparen((go_node *)x);
     if (!x || x->kind != GO_CALL_EXPR) return false;
     for (size_t i = 0; i < sizeof makers / sizeof *makers; i++)
         if (go_is_pkg_call(f, x, "context", makers[i])) return true;
     if (go_is_pkg_call(f, x, "os/signal", "NotifyContext")) return true;
-    const go_node *fun = unparen(x->u.call.fun);
-    return x->u.call.args.len == 0 && fun->kind == GO_SELECTOR_EXPR && ident_is(fun->u.selector.sel, "Context") &&
-           !go_import_of(f, unparen(fun->u.selector.x)); /* a method, not pkg.Context() */
+    const go_node *fun = rulekit_unparen(x->u.call.fun);
+    return x->u.call.args.len == 0 && fun->kind == GO_SELECTOR_EXPR && rulekit_ident_is(fun->u.selector.sel, "Context") &&
+           !go_import_of(f, rulekit_unparen(fun->u.selector.x)); /* a method, not pkg.Context() */
 }
 
 /* ctx, cancel := context.WithTimeout(parent, d)   var ctx = r.Context()
@@ -102,14 +95,14 @@ static bool param_ctx_of(const go_file *f, const go_node *ftype, scope_ctx *out)
     if (!params) return false;
     for (uint32_t i = 0; i < params->u.field_list.list.len; i++) {
         const go_node *field = params->u.field_list.list.at[i];
-        const go_node *t = unparen(field->u.field.type);
+        const go_node *t = rulekit_unparen(field->u.field.type);
         bool request = false;
         if (!t) continue;
         if (t->kind == GO_STAR_EXPR && go_is_pkg_selector(f, t->u.star.x, "net/http", "Request")) request = true;
         else if (!go_is_pkg_selector(f, t, "context", "Context")) continue;
         for (uint32_t j = 0; j < field->u.field.names.len; j++) {
             const go_node *name = field->u.field.names.at[j];
-            if (ident_is(name, "_")) continue;
+            if (rulekit_ident_is(name, "_")) continue;
             *out = (scope_ctx){name, request};
             return true;
         }
@@ -158,7 +151,7 @@ static bool ctx_in_scope(walker *w, go_pos at, scope_ctx *out) {
 static void check_call(walker *w, go_node *call) {
     const go_file *f = w->pass->file;
     if (call->u.call.args.len < 1 || !go_is_pkg_call(f, call, "context", "WithValue")) return;
-    const go_node *root = unparen(call->u.call.args.at[0]);
+    const go_node *root = rulekit_unparen(call->u.call.args.at[0]);
     if (!is_root(f, root)) return;
     scope_ctx sc;
     if (!ctx_in_scope(w, call->pos, &sc)) return;
@@ -179,7 +172,7 @@ static void check_call(walker *w, go_node *call) {
 static bool owns_root(const go_node *n) {
     if (n->kind != GO_FUNC_DECL || n->u.func_decl.recv) return false;
     const go_node *name = n->u.func_decl.name;
-    return ident_is(name, "main") || ident_is(name, "init") || ident_is(name, "TestMain");
+    return rulekit_ident_is(name, "main") || rulekit_ident_is(name, "init") || rulekit_ident_is(name, "TestMain");
 }
 
 static bool pre(void *ctx, go_node *n) {

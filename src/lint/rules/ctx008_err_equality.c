@@ -23,6 +23,7 @@
  * message also names context.Cause(ctx).
  */
 #include "leakscope/lint.h"
+#include "rulekit.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -34,10 +35,6 @@ typedef struct walker {
     size_t depth, cap;
 } walker;
 
-static go_node *unparen(go_node *x) {
-    while (x && x->kind == GO_PAREN_EXPR) x = x->u.paren.x;
-    return x;
-}
 
 /* context.Canceled or context.DeadlineExceeded: the name, else NULL. */
 static const char *sentinel(const go_file *f, const go_node *x) {
@@ -51,10 +48,6 @@ static bool is_nil(const go_node *x) {
            memcmp(x->u.ident.name->ptr, "nil", 3) == 0;
 }
 
-static bool ident_is(const go_node *x, const char *name) {
-    size_t n = strlen(name);
-    return x && x->kind == GO_IDENT && x->u.ident.name->len == n && memcmp(x->u.ident.name->ptr, name, n) == 0;
-}
 
 /* The source text of x when it is short and on one line, else `fallback`. */
 static const char *text_of(lint_pass *pass, const go_node *x, const char *fallback) {
@@ -128,11 +121,11 @@ static const go_node *cause_ctx_in_scope(walker *w, go_pos at, const go_node *wa
 
 /* The receiver X when x is X.Err() (no arguments), else NULL. */
 static const go_node *err_call_recv(const go_node *x) {
-    x = unparen((go_node *)x);
+    x = rulekit_unparen((go_node *)x);
     if (!x || x->kind != GO_CALL_EXPR || x->u.call.args.len != 0) return NULL;
-    const go_node *fun = unparen(x->u.call.fun);
-    if (!fun || fun->kind != GO_SELECTOR_EXPR || !ident_is(fun->u.selector.sel, "Err")) return NULL;
-    return unparen(fun->u.selector.x);
+    const go_node *fun = rulekit_unparen(x->u.call.fun);
+    if (!fun || fun->kind != GO_SELECTOR_EXPR || !rulekit_ident_is(fun->u.selector.sel, "Err")) return NULL;
+    return rulekit_unparen(fun->u.selector.x);
 }
 
 /* Every assignment to one variable, judged: all of X.Err()? */
@@ -143,7 +136,7 @@ typedef struct var_uses {
 } var_uses;
 
 static bool is_the_var(const var_uses *v, const go_node *x) {
-    x = unparen((go_node *)x);
+    x = rulekit_unparen((go_node *)x);
     return x && x->kind == GO_IDENT && (x == v->decl || go_decl_of(x) == v->decl);
 }
 
@@ -191,7 +184,7 @@ static bool var_uses_pre(void *ctx, go_node *n) {
 static bool is_exact_err(walker *w, const go_node *other, const go_node **recv) {
     *recv = err_call_recv(other);
     if (*recv) return true;
-    other = unparen((go_node *)other);
+    other = rulekit_unparen((go_node *)other);
     if (!other || other->kind != GO_IDENT) return false;
     const go_node *decl = go_decl_of(other);
     if (!decl || go_decl_is_pkg(decl)) return false;
@@ -240,15 +233,11 @@ static void report(walker *w, go_pos pos, const go_node *other, const go_node *s
                 what, otext, stext, op, negated ? "!" : "", otext, stext, cause_note);
 }
 
-static bool is_test_file(const go_file *f) {
-    size_t n = f->path ? strlen(f->path) : 0;
-    return n >= 8 && strcmp(f->path + n - 8, "_test.go") == 0;
-}
 
 static void check_binary(walker *w, go_node *n) {
     if (n->op != GO_TOK_EQL && n->op != GO_TOK_NEQ) return;
     const go_file *f = w->pass->file;
-    go_node *x = unparen(n->u.binary.x), *y = unparen(n->u.binary.y);
+    go_node *x = rulekit_unparen(n->u.binary.x), *y = rulekit_unparen(n->u.binary.y);
     bool sx = sentinel(f, x) != NULL, sy = sentinel(f, y) != NULL;
     if (sx == sy) return; /* neither, or sentinel vs sentinel */
     go_node *other = sx ? y : x, *sent = sx ? x : y;
@@ -258,7 +247,7 @@ static void check_binary(walker *w, go_node *n) {
 
 /*   switch err { case context.Canceled: … } */
 static void check_switch(walker *w, go_node *n) {
-    go_node *tag = unparen(n->u.switch_stmt.tag);
+    go_node *tag = rulekit_unparen(n->u.switch_stmt.tag);
     if (!tag || !n->u.switch_stmt.body) return;
     if (sentinel(w->pass->file, tag)) return;
     const go_list *clauses = &n->u.switch_stmt.body->u.block.list;
@@ -266,7 +255,7 @@ static void check_switch(walker *w, go_node *n) {
         const go_node *cc = clauses->at[i];
         if (cc->kind != GO_CASE_CLAUSE) continue;
         for (uint32_t j = 0; j < cc->u.case_clause.list.len; j++) {
-            go_node *e = unparen(cc->u.case_clause.list.at[j]);
+            go_node *e = rulekit_unparen(cc->u.case_clause.list.at[j]);
             if (sentinel(w->pass->file, e)) report(w, e->pos, tag, e, false, true);
         }
     }
@@ -274,7 +263,7 @@ static void check_switch(walker *w, go_node *n) {
 
 /*   func (e *myErr) Is(target error) bool { return target == context.Canceled } */
 static bool is_is_method(const go_node *n) {
-    return n->kind == GO_FUNC_DECL && n->u.func_decl.recv && ident_is(n->u.func_decl.name, "Is");
+    return n->kind == GO_FUNC_DECL && n->u.func_decl.recv && rulekit_ident_is(n->u.func_decl.name, "Is");
 }
 
 static bool pre(void *ctx, go_node *n) {
@@ -304,7 +293,7 @@ static void check(lint_pass *pass) {
     if (!f->root) return;
     /* Tests check that an API returns exactly the sentinel, on purpose:
      *   if err := ctx.Err(); err != context.Canceled { t.Fatalf(…) } */
-    if (is_test_file(f)) return;
+    if (rulekit_is_test_file(f)) return;
     /* fast path: no identifier named Canceled or DeadlineExceeded */
     if (!go_file_atom(f, "Canceled") && !go_file_atom(f, "DeadlineExceeded")) return;
     walker w = {pass, NULL, 0, 0};

@@ -33,6 +33,7 @@
 #include "leakscope/gocfg.h"
 #include "leakscope/goscope.h"
 #include "leakscope/lint.h"
+#include "rulekit.h"
 
 typedef struct rule_ctx {
     lint_pass *pass;
@@ -49,23 +50,12 @@ typedef struct track {
     const go_node *var;     /* declaring Ident of the ticker variable */
     const go_node *results; /* the function's result FieldList, or NULL */
     bool timer;             /* NewTimer (fires once) rather than NewTicker */
-    go_node **conds;        /* if conditions and tagless switch cases, and */
-    uint8_t *when_true;     /* the successor their block takes when true */
-    size_t nconds;
+    rulekit_conds conds;    /* the function's branch conditions */
     bool covered; /* set by the node walk */
     bool in_closure;
 } track;
 
-static const go_node *unparen(const go_node *x) {
-    while (x && x->kind == GO_PAREN_EXPR)
-        x = x->u.paren.x;
-    return x;
-}
 
-static bool ident_is(const go_node *x, const char *name) {
-    return x && x->kind == GO_IDENT && x->u.ident.name->len == strlen(name) &&
-           memcmp(x->u.ident.name->ptr, name, x->u.ident.name->len) == 0;
-}
 
 /* ---- constant durations ------------------------------------------------------ */
 
@@ -100,7 +90,7 @@ static bool int_lit(const go_node *x, int64_t *out) {
  * time.Nanosecond … time.Hour, unary + and -, binary + - * /, parentheses,
  * time.Duration(c).  False when it is anything else. */
 static bool eval_const(const go_file *f, const go_node *x, int depth, int64_t *out) {
-    x = unparen(x);
+    x = rulekit_unparen(x);
     if (!x || depth > 32)
         return false;
     switch (x->kind) {
@@ -163,14 +153,14 @@ static bool nonpositive_arg(const go_file *f, const go_node *call) {
 /* ---- does a node stop the ticker or let it escape? ------------------------- */
 
 static bool is_var(const track *t, const go_node *x) {
-    x = unparen(x);
+    x = rulekit_unparen(x);
     return x && x->kind == GO_IDENT && go_decl_of(x) == t->var;
 }
 
 /* t.C */
 static bool is_chan(const track *t, const go_node *x) {
-    x = unparen(x);
-    return x && x->kind == GO_SELECTOR_EXPR && ident_is(x->u.selector.sel, "C") && is_var(t, x->u.selector.x);
+    x = rulekit_unparen(x);
+    return x && x->kind == GO_SELECTOR_EXPR && rulekit_ident_is(x->u.selector.sel, "C") && is_var(t, x->u.selector.x);
 }
 
 static bool scan_use(void *ctx, go_node *n);
@@ -196,10 +186,10 @@ static bool scan_use(void *ctx, go_node *n) {
         return false;
     }
     case GO_CALL_EXPR: {
-        const go_node *fun = unparen(n->u.call.fun);
+        const go_node *fun = rulekit_unparen(n->u.call.fun);
         if (fun && fun->kind == GO_SELECTOR_EXPR && is_var(t, fun->u.selector.x)) {
             /* t.Stop(); t.Reset(d) re-arms and stops nothing */
-            if (ident_is(fun->u.selector.sel, "Reset")) {
+            if (rulekit_ident_is(fun->u.selector.sel, "Reset")) {
                 for (uint32_t i = 0; i < n->u.call.args.len; i++)
                     scan(t, n->u.call.args.at[i]);
             } else {
@@ -230,15 +220,15 @@ static bool scan_use(void *ctx, go_node *n) {
         if (is_var(t, n->u.selector.x)) {
             /* t.C elsewhere: a ticker's channel cannot stop it; a timer's
              * may be received from under another name, so trust it */
-            if (!ident_is(n->u.selector.sel, "C") || t->timer)
+            if (!rulekit_ident_is(n->u.selector.sel, "C") || t->timer)
                 t->covered = true;
             return false;
         }
         return true;
     case GO_BINARY_EXPR: /* t != nil */
         if ((n->op == GO_TOK_EQL || n->op == GO_TOK_NEQ) &&
-            ((is_var(t, n->u.binary.x) && ident_is(unparen(n->u.binary.y), "nil")) ||
-             (is_var(t, n->u.binary.y) && ident_is(unparen(n->u.binary.x), "nil"))))
+            ((is_var(t, n->u.binary.x) && rulekit_ident_is(rulekit_unparen(n->u.binary.y), "nil")) ||
+             (is_var(t, n->u.binary.y) && rulekit_ident_is(rulekit_unparen(n->u.binary.x), "nil"))))
             return false;
         return true;
     case GO_IDENT: /* any other use: returned, passed, stored, assigned */
@@ -263,37 +253,6 @@ static bool covers(track *t, go_node *n) {
 
 /* ---- nil checks ---------------------------------------------------------------- */
 
-static void add_cond(track *t, go_node *cond, uint8_t when_true) {
-    ls_arena *a = t->rc->pass->arena;
-    go_node **c = ls_arena_alloc(a, (t->nconds + 1) * sizeof *c);
-    uint8_t *w = ls_arena_alloc(a, t->nconds + 1);
-    if (t->nconds) {
-        memcpy(c, t->conds, t->nconds * sizeof *c);
-        memcpy(w, t->when_true, t->nconds);
-    }
-    c[t->nconds] = cond;
-    w[t->nconds++] = when_true;
-    t->conds = c;
-    t->when_true = w;
-}
-
-/* The graph gives an if condition's block the successors (then, else or
- * after), and a switch case's test block (next test, clause body). */
-static bool collect_cond(void *ctx, go_node *n) {
-    track *t = ctx;
-    if (n->kind == GO_FUNC_LIT)
-        return false;
-    if (n->kind == GO_IF_STMT && n->u.if_stmt.cond)
-        add_cond(t, n->u.if_stmt.cond, 0);
-    if (n->kind == GO_SWITCH_STMT && !n->u.switch_stmt.tag && n->u.switch_stmt.body) {
-        go_list cl = n->u.switch_stmt.body->u.block.list;
-        for (uint32_t i = 0; i < cl.len; i++)
-            if (cl.at[i] && cl.at[i]->kind == GO_CASE_CLAUSE && cl.at[i]->u.case_clause.list.len == 1)
-                add_cond(t, cl.at[i]->u.case_clause.list.at[0], 1);
-    }
-    return true;
-}
-
 /*
  * At `if t != nil` / `if t == nil`, the index of the successor where the
  * ticker exists; -1 for any other node.
@@ -303,20 +262,17 @@ static bool collect_cond(void *ctx, go_node *n) {
  *   if t != nil { t.Stop() }          // the nil branch needs nothing
  */
 static int live_branch(const track *t, const go_node *n) {
-    int when_true = -1;
-    for (size_t i = 0; i < t->nconds && when_true < 0; i++)
-        if (t->conds[i] == n)
-            when_true = t->when_true[i];
-    n = unparen(n);
+    int when_true = rulekit_conds_when_true(&t->conds, n);
+    n = rulekit_unparen(n);
     if (when_true < 0 || n->kind != GO_BINARY_EXPR || (n->op != GO_TOK_EQL && n->op != GO_TOK_NEQ))
         return -1;
-    const go_node *x = unparen(n->u.binary.x), *y = unparen(n->u.binary.y);
-    if (ident_is(x, "nil") && !go_decl_of(x)) {
+    const go_node *x = rulekit_unparen(n->u.binary.x), *y = rulekit_unparen(n->u.binary.y);
+    if (rulekit_ident_is(x, "nil") && !go_decl_of(x)) {
         const go_node *s = x;
         x = y;
         y = s;
     }
-    if (!is_var(t, x) || !ident_is(y, "nil") || go_decl_of(y))
+    if (!is_var(t, x) || !rulekit_ident_is(y, "nil") || go_decl_of(y))
         return -1;
     return n->op == GO_TOK_NEQ ? when_true : 1 - when_true;
 }
@@ -334,8 +290,8 @@ static bool find_stop_call(void *ctx, go_node *n) {
     if (g->found)
         return false;
     if (n->kind == GO_CALL_EXPR) {
-        const go_node *fun = unparen(n->u.call.fun);
-        if (fun && fun->kind == GO_SELECTOR_EXPR && ident_is(fun->u.selector.sel, "Stop") &&
+        const go_node *fun = rulekit_unparen(n->u.call.fun);
+        if (fun && fun->kind == GO_SELECTOR_EXPR && rulekit_ident_is(fun->u.selector.sel, "Stop") &&
             is_var(g->t, fun->u.selector.x))
             g->found = true;
     }
@@ -350,7 +306,7 @@ static bool find_go_stop(void *ctx, go_node *n) {
         return false;
     if (n->kind == GO_GO_STMT && n->pos > g->after->pos && n->u.go_stmt.call &&
         n->u.go_stmt.call->kind == GO_CALL_EXPR) {
-        const go_node *fun = unparen(n->u.go_stmt.call->u.call.fun);
+        const go_node *fun = rulekit_unparen(n->u.go_stmt.call->u.call.fun);
         if (fun && fun->kind == GO_FUNC_LIT && fun->u.func_lit.body)
             go_walk(fun->u.func_lit.body, find_stop_call, NULL, g);
     }
@@ -359,11 +315,13 @@ static bool find_go_stop(void *ctx, go_node *n) {
 
 /* ---- the walk -------------------------------------------------------------------- */
 
-typedef struct walk_result {
-    const go_node *miss; /* the exit that misses (see all_paths) */
-    bool saw_cover;      /* some path reached a Stop or an escape */
-    bool saw_end;        /* some path ended: exit, no-return call, select {} */
-} walk_result;
+/* walk_result: miss is the exit that misses (see all_paths); saw_cover,
+ * some path reached a Stop or an escape; saw_end, some path ended (exit,
+ * no-return call, select {}). */
+typedef rulekit_walk walk_result;
+
+static bool covers_cb(void *ctx, go_node *n) { return covers(ctx, n); }
+static int live_cb(void *ctx, const go_node *n) { return live_branch(ctx, n); }
 
 /*
  * Every path from just after t->stmt (block b0, index i0) to a normal exit
@@ -372,65 +330,14 @@ typedef struct walk_result {
  * statement itself when a loop comes back to it.
  */
 static bool all_paths(track *t, go_cfg *g, uint32_t b0, uint32_t i0, walk_result *w) {
-    ls_arena *a = t->rc->pass->arena;
-    bool *seen = ls_arena_zalloc(a, g->nblocks * sizeof *seen);
-    uint32_t *stack = ls_arena_alloc(a, (g->nblocks + 1) * sizeof *stack);
-    uint32_t *from = ls_arena_alloc(a, (g->nblocks + 1) * sizeof *from);
-    size_t depth = 0;
-    stack[depth] = b0;
-    from[depth++] = i0 + 1;
-    while (depth) {
-        depth--;
-        go_cfg_block *k = &g->blocks[stack[depth]];
-        uint32_t i = from[depth];
-        int live = -1;
-        bool done = false;
-        for (; i < k->nnodes; i++) {
-            go_node *n = k->nodes[i];
-            if (n == t->stmt) {
-                w->miss = n;
-                return false;
-            }
-            if (covers(t, n)) {
-                done = w->saw_cover = true;
-                break;
-            }
-            if (i + 1 == k->nnodes)
-                live = live_branch(t, n);
-        }
-        if (done)
-            continue;
-        if (k->term == GO_CFG_TERM_RETURN) {
-            w->miss = k->nnodes ? k->nodes[k->nnodes - 1] : g->body;
-            return false;
-        }
-        if (k->term == GO_CFG_TERM_FALLOFF) {
-            w->miss = g->body;
-            return false;
-        }
-        if (k->term == GO_CFG_TERM_NO_RETURN || k->nsuccs == 0) {
-            w->saw_end = true;
-            continue;
-        }
-        for (uint32_t s = 0; s < k->nsuccs; s++) {
-            if (live >= 0 && k->nsuccs == 2 && s != (uint32_t)live)
-                continue;
-            uint32_t nb = k->succs[s];
-            if (seen[nb])
-                continue;
-            seen[nb] = true;
-            stack[depth] = nb;
-            from[depth++] = 0;
-        }
-    }
-    return true;
+    return rulekit_all_paths(t->rc->pass->arena, g, b0, i0, t->stmt, covers_cb, live_cb, t, w);
 }
 
 /* ---- the rule ---------------------------------------------------------------------- */
 
 /* time.NewTicker(d) -> "ticker", time.NewTimer(d) -> "timer", else NULL */
 static const char *creation(const rule_ctx *rc, const go_node *call) {
-    call = unparen(call);
+    call = rulekit_unparen(call);
     if (!call || call->kind != GO_CALL_EXPR)
         return NULL;
     if (go_is_pkg_call(rc->f, call, "time", "NewTicker"))
@@ -472,10 +379,10 @@ static void check_stmt(rule_ctx *rc, go_cfg *g, uint32_t b, uint32_t i, const go
     const char *what = creation(rc, call);
     if (!what)
         return;
-    call = unparen(call);
+    call = rulekit_unparen(call);
     if (nonpositive_arg(rc->f, call))
         return;
-    if (!lhs || ident_is(lhs, "_")) { /* time.NewTimer(d) as a statement, _ = time.NewTicker(d) */
+    if (!lhs || rulekit_ident_is(lhs, "_")) { /* time.NewTimer(d) as a statement, _ = time.NewTicker(d) */
         report(rc, call, GO_NOPOS, NULL, what, "discarded, so it can never be stopped", "t", 1);
         return;
     }
@@ -499,7 +406,7 @@ static void check_stmt(rule_ctx *rc, go_cfg *g, uint32_t b, uint32_t i, const go
     go_walk(body, find_go_stop, NULL, &gst);
     if (gst.found)
         return;
-    go_walk(body, collect_cond, NULL, &t);
+    rulekit_conds_collect(&t.conds, rc->pass->arena, body);
     walk_result w = {0};
     const char *name = var->u.ident.name->ptr;
     int len = (int)var->u.ident.name->len;
@@ -553,7 +460,7 @@ static void check_func(rule_ctx *rc, const go_node *fn, const go_node *ftype, go
 static bool lives_forever(const rule_ctx *rc, const go_node *fn) {
     if (fn->u.func_decl.recv || !fn->u.func_decl.name)
         return false;
-    return ident_is(fn->u.func_decl.name, "init") || (rc->main_pkg && ident_is(fn->u.func_decl.name, "main"));
+    return rulekit_ident_is(fn->u.func_decl.name, "init") || (rc->main_pkg && rulekit_ident_is(fn->u.func_decl.name, "main"));
 }
 
 static bool visit(void *ctx, go_node *n);
@@ -601,7 +508,7 @@ static void check(lint_pass *pass) {
     /* go.mod before 1.23: an unstopped timer is never collected */
     rc.severity = pass->go_minor > 0 && pass->go_minor < 23 ? LINT_ERROR : LINT_WARNING;
     const go_node *pkg = pass->file->root->u.file.name;
-    rc.main_pkg = ident_is(pkg, "main");
+    rc.main_pkg = rulekit_ident_is(pkg, "main");
     go_walk(pass->file->root, visit, NULL, &rc);
 }
 

@@ -32,6 +32,7 @@
 #include "leakscope/gocfg.h"
 #include "leakscope/goscope.h"
 #include "leakscope/lint.h"
+#include "rulekit.h"
 
 /* What the declaring identifier of a name was declared with. */
 typedef struct decl_info {
@@ -55,27 +56,16 @@ typedef struct track {
     const go_node *resp;    /* declaring Ident of the response variable */
     const go_node *err;     /* declaring Ident of the error variable, or NULL */
     const go_node *results; /* the function's result FieldList, or NULL */
-    go_node **conds;        /* conditions of the function's if statements and */
-    uint8_t *when_true;     /* tagless switch cases, and the successor taken when true */
-    size_t nconds;
+    rulekit_conds conds;    /* the function's branch conditions */
     bool covered;           /* set by the node walk */
     bool in_closure;
 } track;
 
-static const go_node *unparen(const go_node *x) {
-    while (x && x->kind == GO_PAREN_EXPR)
-        x = x->u.paren.x;
-    return x;
-}
 
-static bool ident_is(const go_node *x, const char *name) {
-    return x && x->kind == GO_IDENT && x->u.ident.name->len == strlen(name) &&
-           memcmp(x->u.ident.name->ptr, name, x->u.ident.name->len) == 0;
-}
 
 static bool sel_name_in(const go_node *sel, const char *const *names) {
     for (; *names; names++)
-        if (ident_is(sel, *names))
+        if (rulekit_ident_is(sel, *names))
             return true;
     return false;
 }
@@ -84,23 +74,23 @@ static bool sel_name_in(const go_node *sel, const char *const *names) {
 
 /* http.Client or *http.Client */
 static bool is_client_type(const go_file *f, const go_node *t) {
-    t = unparen(t);
+    t = rulekit_unparen(t);
     if (t && t->kind == GO_STAR_EXPR)
-        t = unparen(t->u.star.x);
+        t = rulekit_unparen(t->u.star.x);
     return t && go_is_pkg_selector(f, t, "net/http", "Client");
 }
 
 /* &http.Client{…}, http.Client{…}, new(http.Client) */
 static bool is_client_init(const go_file *f, const go_node *e) {
-    e = unparen(e);
+    e = rulekit_unparen(e);
     if (!e)
         return false;
     if (e->kind == GO_UNARY_EXPR && e->op == GO_TOK_AND)
-        e = unparen(e->u.unary.x);
+        e = rulekit_unparen(e->u.unary.x);
     if (e->kind == GO_COMPOSITE_LIT)
         return e->u.composite.type && is_client_type(f, e->u.composite.type) &&
                e->u.composite.type->kind != GO_STAR_EXPR;
-    if (e->kind == GO_CALL_EXPR && ident_is(e->u.call.fun, "new") && !go_decl_of(e->u.call.fun) &&
+    if (e->kind == GO_CALL_EXPR && rulekit_ident_is(e->u.call.fun, "new") && !go_decl_of(e->u.call.fun) &&
         e->u.call.args.len == 1)
         return go_is_pkg_selector(f, e->u.call.args.at[0], "net/http", "Client");
     return false;
@@ -168,17 +158,17 @@ static const go_node *named_type_of(rule_ctx *rc, const go_node *decl) {
     const decl_info *d = find_decl(rc, decl);
     if (!d)
         return NULL;
-    const go_node *t = unparen(d->type);
+    const go_node *t = rulekit_unparen(d->type);
     if (!t && d->init) {
-        const go_node *e = unparen(d->init);
+        const go_node *e = rulekit_unparen(d->init);
         if (e->kind == GO_UNARY_EXPR && e->op == GO_TOK_AND)
-            e = unparen(e->u.unary.x);
+            e = rulekit_unparen(e->u.unary.x);
         if (e->kind == GO_COMPOSITE_LIT)
             t = e->u.composite.type;
     }
-    t = unparen(t);
+    t = rulekit_unparen(t);
     if (t && t->kind == GO_STAR_EXPR)
-        t = unparen(t->u.star.x);
+        t = rulekit_unparen(t->u.star.x);
     return t && t->kind == GO_IDENT ? t : NULL;
 }
 
@@ -217,7 +207,7 @@ static bool is_client_field(rule_ctx *rc, const go_node *base, const go_node *fi
 }
 
 static bool is_client_expr(rule_ctx *rc, const go_node *x) {
-    x = unparen(x);
+    x = rulekit_unparen(x);
     if (!x)
         return false;
     if (go_is_pkg_selector(rc->f, x, "net/http", "DefaultClient"))
@@ -230,7 +220,7 @@ static bool is_client_expr(rule_ctx *rc, const go_node *x) {
         return d && (is_client_type(rc->f, d->type) || (!d->type && is_client_init(rc->f, d->init)));
     }
     if (x->kind == GO_SELECTOR_EXPR)
-        return is_client_field(rc, unparen(x->u.selector.x), x->u.selector.sel);
+        return is_client_field(rc, rulekit_unparen(x->u.selector.x), x->u.selector.sel);
     return false;
 }
 
@@ -239,13 +229,13 @@ static bool is_client_expr(rule_ctx *rc, const go_node *x) {
 static bool is_response_call(rule_ctx *rc, const go_node *call) {
     static const char *const funcs[] = {"Get", "Head", "Post", "PostForm", NULL};
     static const char *const methods[] = {"Do", "Get", "Head", "Post", "PostForm", NULL};
-    call = unparen(call);
+    call = rulekit_unparen(call);
     if (!call || call->kind != GO_CALL_EXPR)
         return false;
     for (const char *const *fn = funcs; *fn; fn++)
         if (go_is_pkg_call(rc->f, call, "net/http", *fn))
             return true;
-    const go_node *fun = unparen(call->u.call.fun);
+    const go_node *fun = rulekit_unparen(call->u.call.fun);
     return fun && fun->kind == GO_SELECTOR_EXPR && sel_name_in(fun->u.selector.sel, methods) &&
            is_client_expr(rc, fun->u.selector.x);
 }
@@ -253,14 +243,14 @@ static bool is_response_call(rule_ctx *rc, const go_node *call) {
 /* ---- does a node close the body or let the response escape? -------------- */
 
 static bool is_resp(const track *t, const go_node *x) {
-    x = unparen(x);
+    x = rulekit_unparen(x);
     return x && x->kind == GO_IDENT && go_decl_of(x) == t->resp;
 }
 
 /* resp.Body */
 static bool is_resp_body(const track *t, const go_node *x) {
-    x = unparen(x);
-    return x && x->kind == GO_SELECTOR_EXPR && ident_is(x->u.selector.sel, "Body") && is_resp(t, x->u.selector.x);
+    x = rulekit_unparen(x);
+    return x && x->kind == GO_SELECTOR_EXPR && rulekit_ident_is(x->u.selector.sel, "Body") && is_resp(t, x->u.selector.x);
 }
 
 /* Functions that read an io.Reader and cannot close it:
@@ -303,9 +293,9 @@ static bool scan_use(void *ctx, go_node *n) {
         return false;
     }
     case GO_CALL_EXPR: {
-        const go_node *fun = unparen(n->u.call.fun);
+        const go_node *fun = rulekit_unparen(n->u.call.fun);
         /* resp.Body.Close() */
-        if (fun && fun->kind == GO_SELECTOR_EXPR && ident_is(fun->u.selector.sel, "Close") &&
+        if (fun && fun->kind == GO_SELECTOR_EXPR && rulekit_ident_is(fun->u.selector.sel, "Close") &&
             is_resp_body(t, fun->u.selector.x)) {
             t->covered = true;
             return false;
@@ -334,18 +324,18 @@ static bool scan_use(void *ctx, go_node *n) {
         if (t->in_closure)
             return true;
         /* resp.StatusCode, resp.Header.Get("…"): reading a field */
-        if (is_resp(t, n->u.selector.x) && !ident_is(n->u.selector.sel, "Body"))
+        if (is_resp(t, n->u.selector.x) && !rulekit_ident_is(n->u.selector.sel, "Body"))
             return false;
         /* resp.Body.Read(p) (resp.Body.Close as a method value escapes) */
-        if (is_resp_body(t, n->u.selector.x) && !ident_is(n->u.selector.sel, "Close"))
+        if (is_resp_body(t, n->u.selector.x) && !rulekit_ident_is(n->u.selector.sel, "Close"))
             return false;
         return true;
     case GO_BINARY_EXPR: /* resp != nil, resp.Body != nil */
         if (!t->in_closure && (n->op == GO_TOK_EQL || n->op == GO_TOK_NEQ) &&
             (((is_resp(t, n->u.binary.x) || is_resp_body(t, n->u.binary.x)) &&
-              ident_is(unparen(n->u.binary.y), "nil")) ||
+              rulekit_ident_is(rulekit_unparen(n->u.binary.y), "nil")) ||
              ((is_resp(t, n->u.binary.y) || is_resp_body(t, n->u.binary.y)) &&
-              ident_is(unparen(n->u.binary.x), "nil"))))
+              rulekit_ident_is(rulekit_unparen(n->u.binary.x), "nil"))))
             return false;
         return true;
     case GO_IDENT: /* any other use: returned, passed, stored, assigned, captured */
@@ -370,37 +360,6 @@ static bool covers(track *t, go_node *n) {
 
 /* ---- the error branch ------------------------------------------------------ */
 
-static void add_cond(track *t, go_node *cond, uint8_t when_true) {
-    ls_arena *a = t->rc->pass->arena;
-    go_node **c = ls_arena_alloc(a, (t->nconds + 1) * sizeof *c);
-    uint8_t *w = ls_arena_alloc(a, t->nconds + 1);
-    if (t->nconds) {
-        memcpy(c, t->conds, t->nconds * sizeof *c);
-        memcpy(w, t->when_true, t->nconds);
-    }
-    c[t->nconds] = cond;
-    w[t->nconds++] = when_true;
-    t->conds = c;
-    t->when_true = w;
-}
-
-/* The graph gives an if condition's block the successors (then, else or
- * after), and a switch case's test block (next test, clause body). */
-static bool collect_cond(void *ctx, go_node *n) {
-    track *t = ctx;
-    if (n->kind == GO_FUNC_LIT)
-        return false;
-    if (n->kind == GO_IF_STMT && n->u.if_stmt.cond)
-        add_cond(t, n->u.if_stmt.cond, 0);
-    if (n->kind == GO_SWITCH_STMT && !n->u.switch_stmt.tag && n->u.switch_stmt.body) {
-        go_list cl = n->u.switch_stmt.body->u.block.list;
-        for (uint32_t i = 0; i < cl.len; i++)
-            if (cl.at[i] && cl.at[i]->kind == GO_CASE_CLAUSE && cl.at[i]->u.case_clause.list.len == 1)
-                add_cond(t, cl.at[i]->u.case_clause.list.at[0], 1);
-    }
-    return true;
-}
-
 /*
  * For a condition that tells whether the response exists, the index of
  * the successor where it does; -1 for any other node.
@@ -410,20 +369,17 @@ static bool collect_cond(void *ctx, go_node *n) {
  *   switch { case err != nil: … }   -> the next case
  */
 static int live_branch(const track *t, const go_node *n) {
-    int when_true = -1;
-    for (size_t i = 0; i < t->nconds && when_true < 0; i++)
-        if (t->conds[i] == n)
-            when_true = t->when_true[i];
-    n = unparen(n);
+    int when_true = rulekit_conds_when_true(&t->conds, n);
+    n = rulekit_unparen(n);
     if (when_true < 0 || n->kind != GO_BINARY_EXPR || (n->op != GO_TOK_EQL && n->op != GO_TOK_NEQ))
         return -1;
-    const go_node *x = unparen(n->u.binary.x), *y = unparen(n->u.binary.y);
-    if (ident_is(x, "nil") && !go_decl_of(x)) {
+    const go_node *x = rulekit_unparen(n->u.binary.x), *y = rulekit_unparen(n->u.binary.y);
+    if (rulekit_ident_is(x, "nil") && !go_decl_of(x)) {
         const go_node *s = x;
         x = y;
         y = s;
     }
-    if (!x || !ident_is(y, "nil") || go_decl_of(y))
+    if (!x || !rulekit_ident_is(y, "nil") || go_decl_of(y))
         return -1;
     const go_node *d = x->kind == GO_IDENT ? go_decl_of(x) : NULL;
     bool live_if_true;
@@ -436,6 +392,9 @@ static int live_branch(const track *t, const go_node *n) {
     return live_if_true ? when_true : 1 - when_true;
 }
 
+static bool covers_cb(void *ctx, go_node *n) { return covers(ctx, n); }
+static int live_cb(void *ctx, const go_node *n) { return live_branch(ctx, n); }
+
 /*
  * Every path from just after t->stmt (in block b0 at index i0) to a normal
  * exit passes a node that covers the response; at an error check only the
@@ -444,54 +403,10 @@ static int live_branch(const track *t, const go_node *n) {
  * creating statement itself when a loop comes back to it).
  */
 static bool all_paths(track *t, go_cfg *g, uint32_t b0, uint32_t i0, const go_node **miss) {
-    ls_arena *a = t->rc->pass->arena;
-    bool *seen = ls_arena_zalloc(a, g->nblocks * sizeof *seen);
-    uint32_t *stack = ls_arena_alloc(a, (g->nblocks + 1) * sizeof *stack);
-    uint32_t *from = ls_arena_alloc(a, (g->nblocks + 1) * sizeof *from);
-    size_t depth = 0;
-    stack[depth] = b0;
-    from[depth++] = i0 + 1;
-    while (depth) {
-        depth--;
-        go_cfg_block *k = &g->blocks[stack[depth]];
-        uint32_t i = from[depth];
-        int live = -1;
-        bool done = false;
-        for (; i < k->nnodes; i++) {
-            go_node *n = k->nodes[i];
-            if (n == t->stmt) {
-                *miss = n;
-                return false;
-            }
-            if (covers(t, n)) {
-                done = true;
-                break;
-            }
-            if (i + 1 == k->nnodes)
-                live = live_branch(t, n);
-        }
-        if (done || k->term == GO_CFG_TERM_NO_RETURN)
-            continue;
-        if (k->term == GO_CFG_TERM_RETURN) {
-            *miss = k->nnodes ? k->nodes[k->nnodes - 1] : g->body;
-            return false;
-        }
-        if (k->term == GO_CFG_TERM_FALLOFF) {
-            *miss = g->body;
-            return false;
-        }
-        for (uint32_t s = 0; s < k->nsuccs; s++) {
-            if (live >= 0 && k->nsuccs == 2 && s != (uint32_t)live)
-                continue;
-            uint32_t nb = k->succs[s];
-            if (seen[nb])
-                continue;
-            seen[nb] = true;
-            stack[depth] = nb;
-            from[depth++] = 0;
-        }
-    }
-    return true;
+    rulekit_walk w = {0};
+    bool ok = rulekit_all_paths(t->rc->pass->arena, g, b0, i0, t->stmt, covers_cb, live_cb, t, &w);
+    *miss = w.miss;
+    return ok;
 }
 
 /* ---- the rule ---------------------------------------------------------------- */
@@ -503,10 +418,6 @@ static void report_discarded(rule_ctx *rc, const go_node *call) {
                 "checking err)");
 }
 
-static bool is_test_file(const go_file *f) {
-    size_t n = f->path ? strlen(f->path) : 0;
-    return n >= 8 && strcmp(f->path + n - 8, "_test.go") == 0;
-}
 
 /*
  * `_, err := <call>` leaks only when the call succeeds.  Tests often expect
@@ -521,12 +432,12 @@ static bool expects_success(const go_cfg *g, uint32_t b, uint32_t i, const go_no
     const go_node *err = errv->kind == GO_IDENT ? go_decl_of(errv) : NULL;
     if (!err || i + 1 >= g->blocks[b].nnodes)
         return false;
-    const go_node *c = unparen(g->blocks[b].nodes[i + 1]);
+    const go_node *c = rulekit_unparen(g->blocks[b].nodes[i + 1]);
     if (c->kind != GO_BINARY_EXPR || c->op != GO_TOK_NEQ)
         return false;
-    const go_node *x = unparen(c->u.binary.x), *y = unparen(c->u.binary.y);
-    return (x->kind == GO_IDENT && go_decl_of(x) == err && ident_is(y, "nil") && !go_decl_of(y)) ||
-           (y->kind == GO_IDENT && go_decl_of(y) == err && ident_is(x, "nil") && !go_decl_of(x));
+    const go_node *x = rulekit_unparen(c->u.binary.x), *y = rulekit_unparen(c->u.binary.y);
+    return (x->kind == GO_IDENT && go_decl_of(x) == err && rulekit_ident_is(y, "nil") && !go_decl_of(y)) ||
+           (y->kind == GO_IDENT && go_decl_of(y) == err && rulekit_ident_is(x, "nil") && !go_decl_of(x));
 }
 
 #define NOT_CLOSED                                                                                   \
@@ -556,17 +467,17 @@ static void check_stmt(rule_ctx *rc, go_cfg *g, uint32_t b, uint32_t i, const go
     } else if (n->kind == GO_EXPR_STMT) {
         /* http.Get(url) as a statement.  Tests do this against transports
          * that fail on purpose (nothing to close), so not in _test.go. */
-        if (!is_test_file(rc->f) && is_response_call(rc, n->u.expr_stmt.x))
-            report_discarded(rc, unparen(n->u.expr_stmt.x));
+        if (!rulekit_is_test_file(rc->f) && is_response_call(rc, n->u.expr_stmt.x))
+            report_discarded(rc, rulekit_unparen(n->u.expr_stmt.x));
         return;
     }
     if (!call || nlhs < 1 || nlhs > 2 || !is_response_call(rc, call))
         return;
-    call = unparen(call);
+    call = rulekit_unparen(call);
     const go_node *r = lhs[0];
     if (r->kind != GO_IDENT) /* s.resp, m[k]: stored */
         return;
-    if (ident_is(r, "_")) {
+    if (rulekit_ident_is(r, "_")) {
         if (nlhs == 2 && expects_success(g, b, i, lhs[1]))
             report_discarded(rc, call);
         return;
@@ -587,7 +498,7 @@ static void check_stmt(rule_ctx *rc, go_cfg *g, uint32_t b, uint32_t i, const go
     for (uint32_t k = 0; k < g->ndefers; k++)
         if (g->defers[k].stmt->pos < n->pos && covers(&t, g->defers[k].stmt))
             return;
-    go_walk(body, collect_cond, NULL, &t);
+    rulekit_conds_collect(&t.conds, rc->pass->arena, body);
     const go_node *miss = NULL;
     if (all_paths(&t, g, b, i, &miss))
         return;
@@ -617,7 +528,7 @@ static bool find_candidate(void *ctx, go_node *n) {
         return false;
     if (n->kind == GO_CALL_EXPR) {
         static const char *const names[] = {"Do", "Get", "Head", "Post", "PostForm", NULL};
-        const go_node *fun = unparen(n->u.call.fun);
+        const go_node *fun = rulekit_unparen(n->u.call.fun);
         if (fun && fun->kind == GO_SELECTOR_EXPR && sel_name_in(fun->u.selector.sel, names))
             h->found = true;
     }
