@@ -10,6 +10,12 @@
 passed=0
 failed=0
 
+# `leakscope lint` caches results (docs/lint.md, "Cache"): tests never use
+# the real cache under $HOME but one of their own, shared by the test runs
+# of this user (its keys cover the binary and the files, so sharing is safe).
+LEAKSCOPE_CACHE="${TMPDIR:-/tmp}/leakscope_test_cache.$(id -u)"
+export LEAKSCOPE_CACHE
+
 pass() { passed=$((passed + 1)); }
 fail() {
     failed=$((failed + 1))

@@ -57,6 +57,8 @@ typedef struct lint_options {
     uint32_t max_depth; /* parser nesting limit (go_parse_options); 0: its default */
     int go_minor;       /* > 0: the Go version of every file (22 for go1.22), as go vet's
                          * config gives it; 0: the nearest go.mod's `go` directive */
+    const char *cache_dir; /* the result cache's directory (docs/lint.md, "Cache");
+                            * NULL: no cache */
 } lint_options;
 
 typedef struct lint_result {
@@ -77,6 +79,10 @@ typedef struct lint_result {
  */
 int lint_run(const char *const *paths, size_t n, const lint_options *opts, lint_result *out);
 void lint_result_free(lint_result *r);
+
+/* The default cache directory: $LEAKSCOPE_CACHE, else $XDG_CACHE_HOME/leakscope,
+ * else $HOME/.cache/leakscope; malloc'ed; NULL when none of them is set. */
+char *lint_cache_dir_default(void);
 
 /*
  * The minor version of the `go` directive of the go.mod in dir or the

@@ -279,6 +279,8 @@ static void lint_usage(FILE *to) {
             "                       every finding when it does not exist\n"
             "  --baseline-update    rewrite the baseline FILE with every finding\n"
             "  --new-from-rev REV   report only findings on lines changed since git REV\n"
+            "  --no-cache           neither read nor write the result cache\n"
+            "                       ($LEAKSCOPE_CACHE; docs/lint.md, \"Cache\")\n"
             "  -h, --help           show this help\n"
             "\n"
             "Findings are printed as PATH:LINE:COL: ID NAME: MESSAGE. Suppress one with\n"
@@ -320,6 +322,7 @@ static void write_all(const ls_buf *b) {
 int cmd_lint(int argc, char **argv) {
     enum { OPT_TESTS = 1000, OPT_FORMAT, OPT_ENABLE, OPT_DISABLE, OPT_LIST };
     enum { OPT_CONFIG = 1100, OPT_NO_CONFIG, OPT_BASELINE, OPT_BASELINE_UPDATE, OPT_NEW_FROM_REV };
+    enum { OPT_NO_CACHE = 1200 };
     static const struct option longopts[] = {
         {"tests", optional_argument, NULL, OPT_TESTS},
         {"jobs", required_argument, NULL, 'j'},
@@ -332,6 +335,7 @@ int cmd_lint(int argc, char **argv) {
         {"baseline", required_argument, NULL, OPT_BASELINE},
         {"baseline-update", no_argument, NULL, OPT_BASELINE_UPDATE},
         {"new-from-rev", required_argument, NULL, OPT_NEW_FROM_REV},
+        {"no-cache", no_argument, NULL, OPT_NO_CACHE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -346,6 +350,7 @@ int cmd_lint(int argc, char **argv) {
     unsigned long jobs = 0;
     lint_adopt_opts adopt = {0};
     bool tests_given = false;
+    bool no_cache = false;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "j:h", longopts, NULL)) != -1) {
@@ -389,6 +394,7 @@ int cmd_lint(int argc, char **argv) {
         case OPT_BASELINE: adopt.baseline = optarg; break;
         case OPT_BASELINE_UPDATE: adopt.baseline_update = true; break;
         case OPT_NEW_FROM_REV: adopt.new_from_rev = optarg; break;
+        case OPT_NO_CACHE: no_cache = true; break;
         case 'h':
             lint_usage(stdout);
             free(enabled);
@@ -457,9 +463,11 @@ int cmd_lint(int argc, char **argv) {
     free(cwd);
     lint_adopt_exclude(&cfg, &files);
 
-    lint_options opts = {.rules = rules, .nrules = n, .threads = (unsigned)jobs};
+    char *cache_dir = no_cache ? NULL : lint_cache_dir_default();
+    lint_options opts = {.rules = rules, .nrules = n, .threads = (unsigned)jobs, .cache_dir = cache_dir};
     lint_result res;
     int rc = lint_run((const char *const *)files.at, files.len, &opts, &res);
+    free(cache_dir);
     int status;
     if (rc != 0) {
         fprintf(stderr, "leakscope lint: cannot start threads: %s\n", strerror(rc));

@@ -19,6 +19,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "cache.h"
 #include "leakscope/lintrun.h"
 #include "xalloc.h"
 
@@ -45,6 +46,12 @@ typedef struct eng_file {
     lint_error error;
     bool has_error;
     size_t suppressed;
+    /* the result cache (cache.h) */
+    uint8_t hash[16];   /* content hash */
+    bool hashed;        /* hash is set */
+    bool cached;        /* results came from the cache: not parsed */
+    bool store;         /* first file of a directory whose results go to the cache */
+    uint8_t key[16];    /* the directory's key, when store */
 } eng_file;
 
 static ls_arena *file_arena(eng_file *ef) {
@@ -401,9 +408,73 @@ typedef struct run_priv {
     size_t n, cap;
 } run_priv;
 
+static void phase_hash(void *ctx, size_t i) {
+    run *r = ctx;
+    eng_file *ef = &r->files[i];
+    ef->hashed = lint_cache_hash_file(ef->path, ef->hash) == 0;
+}
+
+/* Looks up the directory files[0..n) in the cache: on a hit the files are
+ * marked cached and hold their results; on a miss the first one is marked
+ * to be stored (when every file could be hashed). */
+static void cache_lookup(const lint_cache *c, eng_file *files, size_t n) {
+    const char **paths = xmalloc(n * sizeof *paths);
+    uint8_t(*hashes)[16] = xmalloc(n * sizeof *hashes);
+    int *minors = xmalloc(n * sizeof *minors);
+    lint_cache_file *cf = xmalloc(n * sizeof *cf);
+    bool all = true;
+    for (size_t i = 0; i < n; i++) {
+        all = all && files[i].hashed;
+        paths[i] = files[i].path;
+        memcpy(hashes[i], files[i].hash, 16);
+        minors[i] = files[i].go_minor;
+    }
+    if (all) {
+        lint_cache_key(c, paths, (const uint8_t(*)[16])hashes, minors, n, files[0].key);
+        for (size_t i = 0; i < n; i++) {
+            memset(&cf[i], 0, sizeof cf[i]);
+            cf[i].arena = file_arena(&files[i]);
+            cf[i].path = files[i].path_copy;
+        }
+        if (lint_cache_load(c, files[0].key, cf, n)) {
+            for (size_t i = 0; i < n; i++) {
+                eng_file *ef = &files[i];
+                ef->cached = true;
+                ef->suppressed = cf[i].suppressed;
+                ef->has_error = cf[i].has_error;
+                ef->error = cf[i].error;
+                ef->findings = cf[i].findings;
+                ef->nfindings = ef->cap = cf[i].nfindings;
+            }
+        } else {
+            files[0].store = true;
+        }
+    }
+    free(cf);
+    free(minors);
+    free(hashes);
+    free(paths);
+}
+
+static void cache_store(const lint_cache *c, eng_file *files, size_t n) {
+    lint_cache_file *cf = xmalloc(n * sizeof *cf);
+    for (size_t i = 0; i < n; i++) {
+        memset(&cf[i], 0, sizeof cf[i]);
+        cf[i].suppressed = files[i].suppressed;
+        cf[i].has_error = files[i].has_error;
+        cf[i].error = files[i].error;
+        cf[i].findings = files[i].findings;
+        cf[i].nfindings = files[i].nfindings;
+    }
+    lint_cache_store(c, files[0].key, cf, n);
+    free(cf);
+}
+
 static void phase_parse(void *ctx, size_t i) {
     run *r = ctx;
     eng_file *ef = &r->files[i];
+    if (ef->cached)
+        return;
     int err = 0;
     ef->gf = go_parse_path(ef->path, &r->popts, NULL, &err);
     if (!ef->gf) {
@@ -596,6 +667,8 @@ int lint_run(const char *const *paths, size_t n, const lint_options *opts, lint_
         in[m++] = in[i];
     }
 
+    lint_cache *rcache = opts->cache_dir ? lint_cache_open(opts->cache_dir, r.rules, r.nrules) : NULL;
+
     minor_cache cache = {0};
     int *minors = xmalloc(m * sizeof *minors);
     for (size_t i = 0; i < m; i++)
@@ -631,7 +704,18 @@ int lint_run(const char *const *paths, size_t n, const lint_options *opts, lint_
         }
         r.files = batch;
         r.nfiles = k;
-        status = ls_pool_run(k, opts->threads, LINT_STACK, phase_parse, &r);
+        if (rcache) {
+            status = ls_pool_run(k, opts->threads, LINT_STACK, phase_hash, &r);
+            for (size_t i = 0; i < k && status == 0;) {
+                size_t j = i + 1;
+                while (j < k && strcmp(batch[j].dir, batch[i].dir) == 0)
+                    j++;
+                cache_lookup(rcache, batch + i, j - i);
+                i = j;
+            }
+        }
+        if (status == 0)
+            status = ls_pool_run(k, opts->threads, LINT_STACK, phase_parse, &r);
 
         go_package **pkgs = NULL;
         size_t npkgs = 0, pcap = 0;
@@ -648,10 +732,19 @@ int lint_run(const char *const *paths, size_t n, const lint_options *opts, lint_
         for (size_t i = 0; i < npkgs; i++)
             go_package_free(pkgs[i]);
         free(pkgs);
+        if (rcache && status == 0)
+            for (size_t i = 0; i < k;) {
+                size_t j = i + 1;
+                while (j < k && strcmp(batch[j].dir, batch[i].dir) == 0)
+                    j++;
+                if (batch[i].store)
+                    cache_store(rcache, batch + i, j - i);
+                i = j;
+            }
 
         for (size_t i = 0; i < k; i++) {
             eng_file *ef = &batch[i];
-            if (ef->gf)
+            if (ef->gf || (ef->cached && !(ef->has_error && ef->error.kind == LINT_ERR_READ)))
                 out->files++;
             go_file_free(ef->gf);
             ef->gf = NULL;
@@ -684,6 +777,7 @@ int lint_run(const char *const *paths, size_t n, const lint_options *opts, lint_
         start = end;
     }
     free(batch);
+    lint_cache_close(rcache);
     free(minors);
     for (size_t i = 0; i < m; i++)
         free(in[i].dir);

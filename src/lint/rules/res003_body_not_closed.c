@@ -59,6 +59,8 @@ typedef struct track {
     rulekit_conds conds;    /* the function's branch conditions */
     bool covered;           /* set by the node walk */
     bool in_closure;
+    int depth;              /* callee nesting: 0 in the checked function */
+    const go_node *killed;  /* a re-assignment of the variable reached first */
 } track;
 
 
@@ -279,12 +281,116 @@ static void scan(track *t, go_node *n) {
         go_walk(n, scan_use, NULL, t);
 }
 
+/* The declaring Ident of parameter idx of ftype; *ok false when it cannot
+ * be known (out of range, variadic). */
+static const go_node *param_at(const go_node *ftype, uint32_t idx, bool *ok) {
+    *ok = false;
+    const go_node *ps = ftype ? ftype->u.func_type.params : NULL;
+    if (!ps)
+        return NULL;
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < ps->u.field_list.list.len; i++) {
+        const go_node *fl = ps->u.field_list.list.at[i];
+        if (fl->u.field.type && fl->u.field.type->kind == GO_ELLIPSIS)
+            return NULL;
+        uint32_t nn = fl->u.field.names.len ? fl->u.field.names.len : 1;
+        if (idx < k + nn) {
+            *ok = true;
+            if (!fl->u.field.names.len)
+                return NULL; /* unnamed: the callee cannot use it */
+            const go_node *id = fl->u.field.names.at[idx - k];
+            return rulekit_ident_is(id, "_") ? NULL : go_decl_of(id);
+        }
+        k += nn;
+    }
+    return NULL;
+}
+
+/*
+ * Whether a function whose body is visible (a function of the package, a
+ * called function literal) may close or keep argument idx: its parameter
+ * is used for anything but reading fields or the body.  Syntactic, like
+ * the walk in the caller; true when unsure.
+ *   func process(res *http.Response) { io.ReadAll(res.Body) }  -> false
+ */
+static bool callee_keeps(const track *t, go_file *f, const go_node *ftype, go_node *body, uint32_t idx) {
+    if (t->depth >= 4 || !body)
+        return true;
+    bool ok;
+    const go_node *p = param_at(ftype, idx, &ok);
+    if (!ok)
+        return true;
+    if (!p)
+        return false;
+    rule_ctx sub = {.pass = t->rc->pass, .f = f};
+    track c = {.rc = f == t->rc->f ? t->rc : &sub, .resp = p, .depth = t->depth + 1};
+    scan(&c, body);
+    return c.covered;
+}
+
+/* The function of this package that call calls by name, with its file. */
+static const go_node *package_callee(const track *t, const go_node *call, go_file **file) {
+    const go_node *fun = rulekit_unparen(call->u.call.fun);
+    if (!t->rc->pass->pkg || !fun || fun->kind != GO_IDENT || fun->u.ident.name->len >= 256)
+        return NULL;
+    char name[256];
+    memcpy(name, fun->u.ident.name->ptr, fun->u.ident.name->len);
+    name[fun->u.ident.name->len] = 0;
+    const go_node *fd = go_package_func(t->rc->pass->pkg, name, file);
+    if (!fd || !*file || !fd->u.func_decl.body)
+        return NULL;
+    const go_node *d = go_decl_of(fun);
+    if (d && d != fd->u.func_decl.name)
+        return NULL; /* a local shadows it */
+    return fd;
+}
+
+/* Arguments that are the response or its body go to a function whose body
+ * is visible and that does not keep them: not an escape. */
+static bool scan_visible_call(track *t, go_node *n) {
+    go_file *cf = t->rc->f;
+    const go_node *ftype = NULL;
+    go_node *body = NULL;
+    const go_node *fun = rulekit_unparen(n->u.call.fun);
+    if (fun && fun->kind == GO_FUNC_LIT) {
+        ftype = fun->u.func_lit.type;
+        body = fun->u.func_lit.body;
+    } else {
+        const go_node *fd = package_callee(t, n, &cf);
+        if (!fd)
+            return false;
+        ftype = fd->u.func_decl.type;
+        body = fd->u.func_decl.body;
+    }
+    if (n->u.call.ellipsis != GO_NOPOS)
+        return false;
+    for (uint32_t i = 0; i < n->u.call.args.len; i++) {
+        go_node *a = n->u.call.args.at[i];
+        if ((is_resp(t, a) || is_resp_body(t, a)) && !callee_keeps(t, cf, ftype, body, i))
+            continue;
+        scan(t, a);
+    }
+    if (fun && fun->kind == GO_FUNC_LIT)
+        scan(t, n->u.call.fun); /* the literal itself may capture resp */
+    return true;
+}
+
 /* go_walk pre-visit: sets t->covered at a close or an escape. */
 static bool scan_use(void *ctx, go_node *n) {
     track *t = ctx;
     if (t->covered)
         return false;
     switch (n->kind) {
+    case GO_ASSIGN_STMT: /* _ = resp, _ = func() {…}: neither keeps nor calls */
+        for (uint32_t i = 0; i < n->u.assign.lhs.len; i++)
+            if (!rulekit_ident_is(rulekit_unparen(n->u.assign.lhs.at[i]), "_"))
+                return true;
+        for (uint32_t i = 0; i < n->u.assign.rhs.len; i++) {
+            go_node *r = rulekit_unparen(n->u.assign.rhs.at[i]);
+            if (!is_resp(t, r) && !is_resp_body(t, r) && r->kind != GO_FUNC_LIT)
+                scan(t, r);
+        }
+        return false;
     case GO_FUNC_LIT: { /* a closure that mentions resp may close it: an escape */
         bool was = t->in_closure;
         t->in_closure = true;
@@ -318,6 +424,9 @@ static bool scan_use(void *ctx, go_node *n) {
                     scan(t, n->u.call.args.at[i]);
             return false;
         }
+        /* process(resp), func(b io.ReadCloser) {…}(resp.Body) */
+        if (scan_visible_call(t, n))
+            return false;
         return true;
     }
     case GO_SELECTOR_EXPR:
@@ -352,6 +461,13 @@ static bool covers(track *t, go_node *n) {
     if (n->kind == GO_RETURN_STMT && n->u.return_stmt.results.len == 0 && t->results &&
         t->resp->pos >= t->results->pos && t->resp->pos < t->results->end)
         return true;
+    /* resp, err = http.Get(u) again: the earlier response is lost */
+    if (n != t->stmt && n->kind == GO_ASSIGN_STMT && n->u.assign.rhs.len == 1 && n->u.assign.lhs.len >= 1 &&
+        is_resp(t, n->u.assign.lhs.at[0]) && is_response_call(t->rc, n->u.assign.rhs.at[0])) {
+        if (!t->killed)
+            t->killed = n;
+        return true;
+    }
     t->covered = false;
     t->in_closure = false;
     scan(t, n);
@@ -500,11 +616,15 @@ static void check_stmt(rule_ctx *rc, go_cfg *g, uint32_t b, uint32_t i, const go
             return;
     rulekit_conds_collect(&t.conds, rc->pass->arena, body);
     const go_node *miss = NULL;
-    if (all_paths(&t, g, b, i, &miss))
+    bool ok = all_paths(&t, g, b, i, &miss);
+    if (ok && !t.killed)
         return;
     int len = (int)resp->u.ident.name->len;
     const char *nm = resp->u.ident.name->ptr;
-    if (miss == n)
+    if (ok)
+        lint_report_related(rc->pass, call->pos, t.killed->pos,
+                            "the response is replaced here without closing its body", NOT_CLOSED, len, nm);
+    else if (miss == n)
         lint_report_related(rc->pass, call->pos, n->pos,
                             "the loop comes back here and replaces the response without closing its body", NOT_CLOSED,
                             len, nm);

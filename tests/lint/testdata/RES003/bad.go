@@ -183,3 +183,78 @@ func bodyNilCheck(u string) {
 		return
 	}
 }
+
+// blankResp assigns the response to the blank identifier: not an escape.
+func blankResp(u string) {
+	resp, err := http.Get(u) // want "not closed on every path"
+	if err != nil {
+		return
+	}
+	_ = resp
+}
+
+// uncalledCloser makes a closure that would close the body but never calls it.
+func uncalledCloser(u string) {
+	resp, err := http.Get(u) // want "not closed on every path"
+	if err != nil {
+		return
+	}
+	_ = func() {
+		resp.Body.Close()
+	}
+}
+
+// readOnly reads the body and never closes it.
+func readOnly(r *http.Response) int {
+	b, _ := io.ReadAll(r.Body)
+	return len(b) + r.StatusCode
+}
+
+// ignoreBody does nothing with the body.
+func ignoreBody(b io.ReadCloser) {}
+
+// passedToReader hands the response to a function of the package that does not close it.
+func passedToReader(u string) int {
+	resp, err := http.Get(u) // want "not closed on every path"
+	if err != nil {
+		return 0
+	}
+	return readOnly(resp)
+}
+
+// passedBody hands the body to a function of the package that ignores it.
+func passedBody(u string) {
+	resp, err := http.Get(u) // want "not closed on every path"
+	if err != nil {
+		return
+	}
+	ignoreBody(resp.Body)
+}
+
+// literalIgnores passes the body to a called function literal that does nothing.
+func literalIgnores(u string) {
+	resp, err := http.Get(u) // want "not closed on every path"
+	if err != nil {
+		return
+	}
+	defer func(b io.ReadCloser) {}(resp.Body)
+}
+
+// reassigned leaks the first response when the variable gets a second one.
+func reassigned(u string) {
+	resp, err := http.Get(u) // want "not closed on every path"
+	if err != nil {
+		return
+	}
+	fmt.Println(resp.Status)
+	resp, err = http.Get(u) // want "not closed on every path"
+	if err != nil {
+		return
+	}
+	fmt.Println(resp.StatusCode)
+	resp, err = http.Get(u)
+	if err != nil {
+		return
+	}
+	defer resp.Body.Close()
+}

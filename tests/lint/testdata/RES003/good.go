@@ -242,3 +242,86 @@ func bodyNotNil(u string) {
 		defer resp.Body.Close()
 	}
 }
+
+// closeResp closes the body of its parameter.
+func closeResp(r *http.Response) {
+	defer r.Body.Close()
+}
+
+// closeRC closes its parameter.
+func closeRC(b io.ReadCloser) error { return b.Close() }
+
+// keepResp stores its parameter.
+func keepResp(r *http.Response) { kept = append(kept, r) }
+
+var kept []*http.Response
+
+// passedToCloser hands the response to a function of the package that closes it.
+func passedToCloser(u string) {
+	resp, err := http.Get(u)
+	if err != nil {
+		return
+	}
+	closeResp(resp)
+}
+
+// passedBodyToCloser hands the body to a function of the package that closes it.
+func passedBodyToCloser(u string) error {
+	resp, err := http.Get(u)
+	if err != nil {
+		return err
+	}
+	return closeRC(resp.Body)
+}
+
+// passedToKeeper hands the response to a function of the package that stores it.
+func passedToKeeper(u string) {
+	resp, err := http.Get(u)
+	if err != nil {
+		return
+	}
+	keepResp(resp)
+}
+
+// calledCloser closes the body in a closure it calls.
+func calledCloser(u string) {
+	resp, err := http.Get(u)
+	if err != nil {
+		return
+	}
+	closer := func() { resp.Body.Close() }
+	closer()
+}
+
+// literalCloses passes the body to a called function literal that closes it.
+func literalCloses(u string) {
+	resp, err := http.Get(u)
+	if err != nil {
+		return
+	}
+	defer func(b io.ReadCloser) { b.Close() }(resp.Body)
+}
+
+// blankThenClose assigns to the blank identifier and closes later.
+func blankThenClose(u string) {
+	resp, err := http.Get(u)
+	if err != nil {
+		return
+	}
+	_ = resp
+	resp.Body.Close()
+}
+
+// reassignedClosed closes each response before the next one.
+func reassignedClosed(u string) {
+	resp, err := http.Get(u)
+	if err != nil {
+		return
+	}
+	resp.Body.Close()
+	resp, err = http.Get(u)
+	if err != nil {
+		return
+	}
+	defer resp.Body.Close()
+}
