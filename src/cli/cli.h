@@ -27,6 +27,12 @@ void path_list_free(path_list *l);
  * reported on stderr; returns the number of such errors.
  */
 size_t collect_go_files(const char *operand, path_list *out);
+/*
+ * The entries of dir except . and .., sorted by name, into *names (which
+ * the caller frees).  Returns false with errno set when dir cannot be read.
+ */
+bool read_dir_sorted(const char *dir, path_list *names);
+
 /* Adds one path per line of FILE ("-": stdin). Returns false on error. */
 bool read_files_from(const char *file, path_list *out);
 

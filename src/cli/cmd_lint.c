@@ -15,7 +15,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <dirent.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -133,24 +132,14 @@ static bool skip_dir_name(const char *name) {
     return name[0] == '.' || name[0] == '_' || strcmp(name, "vendor") == 0 || strcmp(name, "testdata") == 0;
 }
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
 /* Adds dir's Go files and, when recursive, those of the directories below
  * it; returns how many files were added. */
 static size_t add_dir(const char *dir, bool recursive, bool tests, path_list *out, pattern_errors *errs) {
-    DIR *d = opendir(dir);
-    if (!d) {
+    path_list names = {0};
+    if (!read_dir_sorted(dir, &names)) {
         add_error(errs, dir, "cannot read directory: %s; check that it exists and is readable", strerror(errno));
         return 0;
     }
-    path_list names = {0};
-    struct dirent *e;
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-            path_list_add(&names, e->d_name);
-    closedir(d);
-    if (names.len)
-        qsort(names.at, names.len, sizeof *names.at, cmp_str);
     size_t added = 0;
     path_list subdirs = {0};
     for (size_t i = 0; i < names.len; i++) {

@@ -45,20 +45,26 @@ static int cmp_str(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static size_t walk_dir(const char *dir, path_list *out) {
+bool read_dir_sorted(const char *dir, path_list *names) {
     DIR *d = opendir(dir);
-    if (!d) {
-        fprintf(stderr, "leakscope: %s: cannot read directory: %s\n", dir, strerror(errno));
-        return 1;
-    }
-    path_list names = {0};
+    if (!d)
+        return false;
     struct dirent *e;
     while ((e = readdir(d)))
         if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-            path_list_add(&names, e->d_name);
+            path_list_add(names, e->d_name);
     closedir(d);
-    if (names.len)
-        qsort(names.at, names.len, sizeof *names.at, cmp_str);
+    if (names->len)
+        qsort(names->at, names->len, sizeof *names->at, cmp_str);
+    return true;
+}
+
+static size_t walk_dir(const char *dir, path_list *out) {
+    path_list names = {0};
+    if (!read_dir_sorted(dir, &names)) {
+        fprintf(stderr, "leakscope: %s: cannot read directory: %s\n", dir, strerror(errno));
+        return 1;
+    }
 
     size_t errors = 0;
     size_t dlen = strlen(dir);
