@@ -11,6 +11,8 @@
 
 #include "rulekit.h"
 
+#include "leakscope/goscope.h"
+
 typedef struct collector {
     rulekit_conds *out;
     ls_arena *arena;
@@ -69,6 +71,22 @@ go_node *rulekit_unparen(const go_node *x) {
 bool rulekit_ident_is(const go_node *x, const char *name) {
     size_t n = strlen(name);
     return x && x->kind == GO_IDENT && x->u.ident.name->len == n && memcmp(x->u.ident.name->ptr, name, n) == 0;
+}
+
+const go_node *rulekit_nil_compared(const go_node *cond, bool *neq) {
+    cond = rulekit_unparen(cond);
+    if (!cond || cond->kind != GO_BINARY_EXPR || (cond->op != GO_TOK_EQL && cond->op != GO_TOK_NEQ))
+        return NULL;
+    const go_node *x = rulekit_unparen(cond->u.binary.x), *y = rulekit_unparen(cond->u.binary.y);
+    if (rulekit_ident_is(x, "nil") && !go_decl_of(x)) {
+        const go_node *s = x;
+        x = y;
+        y = s;
+    }
+    if (!x || !rulekit_ident_is(y, "nil") || go_decl_of(y))
+        return NULL;
+    *neq = cond->op == GO_TOK_NEQ;
+    return x;
 }
 
 bool rulekit_is_test_file(const go_file *f) {

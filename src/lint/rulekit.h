@@ -70,6 +70,11 @@ go_node *rulekit_unparen(const go_node *x);
  * a non-NULL identifier must have its name set). */
 bool rulekit_ident_is(const go_node *x, const char *name);
 
+/* For `x == nil` / `x != nil` (either order, parentheses allowed, nil the
+ * universe one): x, unparenthesised, and in *neq whether the operator is
+ * !=.  NULL for any other node. */
+const go_node *rulekit_nil_compared(const go_node *cond, bool *neq);
+
 /* Whether the file's path ends in "_test.go" (false when it has none). */
 bool rulekit_is_test_file(const go_file *f);
 

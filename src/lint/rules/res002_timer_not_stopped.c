@@ -263,18 +263,11 @@ static bool covers(track *t, go_node *n) {
  */
 static int live_branch(const track *t, const go_node *n) {
     int when_true = rulekit_conds_when_true(&t->conds, n);
-    n = rulekit_unparen(n);
-    if (when_true < 0 || n->kind != GO_BINARY_EXPR || (n->op != GO_TOK_EQL && n->op != GO_TOK_NEQ))
+    bool neq;
+    const go_node *x = when_true < 0 ? NULL : rulekit_nil_compared(n, &neq);
+    if (!x || !is_var(t, x))
         return -1;
-    const go_node *x = rulekit_unparen(n->u.binary.x), *y = rulekit_unparen(n->u.binary.y);
-    if (rulekit_ident_is(x, "nil") && !go_decl_of(x)) {
-        const go_node *s = x;
-        x = y;
-        y = s;
-    }
-    if (!is_var(t, x) || !rulekit_ident_is(y, "nil") || go_decl_of(y))
-        return -1;
-    return n->op == GO_TOK_NEQ ? when_true : 1 - when_true;
+    return neq ? when_true : 1 - when_true;
 }
 
 /* ---- stops inside goroutines ------------------------------------------------ */

@@ -486,23 +486,16 @@ static bool covers(track *t, go_node *n) {
  */
 static int live_branch(const track *t, const go_node *n) {
     int when_true = rulekit_conds_when_true(&t->conds, n);
-    n = rulekit_unparen(n);
-    if (when_true < 0 || n->kind != GO_BINARY_EXPR || (n->op != GO_TOK_EQL && n->op != GO_TOK_NEQ))
-        return -1;
-    const go_node *x = rulekit_unparen(n->u.binary.x), *y = rulekit_unparen(n->u.binary.y);
-    if (rulekit_ident_is(x, "nil") && !go_decl_of(x)) {
-        const go_node *s = x;
-        x = y;
-        y = s;
-    }
-    if (!x || !rulekit_ident_is(y, "nil") || go_decl_of(y))
+    bool neq;
+    const go_node *x = when_true < 0 ? NULL : rulekit_nil_compared(n, &neq);
+    if (!x)
         return -1;
     const go_node *d = x->kind == GO_IDENT ? go_decl_of(x) : NULL;
     bool live_if_true;
     if (t->err && d == t->err)
-        live_if_true = n->op == GO_TOK_EQL; /* err == nil */
+        live_if_true = !neq; /* err == nil */
     else if (d == t->resp || is_resp_body(t, x))
-        live_if_true = n->op == GO_TOK_NEQ; /* resp != nil, resp.Body != nil */
+        live_if_true = neq; /* resp != nil, resp.Body != nil */
     else
         return -1;
     return live_if_true ? when_true : 1 - when_true;
