@@ -69,6 +69,18 @@ void lint_report_severity(lint_pass *pass, lint_severity severity, go_pos pos, g
                           const char *related_message, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
+/* ---- fixes ----------------------------------------------------------------- */
+
+/*
+ * Attaches an edit to the finding this pass reported last: replace the bytes
+ * [start, end) of the file with text (start == end inserts).  All edits of one
+ * finding together are its one safe mechanical fix (rules.md, "Fixes");
+ * `leakscope lint --fix` applies them and `--diff` shows them.  Edits of one
+ * finding must not overlap; text is copied.  Does nothing when the pass has
+ * not reported anything yet.
+ */
+void lint_fix_edit(lint_pass *pass, go_pos start, go_pos end, const char *text);
+
 /* ---- the registry --------------------------------------------------------- */
 
 /* Every rule, in ID order. */

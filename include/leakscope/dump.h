@@ -1,0 +1,178 @@
+/*
+ * leakscope dump: goroutine dumps in, buckets of the same stack out.
+ *
+ * Three layers, each usable alone:
+ *
+ *   1. Parsers (push style): bytes arrive in chunks of any size — from a
+ *      file read in blocks, stdin, a gzip stream or an HTTP body — and every
+ *      goroutine (or aggregated stack) found is handed to a sink as a
+ *      dump_goroutine that lives only for that call.  Memory does not grow
+ *      with the input: a parser keeps the stanza it is reading and no more
+ *      (the pprof protobuf, which is not streamable, keeps its unique stacks).
+ *   2. Buckets: goroutines with the same normalized stack, counted, with
+ *      states, wait times, creation sites and labels.  A bucket's ID is a hash
+ *      of its normalized stack, the same in every run, file and format
+ *      (docs/dump-buckets.md is the contract; the Go watchdog computes the
+ *      same IDs).
+ *   3. Analysis (suspects, series) and writers (text, JSON, HTML) on top of
+ *      bucket sets.
+ *
+ * Strings in dump_goroutine point into the parser's buffers and are valid only
+ * during the sink call; copy what you keep (buckets copy into their arena).
+ */
+#ifndef LEAKSCOPE_DUMP_H
+#define LEAKSCOPE_DUMP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "leakscope/base.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- what the parsers produce -------------------------------------------- */
+
+typedef enum dump_format {
+    DUMP_FORMAT_AUTO,   /* sniffed from the first bytes */
+    DUMP_FORMAT_TEXT,   /* debug=2, panics, fatal errors, GOTRACEBACK=... */
+    DUMP_FORMAT_DEBUG1, /* "goroutine profile: total N" aggregated text */
+    DUMP_FORMAT_PPROF,  /* protobuf, gzip'd or not (debug=0, goroutineleak) */
+} dump_format;
+
+const char *dump_format_name(dump_format f); /* "auto", "text", "debug1", "pprof" */
+
+typedef struct dump_frame {
+    ls_str func;      /* "main.(*T).run", "main.worker[...]"; no arguments */
+    ls_str args;      /* "(0xc000012345, 0x1)" or "(...)" as printed; empty if none */
+    ls_str file;      /* "/src/app/worker.go"; empty if unknown */
+    uint32_t line;    /* 0 if unknown */
+    uint64_t pc_offset; /* the "+0x1d" after the line, 0 if none */
+    bool inlined;     /* pprof: not the outermost function at its PC */
+} dump_frame;
+
+typedef struct dump_label {
+    ls_str key, value;
+} dump_label;
+
+typedef struct dump_goroutine {
+    uint64_t id;            /* goroutine ID; 0 when the format has none */
+    uint64_t count;         /* 1 for a traceback stanza; K for an aggregated stack */
+    ls_str state;           /* "chan receive", "select", "running", "sync.Mutex.Lock"...;
+                               empty when the format has none (debug=1, pprof) */
+    int64_t wait_minutes;   /* from "[chan receive, 47 minutes]"; -1 when not given */
+    bool locked_to_thread;
+    bool frames_elided;     /* "...additional frames elided..." */
+    bool from_leak_profile; /* pprof goroutineleak profile */
+    const dump_frame *frames; /* innermost (top) first */
+    size_t nframes;
+    bool has_created_by;
+    dump_frame created_by;  /* "created by F in goroutine N": the go statement's
+                               function and file:line */
+    uint64_t creator_id;    /* N above; 0 when not printed */
+    const dump_label *labels;
+    size_t nlabels;
+    /* GODEBUG=tracebackancestors: the creating goroutines' stacks at creation,
+     * nearest ancestor first; each has only id, frames and created_by. */
+    const struct dump_goroutine *ancestors;
+    size_t nancestors;
+    uint64_t input_line;    /* 1-based line of the stanza's header in the input;
+                               0 for binary formats */
+} dump_goroutine;
+
+/* Return nonzero to stop the parser (it then skips the rest of its input). */
+typedef int (*dump_sink_fn)(void *ctx, const dump_goroutine *g);
+
+/* What a parser saw, for "read 1,248,931 goroutines, skipped 12 junk lines". */
+typedef struct dump_stats {
+    uint64_t bytes;
+    uint64_t lines;               /* text formats */
+    uint64_t goroutines;          /* stanzas/samples delivered (sum of count) */
+    uint64_t stacks;              /* dump_goroutine records delivered */
+    uint64_t skipped_lines;       /* junk, non-Go output, unknown lines */
+    uint64_t truncated_stanzas;   /* stanzas cut short (kept, marked) */
+    uint64_t first_problem_line;  /* 1-based, 0 if none: for the error message */
+    const char *first_problem;    /* what was wrong there (static string) */
+    ls_str preamble;              /* "panic: ...", "fatal error: ..." first line; may be empty */
+    dump_format format;           /* what AUTO resolved to */
+} dump_stats;
+
+typedef struct dump_parser dump_parser;
+
+/* source_name names the input in messages ("dump.txt", "<stdin>", a URL). */
+dump_parser *dump_parser_new(dump_format format, const char *source_name, dump_sink_fn sink,
+                             void *sink_ctx);
+/* Feeds the next chunk.  Returns 0, or -1 on a fatal input error (a pprof
+ * file that is not a profile, a corrupt gzip stream): the message is in
+ * dump_parser_error().  Text formats never fail: junk is counted and skipped. */
+int dump_parser_feed(dump_parser *p, const void *data, size_t len);
+/* End of input: flushes the last stanza.  Same return as feed. */
+int dump_parser_finish(dump_parser *p);
+const dump_stats *dump_parser_stats(const dump_parser *p);
+const char *dump_parser_error(const dump_parser *p); /* NULL when none */
+void dump_parser_free(dump_parser *p);
+
+/* Convenience: reads a file ("-" is stdin; "http://..." a pprof endpoint
+ * through libcurl) in blocks through a parser.  Returns 0 or -1 with a message
+ * naming the source in *err (malloc'd). */
+int dump_read_source(const char *source, dump_format format, dump_sink_fn sink, void *sink_ctx,
+                     dump_stats *stats, char **err);
+
+/* ---- buckets ------------------------------------------------------------- */
+
+typedef enum dump_group {
+    DUMP_GROUP_LINE,  /* function names and file:line (the default) */
+    DUMP_GROUP_EXACT, /* ... and arguments */
+    DUMP_GROUP_FUNC,  /* function names only */
+} dump_group;
+
+/*
+ * The normalized stack (docs/dump-buckets.md) of g under group, appended to
+ * out, and its ID: XXH64, seed 0, of those bytes.  Equal IDs for the same
+ * stack read from debug=2, debug=1 and pprof.
+ */
+uint64_t dump_stack_id(const dump_goroutine *g, dump_group group, ls_buf *out);
+
+typedef struct dump_state_count {
+    ls_str state; /* "" when the format gives none */
+    uint64_t count;
+} dump_state_count;
+
+typedef struct dump_bucket {
+    uint64_t id;                /* dump_stack_id */
+    uint64_t count;             /* goroutines */
+    const dump_frame *frames;   /* of the first goroutine seen */
+    size_t nframes;
+    dump_state_count *states;   /* most frequent first after dump_buckets_finish */
+    size_t nstates;
+    int64_t wait_min, wait_median, wait_max; /* minutes; -1 when none given */
+    bool has_created_by;
+    dump_frame created_by;
+    uint64_t creator_bucket;    /* bucket ID of the most common creating goroutine; 0 if unknown */
+    dump_label *labels;         /* of the first goroutine with labels */
+    size_t nlabels;
+    uint64_t example_id;        /* one goroutine in it (the lowest ID) */
+    bool in_leak_profile;       /* seen in a goroutineleak profile */
+    uint64_t locked_to_thread;  /* how many */
+} dump_bucket;
+
+typedef struct dump_buckets dump_buckets;
+
+dump_buckets *dump_buckets_new(dump_group group);
+/* A dump_sink_fn: dump_parser_new(fmt, name, dump_buckets_sink, buckets). */
+int dump_buckets_sink(void *buckets, const dump_goroutine *g);
+/* After the last goroutine: resolves creator buckets and medians, sorts
+ * buckets by count (descending, then ID). */
+void dump_buckets_finish(dump_buckets *b);
+size_t dump_buckets_len(const dump_buckets *b);
+const dump_bucket *dump_buckets_at(const dump_buckets *b, size_t i);
+const dump_bucket *dump_buckets_find(const dump_buckets *b, uint64_t id);
+uint64_t dump_buckets_total(const dump_buckets *b); /* goroutines */
+void dump_buckets_free(dump_buckets *b);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
