@@ -201,7 +201,7 @@ static bool goroutine_of_method(const go_package *pkg, const go_node *sel, const
         return false;
     const go_node *r = recv->at[0]->u.field.names.at[0];
     const go_node *x = rulekit_unparen(sel->u.selector.x);
-    if (!x || x->kind != GO_IDENT || go_decl_of(x) != r || go_decl_of(r) != r)
+    if (!x || x->kind != GO_IDENT || go_decl_of(x) != r || go_decl_of(r) != r || !sel->u.selector.sel)
         return false;
     char type[128], name[128];
     if (!atom_cstr(recv_base_type(recv->at[0]->u.field.type), type, sizeof type) ||
@@ -299,7 +299,7 @@ static bool guarded_once(const go_file *f, const go_node *decl, const go_node *g
     const go_node *guard = NULL;
     for (uint32_t i = 0; i < l->len && l->at[i]->end <= go_stmt->pos; i++) {
         const go_node *s = l->at[i];
-        if (!guard && s->kind == GO_IF_STMT && !s->u.if_stmt.init && !s->u.if_stmt.else_ &&
+        if (!guard && s->kind == GO_IF_STMT && !s->u.if_stmt.init && !s->u.if_stmt.else_ && s->u.if_stmt.body &&
             s->u.if_stmt.body->u.block.list.len == 1 &&
             s->u.if_stmt.body->u.block.list.at[0]->kind == GO_RETURN_STMT) {
             const go_node *c = rulekit_unparen(s->u.if_stmt.cond);
@@ -368,7 +368,7 @@ typedef struct loop_walk {
 static bool exits_by_name(const go_node *fun) {
     static const char *const prefixes[] = {"fatal", "panic", "exit", "goexit", "die", "abort", "must"};
     const ls_atom *a = NULL;
-    if (fun->kind == GO_SELECTOR_EXPR)
+    if (fun->kind == GO_SELECTOR_EXPR && fun->u.selector.sel && fun->u.selector.sel->kind == GO_IDENT)
         a = fun->u.selector.sel->u.ident.name;
     else if (fun->kind == GO_IDENT)
         a = fun->u.ident.name;
@@ -551,4 +551,17 @@ void rulekit_context_params(const go_file *f, const go_node *fields, void (*visi
                 visit(ctx, d);
         }
     }
+}
+
+bool rulekit_may_start_goroutine(const go_file *f) {
+    const char *src = f->src, *end = f->src + f->len;
+    for (const char *p = src; p + 2 < end && (p = memchr(p, 'g', (size_t)(end - p - 2)));) {
+        const char *q = p++;
+        if (q[1] != 'o' || (q[2] != ' ' && q[2] != '\t' && q[2] != '('))
+            continue;
+        if (q == src || q[-1] == ' ' || q[-1] == '\t' || q[-1] == '\n' || q[-1] == ';' || q[-1] == '{' ||
+            q[-1] == ':')
+            return true;
+    }
+    return false;
 }

@@ -137,4 +137,11 @@ go_node *rulekit_next_forever_loop(const go_node *body, uint32_t *i);
 void rulekit_context_params(const go_file *f, const go_node *fields, void (*visit)(void *ctx, const go_node *decl),
                             void *ctx);
 
+
+/* False when f's source cannot hold a `go` statement (no `go` keyword
+ * preceded by a space, tab, newline, `;`, `{` or `:` and followed by a
+ * space, tab or `(`): rules about goroutines skip the file without a walk.
+ * True may be wrong (the word in a comment); false never is. */
+bool rulekit_may_start_goroutine(const go_file *f);
+
 #endif
