@@ -191,21 +191,53 @@ static bool fill_from_decl(const go_node *fd, go_file *file, rulekit_goroutine *
     return true;
 }
 
-/* go r.m() where r is the receiver of decl. */
+/* Finds the type of one variable in a function: a parameter, receiver or
+ * `var v T` gives T; `v := T{…}` or `v := &T{…}` gives T.  A variable's
+ * type never changes, so one declaration is enough. */
+typedef struct var_type {
+    const go_node *var;
+    const ls_atom *type;
+} var_type;
+
+static const ls_atom *composite_type(const go_node *x) {
+    x = rulekit_unparen(x);
+    if (x && x->kind == GO_UNARY_EXPR && x->op == GO_TOK_AND)
+        x = rulekit_unparen(x->u.unary.x);
+    return x && x->kind == GO_COMPOSITE_LIT ? recv_base_type(x->u.composite.type) : NULL;
+}
+
+static bool var_type_pre(void *ctx, go_node *n) {
+    var_type *v = ctx;
+    if (v->type)
+        return false;
+    if (n->kind == GO_FIELD) {
+        for (uint32_t i = 0; i < n->u.field.names.len; i++)
+            if (n->u.field.names.at[i] == v->var)
+                v->type = recv_base_type(n->u.field.type);
+    } else if (n->kind == GO_VALUE_SPEC && n->u.value_spec.type) {
+        for (uint32_t i = 0; i < n->u.value_spec.names.len; i++)
+            if (n->u.value_spec.names.at[i] == v->var)
+                v->type = recv_base_type(n->u.value_spec.type);
+    } else if (n->kind == GO_ASSIGN_STMT && n->op == GO_TOK_DEFINE && n->u.assign.lhs.len == n->u.assign.rhs.len) {
+        for (uint32_t i = 0; i < n->u.assign.lhs.len; i++)
+            if (n->u.assign.lhs.at[i] == v->var)
+                v->type = composite_type(n->u.assign.rhs.at[i]);
+    }
+    return !v->type;
+}
+
+/* go v.m() where v is a receiver, parameter or local of decl whose type
+ * is a named type T of the package: the method T.m. */
 static bool goroutine_of_method(const go_package *pkg, const go_node *sel, const go_node *decl,
                                 rulekit_goroutine *out) {
-    if (!decl || decl->kind != GO_FUNC_DECL || !decl->u.func_decl.recv)
-        return false;
-    const go_list *recv = &decl->u.func_decl.recv->u.field_list.list;
-    if (recv->len != 1 || recv->at[0]->u.field.names.len != 1)
-        return false;
-    const go_node *r = recv->at[0]->u.field.names.at[0];
     const go_node *x = rulekit_unparen(sel->u.selector.x);
-    if (!x || x->kind != GO_IDENT || go_decl_of(x) != r || go_decl_of(r) != r || !sel->u.selector.sel)
+    const go_node *d = x && x->kind == GO_IDENT ? go_decl_of(x) : NULL;
+    if (!decl || decl->kind != GO_FUNC_DECL || !d || go_decl_is_pkg(d) || !sel->u.selector.sel)
         return false;
+    var_type v = {d, NULL};
+    go_walk((go_node *)decl, var_type_pre, NULL, &v);
     char type[128], name[128];
-    if (!atom_cstr(recv_base_type(recv->at[0]->u.field.type), type, sizeof type) ||
-        !atom_cstr(sel->u.selector.sel->u.ident.name, name, sizeof name))
+    if (!atom_cstr(v.type, type, sizeof type) || !atom_cstr(sel->u.selector.sel->u.ident.name, name, sizeof name))
         return false;
     go_file *file = NULL;
     const go_node *fd = go_package_method(pkg, type, name, &file);
@@ -305,6 +337,8 @@ static bool guarded_once(const go_file *f, const go_node *decl, const go_node *g
             const go_node *c = rulekit_unparen(s->u.if_stmt.cond);
             if (c && c->kind == GO_BINARY_EXPR)
                 c = c->u.binary.x;
+            else if (c && c->kind == GO_UNARY_EXPR && c->op == GO_TOK_NOT)
+                c = c->u.unary.x;
             guard = pkg_var_root(f, c);
         } else if (guard && s->kind == GO_ASSIGN_STMT) {
             for (uint32_t j = 0; j < s->u.assign.lhs.len; j++) {

@@ -93,10 +93,11 @@ typedef struct rulekit_goroutine {
 
 /*
  * Resolves what go_stmt starts: `go func(){…}()`, `go f()` with f a
- * top-level function of the package (through pkg), or `go r.m()` with r
- * the receiver of the method decl (the FuncDecl that encloses go_stmt, may
- * be NULL) and m a method of its type.  False for anything else (a
- * function value, a method of another variable, a body-less declaration).
+ * top-level function of the package (through pkg), or `go v.m()` with v a
+ * receiver, parameter or local variable of decl (the outermost FuncDecl
+ * around go_stmt, may be NULL) whose type is a named type T of the package
+ * (`v *T`, `var v T`, `v := &T{…}`) and m a method of T.  False for
+ * anything else (a function value, an interface, a body-less declaration).
  */
 bool rulekit_goroutine_of(go_file *f, const go_package *pkg, const go_node *go_stmt, const go_node *decl,
                           rulekit_goroutine *out);

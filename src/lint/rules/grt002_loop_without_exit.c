@@ -13,8 +13,8 @@
  *
  * Three ideas:
  *  - What the `go` statement starts is followed into function literals,
- *    top-level functions of the package and methods of the enclosing
- *    method's receiver (rulekit_goroutine_of).
+ *    top-level functions of the package and methods of package types on
+ *    variables whose type syntax shows (rulekit_goroutine_of).
  *  - Only a loop that visibly waits (select without default, channel send
  *    or receive, time.Sleep, X.Wait()) is judged, and any return, break or
  *    goto that leaves it, or any call that may not come back (panic,

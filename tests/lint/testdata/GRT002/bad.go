@@ -188,3 +188,30 @@ func handlerFactory(in <-chan event) func() {
 		}()
 	}
 }
+
+// startLocal launches a method of a local of a package type.
+func startLocal() *server {
+	s := &server{}
+	s.cond = sync.NewCond(&s.mu)
+	go s.loop() // want "waits in a Wait call"
+	return s
+}
+
+// startParam launches a method of a parameter.
+func startParam(s *server) {
+	go s.loop() // want "waits in a Wait call"
+}
+
+// fieldGuard is guarded by a field, not a package variable: one goroutine
+// per value, each never ending.
+func (s *server) fieldGuard(in <-chan event) {
+	if s.queue != nil {
+		return
+	}
+	s.queue = []event{}
+	go func() { // want "no way out"
+		for {
+			handle(<-in)
+		}
+	}()
+}

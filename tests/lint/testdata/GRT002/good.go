@@ -257,3 +257,25 @@ func handOnce() {
 		}
 	}()
 }
+
+type runner interface{ loop() }
+
+// startInterface launches a method of an interface: anything may run.
+func startInterface(r runner) {
+	go r.loop()
+}
+
+var pumpStarted bool
+
+// boolOnce is a hand-written once on a bool.
+func boolOnce(in <-chan event) {
+	if pumpStarted {
+		return
+	}
+	pumpStarted = true
+	go func() {
+		for {
+			handle(<-in)
+		}
+	}()
+}
