@@ -215,3 +215,18 @@ func (s *server) fieldGuard(in <-chan event) {
 		}
 	}()
 }
+
+// ctxCaseNoReturn has a ctx.Done() case that leads nowhere: once the
+// context is done the select fires on it again and again.
+func ctxCaseNoReturn(ctx context.Context, in <-chan event) {
+	go func() { // want "no way out"
+		for {
+			select {
+			case <-ctx.Done():
+				fmt.Println("cancelled")
+			case e := <-in:
+				handle(e)
+			}
+		}
+	}()
+}
