@@ -42,6 +42,7 @@ enum { MAX_CTX = 32, MAX_CAPTURES = 128 };
 typedef struct ctx_set {
     const go_node *decl[MAX_CTX];
     size_t n;
+    bool full; /* a declaration did not fit: the set cannot prove absence */
 } ctx_set;
 
 typedef struct rule_ctx {
@@ -59,8 +60,12 @@ static bool set_has(const ctx_set *s, const go_node *d) {
 
 static void set_add(void *ctx, const go_node *d) {
     ctx_set *s = ctx;
-    if (d && s->n < MAX_CTX && !set_has(s, d))
+    if (!d || set_has(s, d))
+        return;
+    if (s->n < MAX_CTX)
         s->decl[s->n++] = d;
+    else
+        s->full = true;
 }
 
 /* ---- contexts declared in the enclosing function ------------------------- */
@@ -127,6 +132,10 @@ static void captured_contexts(rule_ctx *rc, const go_node *lit, const go_node *o
     ctx_set in_outer = {.n = 0};
     ctx_decls c = {rc->pass->file, &in_outer};
     go_walk((go_node *)outer, ctx_decls_pre, NULL, &c);
+    if (in_outer.full) {
+        out->full = true;
+        return;
+    }
     for (size_t i = 0; i < n; i++)
         if (set_has(&in_outer, caps[i]))
             set_add(out, caps[i]);
@@ -233,6 +242,8 @@ static void check_go(rule_ctx *rc, const go_node *go_stmt) {
         return;
     size_t own = ctxs.n; /* the message names one of these */
     go_walk(g.body, derived_pre, NULL, &ctxs);
+    if (ctxs.full)
+        return;
     uint32_t i = 0;
     go_node *loop;
     while ((loop = rulekit_next_forever_loop(g.body, &i))) {
