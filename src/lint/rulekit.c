@@ -8,6 +8,7 @@
  * `if err != nil` or `if t != nil`.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "rulekit.h"
 
@@ -148,4 +149,453 @@ bool rulekit_all_paths(ls_arena *arena, go_cfg *g, uint32_t b0, uint32_t i0, con
         }
     }
     return true;
+}
+
+/* ---- goroutines and their loops (GRT002, GRT003) -------------------------- */
+
+static bool atom_eq(const ls_atom *a, const char *s) {
+    size_t n = strlen(s);
+    return a && a->len == n && memcmp(a->ptr, s, n) == 0;
+}
+
+/* The atom's text in buf (NUL-terminated); false when it does not fit. */
+static bool atom_cstr(const ls_atom *a, char *buf, size_t cap) {
+    if (!a || a->len + 1 > cap)
+        return false;
+    memcpy(buf, a->ptr, a->len);
+    buf[a->len] = 0;
+    return true;
+}
+
+/* The base type name of a receiver type: T, *T, T[K], *T[K]. */
+static const ls_atom *recv_base_type(const go_node *t) {
+    t = rulekit_unparen(t);
+    if (t && t->kind == GO_STAR_EXPR)
+        t = rulekit_unparen(t->u.star.x);
+    if (t && t->kind == GO_INDEX_EXPR)
+        t = t->u.index.x;
+    else if (t && t->kind == GO_INDEX_LIST_EXPR)
+        t = t->u.index_list.x;
+    return t && t->kind == GO_IDENT ? t->u.ident.name : NULL;
+}
+
+static bool fill_from_decl(const go_node *fd, go_file *file, rulekit_goroutine *out) {
+    if (!fd || fd->kind != GO_FUNC_DECL || !fd->u.func_decl.body)
+        return false;
+    out->fn = (go_node *)fd;
+    out->body = fd->u.func_decl.body;
+    out->params = fd->u.func_decl.type ? fd->u.func_decl.type->u.func_type.params : NULL;
+    out->file = file;
+    const ls_atom *a = fd->u.func_decl.name ? fd->u.func_decl.name->u.ident.name : NULL;
+    out->name = a ? ls_str_make(a->ptr, a->len) : ls_str_make(NULL, 0);
+    return true;
+}
+
+/* Finds the type of one variable in a function: a parameter, receiver or
+ * `var v T` gives T; `v := T{…}` or `v := &T{…}` gives T.  A variable's
+ * type never changes, so one declaration is enough. */
+typedef struct var_type {
+    const go_node *var;
+    const ls_atom *type;
+} var_type;
+
+static const ls_atom *composite_type(const go_node *x) {
+    x = rulekit_unparen(x);
+    if (x && x->kind == GO_UNARY_EXPR && x->op == GO_TOK_AND)
+        x = rulekit_unparen(x->u.unary.x);
+    return x && x->kind == GO_COMPOSITE_LIT ? recv_base_type(x->u.composite.type) : NULL;
+}
+
+static bool var_type_pre(void *ctx, go_node *n) {
+    var_type *v = ctx;
+    if (v->type)
+        return false;
+    if (n->kind == GO_FIELD) {
+        for (uint32_t i = 0; i < n->u.field.names.len; i++)
+            if (n->u.field.names.at[i] == v->var)
+                v->type = recv_base_type(n->u.field.type);
+    } else if (n->kind == GO_VALUE_SPEC && n->u.value_spec.type) {
+        for (uint32_t i = 0; i < n->u.value_spec.names.len; i++)
+            if (n->u.value_spec.names.at[i] == v->var)
+                v->type = recv_base_type(n->u.value_spec.type);
+    } else if (n->kind == GO_ASSIGN_STMT && n->op == GO_TOK_DEFINE && n->u.assign.lhs.len == n->u.assign.rhs.len) {
+        for (uint32_t i = 0; i < n->u.assign.lhs.len; i++)
+            if (n->u.assign.lhs.at[i] == v->var)
+                v->type = composite_type(n->u.assign.rhs.at[i]);
+    }
+    return !v->type;
+}
+
+/* go v.m() where v is a receiver, parameter or local of decl whose type
+ * is a named type T of the package: the method T.m. */
+static bool goroutine_of_method(const go_package *pkg, const go_node *sel, const go_node *decl,
+                                rulekit_goroutine *out) {
+    const go_node *x = rulekit_unparen(sel->u.selector.x);
+    const go_node *d = x && x->kind == GO_IDENT ? go_decl_of(x) : NULL;
+    if (!decl || decl->kind != GO_FUNC_DECL || !d || go_decl_is_pkg(d) || !sel->u.selector.sel)
+        return false;
+    var_type v = {d, NULL};
+    go_walk((go_node *)decl, var_type_pre, NULL, &v);
+    char type[128], name[128];
+    if (!atom_cstr(v.type, type, sizeof type) || !atom_cstr(sel->u.selector.sel->u.ident.name, name, sizeof name))
+        return false;
+    go_file *file = NULL;
+    const go_node *fd = go_package_method(pkg, type, name, &file);
+    return fill_from_decl(fd, file, out);
+}
+
+bool rulekit_goroutine_of(go_file *f, const go_package *pkg, const go_node *go_stmt, const go_node *decl,
+                          rulekit_goroutine *out) {
+    memset(out, 0, sizeof *out);
+    const go_node *call = go_stmt->u.go_stmt.call;
+    if (!call || call->kind != GO_CALL_EXPR)
+        return false;
+    go_node *fun = rulekit_unparen(call->u.call.fun);
+    if (fun && fun->kind == GO_FUNC_LIT) {
+        out->fn = fun;
+        out->body = fun->u.func_lit.body;
+        out->params = fun->u.func_lit.type ? fun->u.func_lit.type->u.func_type.params : NULL;
+        out->file = f;
+        return out->body != NULL;
+    }
+    if (!pkg || !fun)
+        return false;
+    if (fun->kind == GO_SELECTOR_EXPR)
+        return goroutine_of_method(pkg, fun, decl, out);
+    if (fun->kind != GO_IDENT)
+        return false;
+    const go_node *d = go_decl_of(fun);
+    if (d && !go_decl_is_pkg(d))
+        return false; /* a local function value: anything */
+    char name[128];
+    if (!atom_cstr(fun->u.ident.name, name, sizeof name))
+        return false;
+    go_file *file = NULL;
+    const go_node *fd = go_package_func(pkg, name, &file);
+    return fill_from_decl(fd, file, out);
+}
+
+/* lit is called on the spot (or started with go). */
+static bool lit_runs_in_place(const go_node *lit, const go_node *parent) {
+    return parent && parent->kind == GO_CALL_EXPR && rulekit_unparen(parent->u.call.fun) == lit;
+}
+
+/* lit is handed to a one-argument .Do: sync.Once runs it once per process. */
+static bool lit_runs_once(const go_node *lit, const go_node *parent) {
+    if (!parent || parent->kind != GO_CALL_EXPR || parent->u.call.args.len != 1 || parent->u.call.args.at[0] != lit)
+        return false;
+    const go_node *fun = rulekit_unparen(parent->u.call.fun);
+    return fun && fun->kind == GO_SELECTOR_EXPR && rulekit_ident_is(fun->u.selector.sel, "Do");
+}
+
+typedef struct calls_name {
+    const char *name;
+    bool found;
+} calls_name;
+
+static bool calls_name_pre(void *ctx, go_node *n) {
+    calls_name *c = ctx;
+    if (c->found)
+        return false;
+    if (n->kind == GO_CALL_EXPR) {
+        const go_node *fun = rulekit_unparen(n->u.call.fun);
+        if (fun && fun->kind == GO_IDENT && atom_eq(fun->u.ident.name, c->name))
+            c->found = true;
+    }
+    return true;
+}
+
+/* A package-level variable named by x (an Ident, or the root of x.a.b):
+ * its declaring Ident when in this file, else x itself when unbound and
+ * not an import.  NULL for anything else. */
+static const go_node *pkg_var_root(const go_file *f, const go_node *x) {
+    x = rulekit_unparen(x);
+    while (x && x->kind == GO_SELECTOR_EXPR)
+        x = rulekit_unparen(x->u.selector.x);
+    if (!x || x->kind != GO_IDENT)
+        return NULL;
+    const go_node *d = go_decl_of(x);
+    if (d)
+        return go_decl_is_pkg(d) ? d : NULL;
+    return go_import_of(f, x) ? NULL : x;
+}
+
+static bool same_pkg_var(const go_node *a, const go_node *b) {
+    return a == b || (a->u.ident.name == b->u.ident.name && go_decl_of(a) == go_decl_of(b));
+}
+
+/* The hand-written once:  if started != nil { return }; started = …; go …
+ * with `started` a package variable: one goroutine per process. */
+static bool guarded_once(const go_file *f, const go_node *decl, const go_node *go_stmt) {
+    const go_list *l = &decl->u.func_decl.body->u.block.list;
+    const go_node *guard = NULL;
+    for (uint32_t i = 0; i < l->len && l->at[i]->end <= go_stmt->pos; i++) {
+        const go_node *s = l->at[i];
+        if (!guard && s->kind == GO_IF_STMT && !s->u.if_stmt.init && !s->u.if_stmt.else_ && s->u.if_stmt.body &&
+            s->u.if_stmt.body->u.block.list.len == 1 &&
+            s->u.if_stmt.body->u.block.list.at[0]->kind == GO_RETURN_STMT) {
+            const go_node *c = rulekit_unparen(s->u.if_stmt.cond);
+            if (c && c->kind == GO_BINARY_EXPR)
+                c = c->u.binary.x;
+            else if (c && c->kind == GO_UNARY_EXPR && c->op == GO_TOK_NOT)
+                c = c->u.unary.x;
+            guard = pkg_var_root(f, c);
+        } else if (guard && s->kind == GO_ASSIGN_STMT) {
+            for (uint32_t j = 0; j < s->u.assign.lhs.len; j++) {
+                const go_node *v = pkg_var_root(f, s->u.assign.lhs.at[j]);
+                if (v && same_pkg_var(v, guard))
+                    return true;
+            }
+        }
+    }
+    return false;
+}
+
+bool rulekit_go_lives_with_program(const go_file *f, const go_package *pkg, const go_node *go_stmt,
+                                   go_node *const *stack, size_t depth) {
+    const go_node *decl = NULL;
+    for (size_t d = depth; d-- > 0 && !decl;) {
+        const go_node *n = stack[d];
+        if (n->kind == GO_FUNC_DECL)
+            decl = n;
+        else if (n->kind == GO_FUNC_LIT && lit_runs_once(n, d ? stack[d - 1] : NULL))
+            return true;
+        else if (n->kind == GO_FUNC_LIT && !lit_runs_in_place(n, d ? stack[d - 1] : NULL))
+            return false;
+    }
+    if (!decl || !decl->u.func_decl.body || !decl->u.func_decl.name)
+        return false;
+    if (guarded_once(f, decl, go_stmt))
+        return true;
+    if (decl->u.func_decl.recv)
+        return false;
+    const ls_atom *name = decl->u.func_decl.name->u.ident.name;
+    if (atom_eq(name, "init"))
+        return true;
+    const go_node *pkg_name = f->root ? f->root->u.file.name : NULL;
+    if (!pkg_name || !atom_eq(pkg_name->u.ident.name, "main"))
+        return false;
+    if (atom_eq(name, "main"))
+        return true;
+    /* one level down: a helper that main calls by name */
+    char buf[128];
+    const go_node *main_fn = pkg ? go_package_func(pkg, "main", NULL) : NULL;
+    if (!main_fn || !atom_cstr(name, buf, sizeof buf))
+        return false;
+    calls_name c = {buf, false};
+    go_walk(main_fn->u.func_decl.body, calls_name_pre, NULL, &c);
+    return c.found;
+}
+
+/* ---- loop facts ---- */
+
+typedef struct loop_walk {
+    const go_file *f;
+    const go_package *pkg;
+    const go_node *loop;
+    rulekit_loop *out;
+    int nest; /* breakable statements between the loop and the node */
+} loop_walk;
+
+/* A method whose name says it does not come back: s.fatalf, l.Panic,
+ * p.exit, mustParse… (a project's own no-return helpers). */
+static bool exits_by_name(const go_node *fun) {
+    static const char *const prefixes[] = {"fatal", "panic", "exit", "goexit", "die", "abort", "must"};
+    const ls_atom *a = NULL;
+    if (fun->kind == GO_SELECTOR_EXPR && fun->u.selector.sel && fun->u.selector.sel->kind == GO_IDENT)
+        a = fun->u.selector.sel->u.ident.name;
+    else if (fun->kind == GO_IDENT)
+        a = fun->u.ident.name;
+    if (!a)
+        return false;
+    for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++) {
+        size_t n = strlen(prefixes[i]);
+        if (a->len >= n && strncasecmp(a->ptr, prefixes[i], n) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool finds_no_return_pre(void *ctx, go_node *n) {
+    bool *found = ctx;
+    if (*found || n->kind == GO_FUNC_LIT)
+        return false;
+    if (n->kind == GO_CALL_EXPR && go_cfg_default_no_return(NULL, n))
+        *found = true;
+    return true;
+}
+
+/* f() where f is a package function with a panic/os.Exit/… in its body. */
+static bool calls_exiting_func(const loop_walk *w, const go_node *fun) {
+    if (!w->pkg || fun->kind != GO_IDENT)
+        return false;
+    const go_node *d = go_decl_of(fun);
+    char name[128];
+    if ((d && !go_decl_is_pkg(d)) || !atom_cstr(fun->u.ident.name, name, sizeof name))
+        return false;
+    const go_node *fd = go_package_func(w->pkg, name, NULL);
+    bool found = false;
+    if (fd && fd->u.func_decl.body)
+        go_walk(fd->u.func_decl.body, finds_no_return_pre, NULL, &found);
+    return found;
+}
+
+static void loop_call(loop_walk *w, go_node *call) {
+    const go_node *fun = rulekit_unparen(call->u.call.fun);
+    if (!fun)
+        return;
+    if (go_is_pkg_call(w->f, call, "time", "Sleep") ||
+        (fun->kind == GO_SELECTOR_EXPR && call->u.call.args.len == 0 && rulekit_ident_is(fun->u.selector.sel, "Wait"))) {
+        if (!w->out->blocks)
+            w->out->blocks = call;
+        return;
+    }
+    if (go_cfg_default_no_return(NULL, call) || exits_by_name(fun) || calls_exiting_func(w, fun))
+        w->out->exit = call;
+}
+
+/* The label of a break or goto is declared outside the loop. */
+static bool label_outside(const loop_walk *w, const go_node *label) {
+    const go_node *d = go_decl_of(label);
+    return !d || d->pos < w->loop->pos || d->pos >= w->loop->end;
+}
+
+static bool select_has_default(const go_node *sel) {
+    const go_list *cl = &sel->u.select_stmt.body->u.block.list;
+    for (uint32_t i = 0; i < cl->len; i++)
+        if (cl->at[i]->kind == GO_COMM_CLAUSE && !cl->at[i]->u.comm_clause.comm)
+            return true;
+    return false;
+}
+
+static bool loop_pre(void *ctx, go_node *n);
+static void loop_post(void *ctx, go_node *n);
+
+/* A select with a default never waits: only its clause bodies matter. */
+static void loop_polling_select(loop_walk *w, go_node *sel) {
+    const go_list *cl = &sel->u.select_stmt.body->u.block.list;
+    w->nest++;
+    for (uint32_t i = 0; i < cl->len; i++) {
+        if (cl->at[i]->kind != GO_COMM_CLAUSE)
+            continue;
+        const go_list *body = &cl->at[i]->u.comm_clause.body;
+        for (uint32_t j = 0; j < body->len; j++)
+            go_walk(body->at[j], loop_pre, loop_post, w);
+    }
+    w->nest--;
+}
+
+static bool loop_pre(void *ctx, go_node *n) {
+    loop_walk *w = ctx;
+    switch (n->kind) {
+    case GO_FUNC_LIT:
+        return false;
+    case GO_RETURN_STMT:
+        w->out->exit = n;
+        return true;
+    case GO_BRANCH_STMT:
+        if ((n->op == GO_TOK_BREAK && !n->u.branch.label && w->nest == 0) ||
+            ((n->op == GO_TOK_BREAK || n->op == GO_TOK_GOTO) && n->u.branch.label &&
+             label_outside(w, n->u.branch.label)))
+            w->out->exit = n;
+        return true;
+    case GO_SELECT_STMT:
+        if (!n->u.select_stmt.body)
+            return false;
+        if (select_has_default(n)) {
+            loop_polling_select(w, n);
+            return false;
+        }
+        if (!w->out->blocks)
+            w->out->blocks = n;
+        w->nest++;
+        return true;
+    case GO_FOR_STMT:
+    case GO_RANGE_STMT:
+    case GO_SWITCH_STMT:
+    case GO_TYPE_SWITCH_STMT:
+        w->nest++;
+        return true;
+    case GO_UNARY_EXPR:
+        if (n->op == GO_TOK_ARROW && !w->out->blocks)
+            w->out->blocks = n;
+        return true;
+    case GO_SEND_STMT:
+        if (!w->out->blocks)
+            w->out->blocks = n;
+        return true;
+    case GO_CALL_EXPR:
+        loop_call(w, n);
+        return true;
+    default:
+        return true;
+    }
+}
+
+static void loop_post(void *ctx, go_node *n) {
+    loop_walk *w = ctx;
+    switch (n->kind) {
+    case GO_SELECT_STMT:
+    case GO_FOR_STMT:
+    case GO_RANGE_STMT:
+    case GO_SWITCH_STMT:
+    case GO_TYPE_SWITCH_STMT:
+        w->nest--;
+        break;
+    default:
+        break;
+    }
+}
+
+void rulekit_loop_facts(const go_file *f, const go_package *pkg, go_node *loop, rulekit_loop *out) {
+    memset(out, 0, sizeof *out);
+    loop_walk w = {f, pkg, loop, out, 0};
+    go_node *body = loop->kind == GO_FOR_STMT ? loop->u.for_stmt.body : NULL;
+    if (body)
+        go_walk(body, loop_pre, loop_post, &w);
+}
+
+go_node *rulekit_next_forever_loop(const go_node *body, uint32_t *i) {
+    if (!body || body->kind != GO_BLOCK_STMT)
+        return NULL;
+    const go_list *l = &body->u.block.list;
+    for (; *i < l->len; (*i)++) {
+        go_node *s = l->at[*i];
+        while (s && s->kind == GO_LABELED_STMT)
+            s = s->u.labeled.stmt;
+        if (s && s->kind == GO_FOR_STMT && !s->u.for_stmt.cond) {
+            (*i)++;
+            return s;
+        }
+    }
+    return NULL;
+}
+
+void rulekit_context_params(const go_file *f, const go_node *fields, void (*visit)(void *ctx, const go_node *decl),
+                            void *ctx) {
+    if (!fields || fields->kind != GO_FIELD_LIST)
+        return;
+    for (uint32_t i = 0; i < fields->u.field_list.list.len; i++) {
+        const go_node *fd = fields->u.field_list.list.at[i];
+        if (!go_is_pkg_selector(f, fd->u.field.type, "context", "Context"))
+            continue;
+        for (uint32_t j = 0; j < fd->u.field.names.len; j++) {
+            const go_node *d = go_decl_of(fd->u.field.names.at[j]);
+            if (d)
+                visit(ctx, d);
+        }
+    }
+}
+
+bool rulekit_may_start_goroutine(const go_file *f) {
+    const char *src = f->src, *end = f->src + f->len;
+    for (const char *p = src; p + 2 < end && (p = memchr(p, 'g', (size_t)(end - p - 2)));) {
+        const char *q = p++;
+        if (q[1] != 'o' || (q[2] != ' ' && q[2] != '\t' && q[2] != '('))
+            continue;
+        if (q == src || q[-1] == ' ' || q[-1] == '\t' || q[-1] == '\n' || q[-1] == ';' || q[-1] == '{' ||
+            q[-1] == ':')
+            return true;
+    }
+    return false;
 }

@@ -12,6 +12,7 @@
 #include "leakscope/base.h"
 #include "leakscope/goast.h"
 #include "leakscope/gocfg.h"
+#include "leakscope/goscope.h"
 
 /*
  * The branch conditions of one function body: each if statement's
@@ -77,5 +78,71 @@ const go_node *rulekit_nil_compared(const go_node *cond, bool *neq);
 
 /* Whether the file's path ends in "_test.go" (false when it has none). */
 bool rulekit_is_test_file(const go_file *f);
+
+
+/* ---- goroutines and their loops (GRT002, GRT003) -------------------------- */
+
+/* What a `go` statement starts, when syntax can tell. */
+typedef struct rulekit_goroutine {
+    go_node *fn;     /* the FuncLit or FuncDecl */
+    go_node *body;   /* its body BlockStmt */
+    go_node *params; /* its parameter FieldList (may be NULL) */
+    go_file *file;   /* the file that holds fn */
+    ls_str name;     /* the function's name; empty for a literal */
+} rulekit_goroutine;
+
+/*
+ * Resolves what go_stmt starts: `go func(){…}()`, `go f()` with f a
+ * top-level function of the package (through pkg), or `go v.m()` with v a
+ * receiver, parameter or local variable of decl (the outermost FuncDecl
+ * around go_stmt, may be NULL) whose type is a named type T of the package
+ * (`v *T`, `var v T`, `v := &T{…}`) and m a method of T.  False for
+ * anything else (a function value, an interface, a body-less declaration).
+ */
+bool rulekit_goroutine_of(go_file *f, const go_package *pkg, const go_node *go_stmt, const go_node *decl,
+                          rulekit_goroutine *out);
+
+/*
+ * Whether a goroutine started by go_stmt lives as long as the program by
+ * construction, so that a loop that never ends is its job: go_stmt is in
+ * `func init()`, in `func main()` of package main, or in a function of
+ * package main that main/init calls by name; function literals in between
+ * must be started with `go`, called on the spot or passed to a one-argument
+ * `.Do` (sync.Once).  Also a hand-written once: before go_stmt the
+ * function returns early on a package variable it then sets (`if started
+ * != nil { return }; started = …`).  stack[0..depth) are go_stmt's
+ * ancestors, outermost first.
+ */
+bool rulekit_go_lives_with_program(const go_file *f, const go_package *pkg, const go_node *go_stmt,
+                                   go_node *const *stack, size_t depth);
+
+/* What a `for` loop's body shows, not looking into function literals. */
+typedef struct rulekit_loop {
+    const go_node *blocks; /* a select without default, a channel send or
+                              receive, time.Sleep, X.Wait(): NULL if none */
+    const go_node *exit;   /* a return, a break or goto that leaves the
+                              loop, a call that never returns: NULL if none */
+} rulekit_loop;
+
+/* Fills *out for loop (a ForStmt).  pkg (may be NULL) lets a call to a
+ * package function that panics or exits count as a way out. */
+void rulekit_loop_facts(const go_file *f, const go_package *pkg, go_node *loop, rulekit_loop *out);
+
+/* The next `for` statement without a condition at the top level of body
+ * (labels looked through) at or after index *i; *i is moved past it.
+ * NULL when there is none. */
+go_node *rulekit_next_forever_loop(const go_node *body, uint32_t *i);
+
+/* The declaring Ident of a parameter or result of type context.Context in
+ * fields (a FieldList of f), for each one, through visit. */
+void rulekit_context_params(const go_file *f, const go_node *fields, void (*visit)(void *ctx, const go_node *decl),
+                            void *ctx);
+
+
+/* False when f's source cannot hold a `go` statement (no `go` keyword
+ * preceded by a space, tab, newline, `;`, `{` or `:` and followed by a
+ * space, tab or `(`): rules about goroutines skip the file without a walk.
+ * True may be wrong (the word in a comment); false never is. */
+bool rulekit_may_start_goroutine(const go_file *f);
 
 #endif

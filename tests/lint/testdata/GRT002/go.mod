@@ -1,0 +1,3 @@
+module example.com/grt002
+
+go 1.22

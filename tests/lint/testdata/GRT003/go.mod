@@ -1,0 +1,3 @@
+module example.com/grt003
+
+go 1.22
