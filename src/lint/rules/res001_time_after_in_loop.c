@@ -1,0 +1,181 @@
+/*
+ * RES001 time-after-in-loop: a time.After select case that a loop runs
+ * again while the timer of the last round is still armed.
+ *
+ *   for {
+ *       select {
+ *       case v := <-in:              // wins: round again ...
+ *           handle(v)
+ *       case <-time.After(time.Minute): // ... and a new timer here: reported
+ *           return
+ *       }
+ *   }
+ *
+ * Two ideas:
+ *  - "In a loop" is asked of the control-flow graph, not of the syntax: the
+ *    finding needs a path that starts in a case other than the time.After
+ *    one (that case won, so the timer is still armed) and comes back to the
+ *    time.After case without leaving the function.  A select whose other
+ *    cases all return, break out of the loop or panic is a one-shot (each
+ *    loop run leaves at most one armed timer); a select whose only case is
+ *    time.After is a sleep (every timer fires).  A select in a function
+ *    literal is judged in that literal: a goroutine per item with its own
+ *    timeout is not a loop of timers.
+ *  - Severity follows the nearest go.mod as in RES002: before Go 1.23 a
+ *    timer nobody stops is not freed until it fires (error); from 1.23 on
+ *    the collector frees it once unreferenced, so what is left is one
+ *    allocation per round (warning, also when the version is unknown).
+ * _test.go files are skipped: there the pattern is a watchdog around a
+ * short loop, and the process ends with the test.
+ */
+#include "leakscope/gocfg.h"
+#include "leakscope/goscope.h"
+#include "leakscope/lint.h"
+#include "rulekit.h"
+
+typedef struct rule_ctx {
+    lint_pass *pass;
+    go_file *f;
+    lint_severity severity;
+    go_cfg *g;       /* its graph, built at the first candidate */
+    go_node *body;
+} rule_ctx;
+
+/* `<-time.After(d)` as a comm statement (`case <-…:`, `case v := <-…:`):
+ * the call, else NULL. */
+static const go_node *after_call(const rule_ctx *rc, const go_node *comm) {
+    const go_node *x = NULL;
+    if (!comm)
+        return NULL;
+    if (comm->kind == GO_EXPR_STMT)
+        x = comm->u.expr_stmt.x;
+    else if (comm->kind == GO_ASSIGN_STMT && comm->u.assign.rhs.len == 1)
+        x = comm->u.assign.rhs.at[0];
+    x = rulekit_unparen(x);
+    if (!x || x->kind != GO_UNARY_EXPR || x->op != GO_TOK_ARROW)
+        return NULL;
+    x = rulekit_unparen(x->u.unary.x);
+    return x && go_is_pkg_call(rc->f, x, "time", "After") ? x : NULL;
+}
+
+/*
+ * Whether some path from the start of block `from` reaches `comm` (the
+ * time.After comm statement) again before leaving the function.  Paths end
+ * at returns, at the end of the body, in no-return calls and in blocks
+ * without successors.
+ */
+static bool comes_back(rule_ctx *rc, uint32_t from, const go_node *comm) {
+    go_cfg *g = rc->g;
+    bool *seen = ls_arena_zalloc(rc->pass->arena, g->nblocks * sizeof *seen);
+    uint32_t *stack = ls_arena_alloc(rc->pass->arena, (g->nblocks + 1) * sizeof *stack);
+    size_t depth = 0;
+    stack[depth++] = from;
+    seen[from] = true;
+    while (depth) {
+        const go_cfg_block *k = &g->blocks[stack[--depth]];
+        for (uint32_t i = 0; i < k->nnodes; i++)
+            if (k->nodes[i] == comm)
+                return true;
+        if (k->term != GO_CFG_TERM_NONE)
+            continue;
+        for (uint32_t s = 0; s < k->nsuccs; s++)
+            if (!seen[k->succs[s]]) {
+                seen[k->succs[s]] = true;
+                stack[depth++] = k->succs[s];
+            }
+    }
+    return false;
+}
+
+static void report(rule_ctx *rc, const go_node *call, const go_node *clause) {
+    if (rc->severity == LINT_ERROR)
+        lint_report_severity(rc->pass, rc->severity, call->pos, clause->pos,
+                             "when this case wins, the loop comes back and makes another timer",
+                             "time.After in a select in a loop makes a timer every round; each one another case "
+                             "beats stays armed and is not freed until it fires (Go < 1.23 by go.mod): make one "
+                             "time.NewTimer before the loop and Reset it, or use a context deadline");
+    else
+        lint_report_severity(rc->pass, rc->severity, call->pos, clause->pos,
+                             "when this case wins, the loop comes back and makes another timer",
+                             "time.After in a select in a loop makes a timer every round that another case beats, "
+                             "garbage until the collector finds it: make one time.NewTimer before the loop and "
+                             "Reset it, or use a context deadline");
+}
+
+/* A select of the function being walked (not of a nested literal). */
+static void check_select(rule_ctx *rc, const go_node *sel) {
+    const go_node *body = sel->u.select_stmt.body;
+    if (!body || body->kind != GO_BLOCK_STMT)
+        return;
+    go_list clauses = body->u.block.list;
+    for (uint32_t c = 0; c < clauses.len; c++) {
+        const go_node *cl = clauses.at[c];
+        const go_node *call = cl && cl->kind == GO_COMM_CLAUSE ? after_call(rc, cl->u.comm_clause.comm) : NULL;
+        if (!call || clauses.len < 2)
+            continue;
+        if (!rc->g)
+            rc->g = go_cfg_build(rc->pass->arena, rc->body, NULL);
+        const go_node *comm = cl->u.comm_clause.comm;
+        uint32_t b, i;
+        if (!go_cfg_find(rc->g, comm, &b, &i) || i != 0 || rc->g->blocks[b].npreds != 1)
+            continue;
+        /* the select's header goes to every clause, in source order */
+        const go_cfg_block *head = &rc->g->blocks[rc->g->blocks[b].preds[0]];
+        if (head->nsuccs != clauses.len || head->succs[c] != b)
+            continue;
+        for (uint32_t o = 0; o < clauses.len; o++)
+            if (o != c && comes_back(rc, head->succs[o], comm)) {
+                report(rc, call, clauses.at[o]);
+                break;
+            }
+    }
+}
+
+static bool visit(void *ctx, go_node *n);
+
+static void walk_func(rule_ctx *rc, go_node *body) {
+    if (!body)
+        return;
+    rule_ctx inner = *rc;
+    inner.body = body;
+    inner.g = NULL;
+    go_walk(body, visit, NULL, &inner);
+}
+
+static bool visit(void *ctx, go_node *n) {
+    rule_ctx *rc = ctx;
+    switch (n->kind) {
+    case GO_FUNC_DECL:
+        walk_func(rc, n->u.func_decl.body);
+        return false;
+    case GO_FUNC_LIT:
+        walk_func(rc, n->u.func_lit.body);
+        return false;
+    case GO_SELECT_STMT:
+        if (rc->body)
+            check_select(rc, n);
+        return true;
+    default:
+        return true;
+    }
+}
+
+static void check(lint_pass *pass) {
+    /* a test's watchdog timeout in a short loop is not worth a finding:
+     * the process ends with the test */
+    if (!pass->file || !pass->file->root || rulekit_is_test_file(pass->file))
+        return;
+    rule_ctx rc = {.pass = pass, .f = pass->file};
+    /* go.mod before 1.23: an unstopped timer lives until it fires */
+    rc.severity = pass->go_minor > 0 && pass->go_minor < 23 ? LINT_ERROR : LINT_WARNING;
+    go_walk(pass->file->root, visit, NULL, &rc);
+}
+
+const lint_rule lint_rule_res001 = {
+    .id = "RES001",
+    .name = "time-after-in-loop",
+    .summary = "time.After as a select case in a loop: a new timer every round, left armed when another case wins",
+    .severity = LINT_ERROR,
+    .requires_import = "time",
+    .check = check,
+};
