@@ -185,6 +185,12 @@ static bool is_wg(const rule_ctx *rc, const go_node *x) {
     return false;
 }
 
+/* The name of selector x's Sel, or NULL on a broken tree. */
+static const ls_atom *sel_atom(const go_node *x) {
+    const go_node *s = x->u.selector.sel;
+    return s && s->kind == GO_IDENT ? s->u.ident.name : NULL;
+}
+
 /* a and b name the same variable, or the same field path of it. */
 static bool same_ref(const go_node *a, const go_node *b) {
     a = rulekit_unparen(a);
@@ -194,8 +200,7 @@ static bool same_ref(const go_node *a, const go_node *b) {
     if (a->kind == GO_IDENT)
         return go_decl_of(a) ? go_decl_of(a) == go_decl_of(b) : !go_decl_of(b) && a->u.ident.name == b->u.ident.name;
     if (a->kind == GO_SELECTOR_EXPR)
-        return a->u.selector.sel->u.ident.name == b->u.selector.sel->u.ident.name &&
-               same_ref(a->u.selector.x, b->u.selector.x);
+        return sel_atom(a) && sel_atom(a) == sel_atom(b) && same_ref(a->u.selector.x, b->u.selector.x);
     return false;
 }
 
@@ -480,8 +485,8 @@ static go_node *started_body(const rule_ctx *rc, const go_node *fun) {
             go_decl_of(x) != rf->u.field.names.at[0] || !go_decl_of(x))
             return NULL;
         type = recv_type(rc->func_decl);
-        name = fun->u.selector.sel->u.ident.name;
-        if (!type)
+        name = sel_atom(fun);
+        if (!type || !name)
             return NULL;
     } else {
         return NULL;
@@ -517,7 +522,9 @@ static bool visit(void *ctx, go_node *n) {
 }
 
 static void check(lint_pass *pass) {
-    if (!pass->file || !pass->file->root)
+    /* nothing to judge without an identifier Add or Done in the file */
+    if (!pass->file || !pass->file->root ||
+        (!go_file_atom(pass->file, "Add") && !go_file_atom(pass->file, "Done")))
         return;
     rule_ctx rc = {.pass = pass, .f = pass->file};
     go_walk(pass->file->root, collect_vars, NULL, &rc);

@@ -165,6 +165,8 @@ static void check(lint_pass *pass) {
      * the process ends with the test */
     if (!pass->file || !pass->file->root || rulekit_is_test_file(pass->file))
         return;
+    if (!go_file_atom(pass->file, "After")) /* no identifier After: no time.After */
+        return;
     rule_ctx rc = {.pass = pass, .f = pass->file};
     /* go.mod before 1.23: an unstopped timer lives until it fires */
     rc.severity = pass->go_minor > 0 && pass->go_minor < 23 ? LINT_ERROR : LINT_WARNING;

@@ -70,7 +70,7 @@ static bool names_func(const go_node *fd, const go_node *x) {
     if (!fd->u.func_decl.recv)
         return x->kind == GO_IDENT && go_decl_of(x) == name;
     const go_node *r = recv_name(fd);
-    if (x->kind != GO_SELECTOR_EXPR || !r || !x->u.selector.sel ||
+    if (x->kind != GO_SELECTOR_EXPR || !r || !x->u.selector.sel || x->u.selector.sel->kind != GO_IDENT ||
         x->u.selector.sel->u.ident.name != name->u.ident.name)
         return false;
     const go_node *rx = rulekit_unparen(x->u.selector.x);
@@ -343,7 +343,7 @@ static void leave(void *ctx, go_node *n) {
 }
 
 static void check(lint_pass *pass) {
-    if (!pass->file || !pass->file->root)
+    if (!pass->file || !pass->file->root || !go_file_atom(pass->file, "AfterFunc"))
         return;
     rule_ctx rc = {.pass = pass, .f = pass->file};
     rc.main_pkg = rulekit_ident_is(pass->file->root->u.file.name, "main");
