@@ -20,7 +20,10 @@
  *    loop run leaves at most one armed timer); a select whose only case is
  *    time.After is a sleep (every timer fires).  A select in a function
  *    literal is judged in that literal: a goroutine per item with its own
- *    timeout is not a loop of timers.
+ *    timeout is not a loop of timers.  A `case <-ctx.Done():` is not a way
+ *    round even when its body falls through: a closed Done channel wins
+ *    every later round, so such loops leave by the next context-aware
+ *    call (`RequestWithContext(ctx, …)` fails) rather than spin.
  *  - Severity follows the nearest go.mod as in RES002: before Go 1.23 a
  *    timer nobody stops is not freed until it fires (error); from 1.23 on
  *    the collector frees it once unreferenced, so what is left is one
@@ -56,6 +59,26 @@ static const go_node *after_call(const rule_ctx *rc, const go_node *comm) {
         return NULL;
     x = rulekit_unparen(x->u.unary.x);
     return x && go_is_pkg_call(rc->f, x, "time", "After") ? x : NULL;
+}
+
+/* `case <-X.Done():` (a context, or a done channel): once closed it is
+ * ready on every round, so a loop that went on after it would spin; the
+ * code leaves through its next context-aware call instead.  Not a way
+ * round. */
+static bool done_case(const go_node *comm) {
+    const go_node *x = NULL;
+    if (comm && comm->kind == GO_EXPR_STMT)
+        x = comm->u.expr_stmt.x;
+    else if (comm && comm->kind == GO_ASSIGN_STMT && comm->u.assign.rhs.len == 1)
+        x = comm->u.assign.rhs.at[0];
+    x = rulekit_unparen(x);
+    if (!x || x->kind != GO_UNARY_EXPR || x->op != GO_TOK_ARROW)
+        return false;
+    x = rulekit_unparen(x->u.unary.x);
+    if (!x || x->kind != GO_CALL_EXPR || x->u.call.args.len != 0)
+        return false;
+    const go_node *fun = rulekit_unparen(x->u.call.fun);
+    return fun && fun->kind == GO_SELECTOR_EXPR && rulekit_ident_is(fun->u.selector.sel, "Done");
 }
 
 /*
@@ -124,7 +147,9 @@ static void check_select(rule_ctx *rc, const go_node *sel) {
         if (head->nsuccs != clauses.len || head->succs[c] != b)
             continue;
         for (uint32_t o = 0; o < clauses.len; o++)
-            if (o != c && comes_back(rc, head->succs[o], comm)) {
+            if (o != c && !(clauses.at[o] && clauses.at[o]->kind == GO_COMM_CLAUSE &&
+                            done_case(clauses.at[o]->u.comm_clause.comm)) &&
+                comes_back(rc, head->succs[o], comm)) {
                 report(rc, call, clauses.at[o]);
                 break;
             }

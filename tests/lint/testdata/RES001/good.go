@@ -178,3 +178,20 @@ func localTime(in <-chan int) {
 		}
 	}
 }
+
+// request stands for a call that fails once ctx is done.
+func request(ctx context.Context) error { return ctx.Err() }
+
+// retryUntilDone waits between retries; when ctx is done the next request
+// fails and the loop ends, so the Done case does not go round for ever.
+func retryUntilDone(ctx context.Context, wait time.Duration) error {
+	err := request(ctx)
+	for r := 0; errors.Is(err, errTimeout) && r < 10; r++ {
+		select {
+		case <-ctx.Done():
+		case <-time.After(wait):
+		}
+		err = request(ctx)
+	}
+	return err
+}
