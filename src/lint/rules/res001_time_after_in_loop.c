@@ -20,10 +20,11 @@
  *    loop run leaves at most one armed timer); a select whose only case is
  *    time.After is a sleep (every timer fires).  A select in a function
  *    literal is judged in that literal: a goroutine per item with its own
- *    timeout is not a loop of timers.  A `case <-ctx.Done():` is not a way
- *    round even when its body falls through: a closed Done channel wins
- *    every later round, so such loops leave by the next context-aware
- *    call (`RequestWithContext(ctx, …)` fails) rather than spin.
+ *    timeout is not a loop of timers.  A `case <-ctx.Done():`, or a
+ *    receive from a channel the package closes and never sends on, is not
+ *    a way round even when its body falls through: a closed channel wins
+ *    every later round, so such loops leave by their next check (a
+ *    context-aware call fails) rather than spin.
  *  - Severity follows the nearest go.mod as in RES002: before Go 1.23 a
  *    timer nobody stops is not freed until it fires (error); from 1.23 on
  *    the collector frees it once unreferenced, so what is left is one
@@ -31,6 +32,8 @@
  * _test.go files are skipped: there the pattern is a watchdog around a
  * short loop, and the process ends with the test.
  */
+#include <string.h>
+
 #include "leakscope/gocfg.h"
 #include "leakscope/goscope.h"
 #include "leakscope/lint.h"
@@ -61,11 +64,59 @@ static const go_node *after_call(const rule_ctx *rc, const go_node *comm) {
     return x && go_is_pkg_call(rc->f, x, "time", "After") ? x : NULL;
 }
 
-/* `case <-X.Done():` (a context, or a done channel): once closed it is
- * ready on every round, so a loop that went on after it would spin; the
- * code leaves through its next context-aware call instead.  Not a way
- * round. */
-static bool done_case(const go_node *comm) {
+/* The last name of a channel expression (`done`, `s.quit`), or NULL. */
+static const ls_atom *last_name(const go_node *x) {
+    x = rulekit_unparen(x);
+    if (x && x->kind == GO_SELECTOR_EXPR)
+        x = x->u.selector.sel;
+    return x && x->kind == GO_IDENT ? x->u.ident.name : NULL;
+}
+
+static bool same_name(const ls_atom *a, const ls_atom *b) {
+    return a && b && a->len == b->len && memcmp(a->ptr, b->ptr, a->len) == 0;
+}
+
+typedef struct chan_use {
+    const ls_atom *name;
+    bool closed, sent;
+} chan_use;
+
+static bool find_chan_use(void *ctx, go_node *n) {
+    chan_use *u = ctx;
+    if (n->kind == GO_SEND_STMT && same_name(last_name(n->u.send.chan), u->name))
+        u->sent = true;
+    if (n->kind == GO_CALL_EXPR && n->u.call.args.len == 1 && rulekit_ident_is(rulekit_unparen(n->u.call.fun), "close") &&
+        !go_decl_of(rulekit_unparen(n->u.call.fun)) && same_name(last_name(n->u.call.args.at[0]), u->name))
+        u->closed = true;
+    return !u->sent;
+}
+
+/* Some file of the package closes a channel of this name and none sends
+ * on one: a done signal (the owner closes it once). */
+static bool signal_chan(const rule_ctx *rc, const go_node *ch) {
+    chan_use u = {.name = last_name(ch)};
+    if (!u.name)
+        return false;
+    const go_package *p = rc->pass->pkg;
+    size_t n = p ? go_package_file_count(p) : 0;
+    if (!p)
+        go_walk(rc->f->root, find_chan_use, NULL, &u);
+    for (size_t i = 0; i < n && !u.sent; i++) {
+        go_file *f = go_package_file(p, i);
+        if (f && f->root)
+            go_walk(f->root, find_chan_use, NULL, &u);
+    }
+    return u.closed && !u.sent;
+}
+
+/*
+ * `case <-ctx.Done():` (any X.Done()), or a receive from a channel the
+ * package only ever closes: once closed it is ready on every round, so a
+ * loop that went on after it would spin; such loops leave by their next
+ * check instead (a context-aware call fails, the loop condition sees the
+ * shutdown).  Not a way round.
+ */
+static bool done_case(const rule_ctx *rc, const go_node *comm) {
     const go_node *x = NULL;
     if (comm && comm->kind == GO_EXPR_STMT)
         x = comm->u.expr_stmt.x;
@@ -75,10 +126,12 @@ static bool done_case(const go_node *comm) {
     if (!x || x->kind != GO_UNARY_EXPR || x->op != GO_TOK_ARROW)
         return false;
     x = rulekit_unparen(x->u.unary.x);
-    if (!x || x->kind != GO_CALL_EXPR || x->u.call.args.len != 0)
-        return false;
-    const go_node *fun = rulekit_unparen(x->u.call.fun);
-    return fun && fun->kind == GO_SELECTOR_EXPR && rulekit_ident_is(fun->u.selector.sel, "Done");
+    if (x && x->kind == GO_CALL_EXPR) {
+        const go_node *fun = rulekit_unparen(x->u.call.fun);
+        return x->u.call.args.len == 0 && fun && fun->kind == GO_SELECTOR_EXPR &&
+               rulekit_ident_is(fun->u.selector.sel, "Done");
+    }
+    return signal_chan(rc, x);
 }
 
 /*
@@ -148,7 +201,7 @@ static void check_select(rule_ctx *rc, const go_node *sel) {
             continue;
         for (uint32_t o = 0; o < clauses.len; o++)
             if (o != c && !(clauses.at[o] && clauses.at[o]->kind == GO_COMM_CLAUSE &&
-                            done_case(clauses.at[o]->u.comm_clause.comm)) &&
+                            done_case(rc, clauses.at[o]->u.comm_clause.comm)) &&
                 comes_back(rc, head->succs[o], comm)) {
                 report(rc, call, clauses.at[o]);
                 break;

@@ -195,3 +195,23 @@ func retryUntilDone(ctx context.Context, wait time.Duration) error {
 	}
 	return err
 }
+
+// worker has a quit channel that its owner closes to stop it.
+type worker struct {
+	quit chan struct{}
+	ok   func() bool
+}
+
+// Close stops the worker.
+func (w *worker) Close() { close(w.quit) }
+
+// retry waits between attempts; after quit is closed the loop runs out
+// its attempts at once and leaves.
+func (w *worker) retry() {
+	for i := 0; i < 5 && !w.ok(); i++ {
+		select {
+		case <-w.quit:
+		case <-time.After(time.Second):
+		}
+	}
+}
