@@ -24,7 +24,9 @@
  *    receive from a channel the package closes and never sends on, is not
  *    a way round even when its body falls through: a closed channel wins
  *    every later round, so such loops leave by their next check (a
- *    context-aware call fails) rather than spin.
+ *    context-aware call fails) rather than spin.  Nor is a case that sets
+ *    a variable a loop condition on the way round tests (`case errc =
+ *    <-quit:` under `for errc == nil`).
  *  - Severity follows the nearest go.mod as in RES002: before Go 1.23 a
  *    timer nobody stops is not freed until it fires (error); from 1.23 on
  *    the collector frees it once unreferenced, so what is left is one
@@ -44,6 +46,7 @@ typedef struct rule_ctx {
     go_file *f;
     lint_severity severity;
     go_cfg *g;       /* its graph, built at the first candidate */
+    struct for_conds *conds; /* its loop conditions, collected then */
     go_node *body;
 } rule_ctx;
 
@@ -134,13 +137,99 @@ static bool done_case(const rule_ctx *rc, const go_node *comm) {
     return signal_chan(rc, x);
 }
 
+/* ---- variables a case sets, and loop conditions that test them ------------- */
+
+typedef struct assigned {
+    const go_node *decls[16]; /* declaring Idents; too many: all is true */
+    size_t n;
+    bool all;
+} assigned;
+
+static void note_assigned(assigned *a, const go_node *lhs) {
+    const go_node *d = go_decl_of(rulekit_unparen(lhs));
+    if (!d)
+        return;
+    if (a->n == sizeof a->decls / sizeof *a->decls)
+        a->all = true;
+    else
+        a->decls[a->n++] = d;
+}
+
+static bool collect_assigned(void *ctx, go_node *n) {
+    assigned *a = ctx;
+    if (n->kind == GO_FUNC_LIT)
+        return false;
+    if (n->kind == GO_ASSIGN_STMT)
+        for (uint32_t i = 0; i < n->u.assign.lhs.len; i++)
+            note_assigned(a, n->u.assign.lhs.at[i]);
+    else if (n->kind == GO_INC_DEC_STMT)
+        note_assigned(a, n->u.inc_dec.x);
+    return true;
+}
+
+typedef struct mention {
+    const assigned *a;
+    bool found;
+} mention;
+
+static bool find_mention(void *ctx, go_node *n) {
+    mention *m = ctx;
+    if (m->found || n->kind == GO_FUNC_LIT)
+        return false;
+    if (n->kind == GO_IDENT && go_decl_of(n))
+        for (size_t i = 0; i < m->a->n && !m->found; i++)
+            m->found = m->a->decls[i] == go_decl_of(n);
+    return !m->found;
+}
+
+typedef struct for_conds {
+    const go_node **at;
+    size_t n, cap;
+    lint_pass *pass;
+} for_conds;
+
+static bool collect_for_cond(void *ctx, go_node *n) {
+    for_conds *c = ctx;
+    if (n->kind == GO_FUNC_LIT)
+        return false;
+    if (n->kind == GO_FOR_STMT && n->u.for_stmt.cond) {
+        if (c->n == c->cap) {
+            size_t cap = c->cap ? c->cap * 2 : 8;
+            const go_node **a = ls_arena_alloc(c->pass->arena, cap * sizeof *a);
+            if (c->n)
+                memcpy(a, c->at, c->n * sizeof *a);
+            c->at = a;
+            c->cap = cap;
+        }
+        c->at[c->n++] = n->u.for_stmt.cond;
+    }
+    return true;
+}
+
+/* n is a loop condition that tests a variable the case set:
+ *   for errc == nil { select { case errc = <-quit: … case <-time.After(d): } }
+ * the loop may end there. */
+static bool tests_assigned(const rule_ctx *rc, const assigned *a, go_node *n) {
+    bool cond = false;
+    for (size_t i = 0; i < rc->conds->n && !cond; i++)
+        cond = rc->conds->at[i] == n;
+    if (!cond)
+        return false;
+    if (a->all)
+        return true;
+    mention m = {a, false};
+    go_walk(n, find_mention, NULL, &m);
+    return m.found;
+}
+
 /*
  * Whether some path from the start of block `from` reaches `comm` (the
  * time.After comm statement) again before leaving the function.  Paths end
- * at returns, at the end of the body, in no-return calls and in blocks
- * without successors.
+ * at returns, at the end of the body, in no-return calls, in blocks
+ * without successors and at a loop condition that tests a variable in
+ * `set` (what the case assigned).
  */
-static bool comes_back(rule_ctx *rc, uint32_t from, const go_node *comm) {
+static bool comes_back(rule_ctx *rc, uint32_t from, const go_node *comm, const assigned *set) {
     go_cfg *g = rc->g;
     bool *seen = ls_arena_zalloc(rc->pass->arena, g->nblocks * sizeof *seen);
     uint32_t *stack = ls_arena_alloc(rc->pass->arena, (g->nblocks + 1) * sizeof *stack);
@@ -149,10 +238,13 @@ static bool comes_back(rule_ctx *rc, uint32_t from, const go_node *comm) {
     seen[from] = true;
     while (depth) {
         const go_cfg_block *k = &g->blocks[stack[--depth]];
-        for (uint32_t i = 0; i < k->nnodes; i++)
+        bool leaves = false;
+        for (uint32_t i = 0; i < k->nnodes && !leaves; i++) {
             if (k->nodes[i] == comm)
                 return true;
-        if (k->term != GO_CFG_TERM_NONE)
+            leaves = tests_assigned(rc, set, k->nodes[i]);
+        }
+        if (leaves || k->term != GO_CFG_TERM_NONE)
             continue;
         for (uint32_t s = 0; s < k->nsuccs; s++)
             if (!seen[k->succs[s]]) {
@@ -178,6 +270,24 @@ static void report(rule_ctx *rc, const go_node *call, const go_node *clause) {
                              "Reset it, or use a context deadline");
 }
 
+/* Whether clause (starting block `from`) can win and come back round to
+ * comm. */
+static bool way_round(rule_ctx *rc, go_node *clause, uint32_t from, const go_node *comm) {
+    if (!clause || clause->kind != GO_COMM_CLAUSE || done_case(rc, clause->u.comm_clause.comm))
+        return false;
+    assigned set = {.n = 0};
+    if (clause->u.comm_clause.comm)
+        go_walk(clause->u.comm_clause.comm, collect_assigned, NULL, &set);
+    for (uint32_t i = 0; i < clause->u.comm_clause.body.len; i++)
+        go_walk(clause->u.comm_clause.body.at[i], collect_assigned, NULL, &set);
+    if (!rc->conds) {
+        rc->conds = ls_arena_zalloc(rc->pass->arena, sizeof *rc->conds);
+        rc->conds->pass = rc->pass;
+        go_walk(rc->body, collect_for_cond, NULL, rc->conds);
+    }
+    return comes_back(rc, from, comm, &set);
+}
+
 /* A select of the function being walked (not of a nested literal). */
 static void check_select(rule_ctx *rc, const go_node *sel) {
     const go_node *body = sel->u.select_stmt.body;
@@ -200,9 +310,7 @@ static void check_select(rule_ctx *rc, const go_node *sel) {
         if (head->nsuccs != clauses.len || head->succs[c] != b)
             continue;
         for (uint32_t o = 0; o < clauses.len; o++)
-            if (o != c && !(clauses.at[o] && clauses.at[o]->kind == GO_COMM_CLAUSE &&
-                            done_case(rc, clauses.at[o]->u.comm_clause.comm)) &&
-                comes_back(rc, head->succs[o], comm)) {
+            if (o != c && way_round(rc, clauses.at[o], head->succs[o], comm)) {
                 report(rc, call, clauses.at[o]);
                 break;
             }
@@ -217,6 +325,7 @@ static void walk_func(rule_ctx *rc, go_node *body) {
     rule_ctx inner = *rc;
     inner.body = body;
     inner.g = NULL;
+    inner.conds = NULL;
     go_walk(body, visit, NULL, &inner);
 }
 

@@ -159,3 +159,16 @@ func sendLoop(out chan<- int, n int) bool {
 	}
 	return true
 }
+
+// counterNotTested counts messages in a variable the loop does not test.
+func counterNotTested(in <-chan int, limit int) int {
+	n := 0
+	for i := 0; i < limit; i++ {
+		select {
+		case <-in:
+			n++
+		case <-time.After(time.Second): // want "makes a timer every round"
+		}
+	}
+	return n
+}

@@ -215,3 +215,36 @@ func (w *worker) retry() {
 		}
 	}
 }
+
+// quitIntoLoopCondition receives the quit request into the variable the
+// loop condition tests: that case ends the loop.
+func quitIntoLoopCondition(quit <-chan chan error, beat func() error) {
+	var (
+		errc chan error
+		err  error
+	)
+	for errc == nil && err == nil {
+		select {
+		case errc = <-quit:
+			continue
+		case <-time.After(time.Second):
+		}
+		err = beat()
+	}
+	if errc != nil {
+		errc <- err
+	}
+}
+
+// doneFlag sets the flag the loop condition tests.
+func doneFlag(stop <-chan int) {
+	done := false
+	for !done {
+		select {
+		case <-stop:
+			done = true
+		case <-time.After(time.Second):
+			handle(0)
+		}
+	}
+}
