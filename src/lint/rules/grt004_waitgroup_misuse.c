@@ -241,31 +241,62 @@ static bool mentions_recover(void *ctx, go_node *n) {
     return !*(bool *)ctx;
 }
 
+/* defer wg.Done(), or defer func() { … }(): its literal runs at every
+ * way out, so a Done there covers them all.  False: do not descend. */
+static bool facts_defer(facts *fx, go_node *n) {
+    const go_node *call = n->u.defer_stmt.call;
+    const go_node *x = wg_method(fx->rc, call, "Done");
+    if (x && same_ref(x, fx->wg)) {
+        fx->deferred_done = true;
+        return false;
+    }
+    const go_node *fun = call && call->kind == GO_CALL_EXPR ? rulekit_unparen(call->u.call.fun) : NULL;
+    if (!fun || fun->kind != GO_FUNC_LIT || !fun->u.func_lit.body)
+        return true;
+    go_walk(fun->u.func_lit.body, mentions_recover, NULL, &fx->recovers);
+    fx->in_defer_lit++;
+    go_walk(fun->u.func_lit.body, facts_pre, facts_post, fx);
+    fx->in_defer_lit--;
+    for (uint32_t i = 0; i < call->u.call.args.len; i++)
+        go_walk(call->u.call.args.at[i], facts_pre, facts_post, fx);
+    return false;
+}
+
+/* wg.Done(), wg.Add(n), wg.Wait(), or another method (hands it on). */
+static bool facts_call(facts *fx, go_node *n) {
+    const go_node *fun = rulekit_unparen(n->u.call.fun);
+    if (!fun || fun->kind != GO_SELECTOR_EXPR || !same_ref(fun->u.selector.x, fx->wg))
+        return true;
+    if (rulekit_ident_is(fun->u.selector.sel, "Done")) {
+        if (fx->in_defer_lit) {
+            fx->deferred_done = true;
+        } else if (fx->in_lit) {
+            fx->handed_on = true; /* Done in some callback: not followed */
+        } else {
+            if (!fx->done)
+                fx->done = n;
+            if (fx->loops)
+                fx->done_in_loop = true;
+        }
+    } else if (rulekit_ident_is(fun->u.selector.sel, "Add")) {
+        if (!fx->in_lit && !fx->in_defer_lit && !fx->add)
+            fx->add = n;
+    } else if (!rulekit_ident_is(fun->u.selector.sel, "Wait")) {
+        fx->handed_on = true;
+    }
+    for (uint32_t i = 0; i < n->u.call.args.len; i++)
+        go_walk(n->u.call.args.at[i], facts_pre, facts_post, fx);
+    return false;
+}
+
 static bool facts_pre(void *ctx, go_node *n) {
     facts *fx = ctx;
     switch (n->kind) {
     case GO_GO_STMT:
         fx->starts_goroutine = true;
         return true;
-    case GO_DEFER_STMT: {
-        const go_node *call = n->u.defer_stmt.call;
-        const go_node *x = wg_method(fx->rc, call, "Done");
-        if (x && same_ref(x, fx->wg)) {
-            fx->deferred_done = true;
-            return false;
-        }
-        const go_node *fun = call && call->kind == GO_CALL_EXPR ? rulekit_unparen(call->u.call.fun) : NULL;
-        if (fun && fun->kind == GO_FUNC_LIT && fun->u.func_lit.body) {
-            go_walk(fun->u.func_lit.body, mentions_recover, NULL, &fx->recovers);
-            fx->in_defer_lit++;
-            go_walk(fun->u.func_lit.body, facts_pre, facts_post, fx);
-            fx->in_defer_lit--;
-            for (uint32_t i = 0; i < call->u.call.args.len; i++)
-                go_walk(call->u.call.args.at[i], facts_pre, facts_post, fx);
-            return false;
-        }
-        return true;
-    }
+    case GO_DEFER_STMT:
+        return facts_defer(fx, n);
     case GO_FUNC_LIT:
         fx->in_lit++;
         return true;
@@ -273,31 +304,8 @@ static bool facts_pre(void *ctx, go_node *n) {
     case GO_RANGE_STMT:
         fx->loops++;
         return true;
-    case GO_CALL_EXPR: {
-        const go_node *fun = rulekit_unparen(n->u.call.fun);
-        if (!fun || fun->kind != GO_SELECTOR_EXPR || !same_ref(fun->u.selector.x, fx->wg))
-            return true;
-        if (rulekit_ident_is(fun->u.selector.sel, "Done")) {
-            if (fx->in_defer_lit)
-                fx->deferred_done = true;
-            else if (fx->in_lit)
-                fx->handed_on = true; /* Done in some callback: not followed */
-            else {
-                if (!fx->done)
-                    fx->done = n;
-                if (fx->loops)
-                    fx->done_in_loop = true;
-            }
-        } else if (rulekit_ident_is(fun->u.selector.sel, "Add")) {
-            if (!fx->in_lit && !fx->in_defer_lit && !fx->add)
-                fx->add = n;
-        } else if (!rulekit_ident_is(fun->u.selector.sel, "Wait")) {
-            fx->handed_on = true;
-        }
-        for (uint32_t i = 0; i < n->u.call.args.len; i++)
-            go_walk(n->u.call.args.at[i], facts_pre, facts_post, fx);
-        return false;
-    }
+    case GO_CALL_EXPR:
+        return facts_call(fx, n);
     default:
         /* any other mention of the WaitGroup hands it on (passed, stored,
          * &wg, wg.Done as a value) */
@@ -424,7 +432,7 @@ static void judge(rule_ctx *rc, go_node *body) {
     push(rc->pass, (const void ***)&rc->seen, &rc->nseen, &rc->capseen, body);
     cands c = {.rc = rc};
     go_walk(body, collect_cands, NULL, &c);
-    /* a defer walks its literal itself: Done there must be found too */
+    /* each WaitGroup the goroutine itself calls Add or Done on */
     for (size_t w = 0; w < c.n; w++) {
         facts fx = {.rc = rc, .wg = c.refs[w]};
         go_walk(body, facts_pre, facts_post, &fx);
