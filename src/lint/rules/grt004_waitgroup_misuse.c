@@ -357,13 +357,18 @@ static bool is_panic(const go_node *n) {
            !go_decl_of(rulekit_unparen(c->u.call.fun));
 }
 
+static bool done_pred(void *ctx, const go_node *n) {
+    const done_ctx *d = ctx;
+    return calls_done(d->rc, d->wg, (go_node *)n); /* the walk does not modify n */
+}
+
 /*
- * The first way out of body that some path from the entry reaches without
- * calling wg.Done(): a ReturnStmt, a panic statement (when recovered), or
- * the body itself (falling off the end).  NULL when every path calls it.
+ * A panic statement that some path from the entry of g reaches without
+ * calling wg.Done(), or NULL.  Asked only when a deferred recover() turns
+ * the panic into a normal end of the goroutine; the graph counts it as a
+ * no-return call, so go_cfg_all_paths cannot see it.
  */
-static const go_node *missing_path(const rule_ctx *rc, const go_node *wg, go_node *body, bool recovered) {
-    go_cfg *g = go_cfg_build(rc->pass->arena, body, NULL);
+static const go_node *panic_without_done(const rule_ctx *rc, const go_node *wg, const go_cfg *g) {
     bool *seen = ls_arena_zalloc(rc->pass->arena, g->nblocks * sizeof *seen);
     uint32_t *stack = ls_arena_alloc(rc->pass->arena, (g->nblocks + 1) * sizeof *stack);
     size_t depth = 0;
@@ -373,16 +378,13 @@ static const go_node *missing_path(const rule_ctx *rc, const go_node *wg, go_nod
         const go_cfg_block *k = &g->blocks[stack[--depth]];
         bool covered = false;
         for (uint32_t i = 0; i < k->nnodes && !covered; i++) {
-            go_node *n = k->nodes[i];
-            if (calls_done(rc, wg, n))
+            if (calls_done(rc, wg, k->nodes[i]))
                 covered = true;
-            else if (n->kind == GO_RETURN_STMT || (recovered && is_panic(n)))
-                return n;
+            else if (is_panic(k->nodes[i]))
+                return k->nodes[i];
         }
-        if (covered || k->term == GO_CFG_TERM_NO_RETURN || k->term == GO_CFG_TERM_RETURN)
+        if (covered || k->term != GO_CFG_TERM_NONE)
             continue;
-        if (k->term == GO_CFG_TERM_FALLOFF)
-            return body;
         for (uint32_t s = 0; s < k->nsuccs; s++)
             if (!seen[k->succs[s]]) {
                 seen[k->succs[s]] = true;
@@ -390,6 +392,21 @@ static const go_node *missing_path(const rule_ctx *rc, const go_node *wg, go_nod
             }
     }
     return NULL;
+}
+
+/*
+ * The first way out of body that some path from the entry reaches without
+ * calling wg.Done(): a ReturnStmt, or the body itself (falling off the
+ * end), by go_cfg_all_paths; or, when recovered, a panic statement.  NULL
+ * when every path calls it.
+ */
+static const go_node *missing_path(const rule_ctx *rc, const go_node *wg, go_node *body, bool recovered) {
+    go_cfg *g = go_cfg_build(rc->pass->arena, body, NULL);
+    done_ctx d = {rc, wg, false};
+    const go_node *escape = NULL;
+    if (!go_cfg_all_paths(g, NULL, done_pred, &d, &escape))
+        return escape ? escape : body;
+    return recovered ? panic_without_done(rc, wg, g) : NULL;
 }
 
 /* ---- judging one goroutine --------------------------------------------------- */
