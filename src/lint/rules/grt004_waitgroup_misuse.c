@@ -45,11 +45,12 @@
 typedef struct rule_ctx {
     lint_pass *pass;
     go_file *f;
-    const go_node **vars; /* declaring Idents of WaitGroup variables */
+    /* pointer sets, grown by push() */
+    const void **vars;    /* declaring Idents of WaitGroup variables */
     size_t nvars, capvars;
-    const ls_atom **fields; /* names of WaitGroup fields of this package */
+    const void **fields;  /* name atoms of WaitGroup fields of this package */
     size_t nfields, capfields;
-    const go_node **seen; /* goroutine bodies already judged */
+    const void **seen;    /* goroutine bodies already judged */
     size_t nseen, capseen;
     const go_node *func_decl; /* the FuncDecl being walked */
 } rule_ctx;
@@ -93,7 +94,7 @@ static bool wg_value(const go_file *f, const go_node *v) {
 
 static void add_var(rule_ctx *rc, const go_node *id) {
     if (id && id->kind == GO_IDENT && go_decl_of(id) == id)
-        push(rc->pass, (const void ***)&rc->vars, &rc->nvars, &rc->capvars, id);
+        push(rc->pass, &rc->vars, &rc->nvars, &rc->capvars, id);
 }
 
 static bool collect_vars(void *ctx, go_node *n) {
@@ -158,7 +159,7 @@ static void collect_fields(rule_ctx *rc) {
                             a = go_file_atom(rc->f, buf);
                         }
                         if (a)
-                            push(rc->pass, (const void ***)&rc->fields, &rc->nfields, &rc->capfields, a);
+                            push(rc->pass, &rc->fields, &rc->nfields, &rc->capfields, a);
                     }
                 }
             }
@@ -446,7 +447,7 @@ static void judge(rule_ctx *rc, go_node *body) {
     for (size_t i = 0; i < rc->nseen; i++)
         if (rc->seen[i] == body)
             return;
-    push(rc->pass, (const void ***)&rc->seen, &rc->nseen, &rc->capseen, body);
+    push(rc->pass, &rc->seen, &rc->nseen, &rc->capseen, body);
     cands c = {.rc = rc};
     go_walk(body, collect_cands, NULL, &c);
     /* each WaitGroup the goroutine itself calls Add or Done on */
