@@ -41,8 +41,17 @@
 #include "leakscope/lint.h"
 #include "rulekit.h"
 
+/* Channel names already judged by signal_chan, for the whole file (a
+ * package walk each otherwise).  Names are atoms of the file. */
+typedef struct signal_memo {
+    const ls_atom *name[32];
+    bool signal[32];
+    size_t n;
+} signal_memo;
+
 typedef struct rule_ctx {
     lint_pass *pass;
+    signal_memo *memo;
     go_file *f;
     lint_severity severity;
     go_cfg *g;       /* its graph, built at the first candidate */
@@ -100,6 +109,10 @@ static bool signal_chan(const rule_ctx *rc, const go_node *ch) {
     chan_use u = {.name = last_name(ch)};
     if (!u.name)
         return false;
+    signal_memo *m = rc->memo;
+    for (size_t i = 0; i < m->n; i++)
+        if (m->name[i] == u.name)
+            return m->signal[i];
     const go_package *p = rc->pass->pkg;
     size_t n = p ? go_package_file_count(p) : 0;
     if (!p)
@@ -108,6 +121,10 @@ static bool signal_chan(const rule_ctx *rc, const go_node *ch) {
         go_file *f = go_package_file(p, i);
         if (f && f->root)
             go_walk(f->root, find_chan_use, NULL, &u);
+    }
+    if (m->n < sizeof m->name / sizeof *m->name) {
+        m->name[m->n] = u.name;
+        m->signal[m->n++] = u.closed && !u.sent;
     }
     return u.closed && !u.sent;
 }
@@ -354,7 +371,8 @@ static void check(lint_pass *pass) {
         return;
     if (!go_file_atom(pass->file, "After")) /* no identifier After: no time.After */
         return;
-    rule_ctx rc = {.pass = pass, .f = pass->file};
+    signal_memo memo = {.n = 0};
+    rule_ctx rc = {.pass = pass, .f = pass->file, .memo = &memo};
     /* go.mod before 1.23: an unstopped timer lives until it fires */
     rc.severity = pass->go_minor > 0 && pass->go_minor < 23 ? LINT_ERROR : LINT_WARNING;
     go_walk(pass->file->root, visit, NULL, &rc);
