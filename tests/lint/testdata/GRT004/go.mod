@@ -1,0 +1,3 @@
+module example.com/grt004
+
+go 1.25

@@ -1,0 +1,3 @@
+module example.com/res001
+
+go 1.22

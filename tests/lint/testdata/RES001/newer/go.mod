@@ -1,0 +1,3 @@
+module example.com/res001/newer
+
+go 1.23

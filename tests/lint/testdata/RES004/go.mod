@@ -1,0 +1,3 @@
+module example.com/res004
+
+go 1.22
