@@ -220,3 +220,103 @@ void fixkit_add_import(lint_pass *pass, const fixkit_import *imp) {
     if (imp->name && imp->has_edit)
         lint_fix_edit(pass, imp->at, imp->at, imp->text);
 }
+
+/* ---- statements ------------------------------------------------------------------ */
+
+typedef struct any_name {
+    const ls_atom *name;
+    bool found;
+} any_name;
+
+static bool any_name_pre(void *ctx, go_node *n) {
+    any_name *s = ctx;
+    if (n->kind == GO_IDENT && n->u.ident.name == s->name)
+        s->found = true;
+    return !s->found;
+}
+
+bool fixkit_name_used(go_node *root, const ls_atom *name) {
+    if (!name || !root)
+        return false;
+    any_name s = {name, false};
+    go_walk(root, any_name_pre, NULL, &s);
+    return s.found;
+}
+
+go_node *fixkit_top_decl(const go_file *f, go_pos pos) {
+    if (!f->root)
+        return NULL;
+    go_list decls = f->root->u.file.decls;
+    for (uint32_t i = 0; i < decls.len; i++)
+        if (decls.at[i]->pos <= pos && pos < decls.at[i]->end)
+            return decls.at[i];
+    return NULL;
+}
+
+typedef struct stmt_find {
+    const go_node *stmt;
+    int loops;
+    bool found, in_loop;
+} stmt_find;
+
+static bool list_holds(const go_list *l, const go_node *stmt) {
+    for (uint32_t i = 0; i < l->len; i++)
+        if (l->at[i] == stmt)
+            return true;
+    return false;
+}
+
+static bool stmt_find_pre(void *ctx, go_node *n) {
+    stmt_find *s = ctx;
+    if (s->found || n->kind == GO_FUNC_LIT || n->pos > s->stmt->pos || n->end < s->stmt->end)
+        return false;
+    const go_list *l = n->kind == GO_BLOCK_STMT     ? &n->u.block.list
+                       : n->kind == GO_CASE_CLAUSE ? &n->u.case_clause.body
+                       : n->kind == GO_COMM_CLAUSE ? &n->u.comm_clause.body
+                                                   : NULL;
+    if (l && list_holds(l, s->stmt)) {
+        s->found = true;
+        s->in_loop = s->loops > 0;
+        return false;
+    }
+    if (n->kind == GO_FOR_STMT || n->kind == GO_RANGE_STMT)
+        s->loops++;
+    return true;
+}
+
+static void stmt_find_post(void *ctx, go_node *n) {
+    stmt_find *s = ctx;
+    if (n->kind == GO_FOR_STMT || n->kind == GO_RANGE_STMT)
+        s->loops--;
+}
+
+bool fixkit_stmt_in_list(go_node *body, const go_node *stmt, bool *in_loop) {
+    stmt_find s = {.stmt = stmt};
+    go_walk(body, stmt_find_pre, stmt_find_post, &s);
+    *in_loop = s.in_loop;
+    return s.found;
+}
+
+bool fixkit_can_insert_line_after(const go_file *f, const go_node *stmt) {
+    if (stmt->end > f->len)
+        return false;
+    go_pos s = fixkit_line_start(f, stmt->pos);
+    for (go_pos i = s; i < stmt->pos; i++)
+        if (f->src[i] != ' ' && f->src[i] != '\t')
+            return false;
+    go_pos e = fixkit_line_end(f, stmt->end);
+    return e > 0 && f->src[e - 1] == '\n' && fixkit_only_blank_or_comment(f, stmt->end, e);
+}
+
+bool fixkit_insert_line_after(lint_pass *pass, const go_node *stmt, const char *line) {
+    const go_file *f = pass->file;
+    if (!fixkit_can_insert_line_after(f, stmt))
+        return false;
+    const char *indent = fixkit_indent(pass, stmt->pos);
+    size_t n = strlen(indent) + strlen(line) + 2;
+    char *text = ls_arena_alloc(pass->arena, n);
+    snprintf(text, n, "%s%s\n", indent, line);
+    go_pos at = fixkit_line_end(f, stmt->end);
+    lint_fix_edit(pass, at, at, text);
+    return true;
+}

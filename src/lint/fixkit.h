@@ -46,5 +46,27 @@ bool fixkit_only_blank_or_comment(const go_file *f, go_pos from, go_pos to);
 /* Whether any identifier of root spelled name resolves to a declaration
  * (a local or package variable, function, type... named name). */
 bool fixkit_name_declared(go_node *root, const ls_atom *name);
+/* Whether any identifier of root is spelled name (used or declared). */
+bool fixkit_name_used(go_node *root, const ls_atom *name);
+/* The top-level declaration of f that holds pos, or NULL. */
+go_node *fixkit_top_decl(const go_file *f, go_pos pos);
+
+/*
+ * Whether stmt is an element of a statement list (block, case or select
+ * clause) inside body, not inside a function literal; *in_loop tells
+ * whether a for or range statement of body encloses it (a defer there
+ * would pile up once per iteration).
+ */
+bool fixkit_stmt_in_list(go_node *body, const go_node *stmt, bool *in_loop);
+
+/*
+ * Attaches to the finding reported last the insertion of line (without
+ * indentation or newline) on a new line after stmt, indented like stmt.
+ * False (nothing attached) unless stmt starts its line and nothing but a
+ * comment follows it on its last line.
+ */
+bool fixkit_insert_line_after(lint_pass *pass, const go_node *stmt, const char *line);
+/* The same check, without attaching anything. */
+bool fixkit_can_insert_line_after(const go_file *f, const go_node *stmt);
 
 #endif

@@ -31,10 +31,21 @@
  * as go vet also judges; `_` is still reported there, except for the stop
  * function of signal.NotifyContext in main or init, where a registration
  * for the life of the process is the point.
+ *
+ * The fix (docs/lint.md, "Fixes"), for the `_` case only: `_` becomes
+ * `cancel` (`stop` for NotifyContext) and `defer cancel()` goes on the
+ * line after the creation (the constructors return no error, so there is
+ * no error check to wait for).  Offered only when that is clearly right:
+ * the creation is `:=` or `var` in a statement list and not inside a loop
+ * (defers would pile up), and the name -- or the fallback cancelCtx /
+ * stopSignals -- is spelled nowhere in the enclosing top-level
+ * declaration, so the new variable shadows nothing and collides with
+ * nothing.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "fixkit.h"
 #include "leakscope/gocfg.h"
 #include "leakscope/lint.h"
 
@@ -140,6 +151,39 @@ static void report_discarded(func_check *fc, const go_node *call, const struct m
                     m->name, m->timer ? ", and its timer runs until the deadline" : "");
 }
 
+/* A name for the cancel function that nothing in the top-level
+ * declaration around from spells; NULL when both candidates are taken. */
+static const char *free_name(func_check *fc, const go_node *from, const struct maker *m) {
+    static const char *const context_names[] = {"cancel", "cancelCtx"};
+    static const char *const signal_names[] = {"stop", "stopSignals"};
+    const char *const *names = strcmp(m->pkg, "signal") == 0 ? signal_names : context_names;
+    go_node *top = fixkit_top_decl(fc->pass->file, from->pos);
+    if (!top)
+        return NULL;
+    for (size_t i = 0; i < 2; i++)
+        if (!fixkit_name_used(top, go_file_atom(fc->pass->file, names[i])))
+            return names[i];
+    return NULL;
+}
+
+/*   ctx, _ := context.WithTimeout(p, d)  ->  ctx, cancel := context.WithTimeout(p, d)
+ *                                            defer cancel() */
+static void offer_fix(func_check *fc, const go_node *from, const go_node *id, const struct maker *m) {
+    bool in_loop = false;
+    if (from->kind == GO_ASSIGN_STMT && from->op != GO_TOK_DEFINE)
+        return; /* ctx, _ = …: cancel would have to be declared elsewhere */
+    if (!fixkit_stmt_in_list(fc->body, from, &in_loop) || in_loop ||
+        !fixkit_can_insert_line_after(fc->pass->file, from))
+        return;
+    const char *name = free_name(fc, from, m);
+    if (!name)
+        return;
+    char line[64];
+    snprintf(line, sizeof line, "defer %s()", name);
+    lint_fix_edit(fc->pass, id->pos, id->end, name);
+    fixkit_insert_line_after(fc->pass, from, line);
+}
+
 /* from: the offered statement (AssignStmt or DeclStmt) that creates the
  * context; id: the cancel Ident on its left; call: the constructor call. */
 static void check_creation(func_check *fc, const go_node *from, const go_node *id, const go_node *call,
@@ -155,8 +199,10 @@ static void check_creation(func_check *fc, const go_node *from, const go_node *i
         while (parent && parent->kind == GO_PAREN_EXPR)
             parent = parent->u.paren.x;
         if (!(parent && parent->kind == GO_IDENT && !parent->u.ident.decl && parent->u.ident.name->len == 3 &&
-              memcmp(parent->u.ident.name->ptr, "nil", 3) == 0))
+              memcmp(parent->u.ident.name->ptr, "nil", 3) == 0)) {
             report_discarded(fc, call, m);
+            offer_fix(fc, from, id, m);
+        }
         return;
     }
     const go_node *decl = go_decl_of(id);
