@@ -46,6 +46,14 @@ void lint_fix_plan_free(lint_fix_plan *p);
 void lint_fix_render(const char *src, size_t len, const lint_edit *edits, size_t n, ls_buf *out);
 
 /*
+ * Where byte offset pos of src[0..len) is after the planned edits (as
+ * lint_fix_render writes them): shifted by the edits before it; an offset
+ * inside a replaced range maps to the start of its replacement.  For the
+ * positions of the findings a fix left.
+ */
+size_t lint_fix_map_offset(const char *src, size_t len, const lint_edit *edits, size_t n, size_t pos);
+
+/*
  * Appends the unified diff (--- a/PATH, +++ b/PATH, hunks with 3 lines of
  * context) from src[0..len) to the rendered file; nothing when the edits
  * change nothing.  `patch -p1` and `git apply` accept it from the

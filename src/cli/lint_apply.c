@@ -34,6 +34,32 @@ static void say_skipped(const lint_finding *f, const char *why) {
             why);
 }
 
+/* The 1-based line and byte column of offset pos in text. */
+static void line_col(const char *text, size_t len, size_t pos, uint32_t *line, uint32_t *col) {
+    uint32_t l = 1;
+    size_t start = 0;
+    for (size_t i = 0; i < pos && i < len; i++)
+        if (text[i] == '\n') {
+            l++;
+            start = i + 1;
+        }
+    *line = l;
+    *col = (uint32_t)(pos - start) + 1;
+}
+
+/* A finding the fixes left points into the rewritten file. */
+static void move_finding(lint_finding *f, const ls_file_data *old, const lint_fix_plan *plan, const ls_buf *now) {
+    const char *text = now->data ? now->data : "";
+    if (f->line && f->pos <= old->len) {
+        f->pos = (go_pos)lint_fix_map_offset(old->data, old->len, plan->edits, plan->nedits, f->pos);
+        line_col(text, now->len, f->pos, &f->line, &f->col);
+    }
+    if (f->related_line && f->related_pos <= old->len) {
+        f->related_pos = (go_pos)lint_fix_map_offset(old->data, old->len, plan->edits, plan->nedits, f->related_pos);
+        line_col(text, now->len, f->related_pos, &f->related_line, &f->related_col);
+    }
+}
+
 /* Fixes (or diffs) findings[0..n), all of one file; marks fixed[i]. */
 static void apply_file(const lint_result *res, lint_finding *findings, size_t n, bool write, ls_buf *diff,
                        bool *fixed, lint_apply_stats *st) {
@@ -70,6 +96,10 @@ static void apply_file(const lint_result *res, lint_finding *findings, size_t n,
         ls_buf out = {0};
         lint_fix_render(fd.data, fd.len, plan.edits, plan.nedits, &out);
         err = lint_fix_write_file(path, out.data ? out.data : "", out.len);
+        if (!err)
+            for (size_t i = 0; i < n; i++)
+                if (!plan.applied[i])
+                    move_finding(&findings[i], &fd, &plan, &out);
         ls_buf_free(&out);
         if (err) {
             fprintf(stderr, "leakscope lint: %s: cannot write the fixes: %s%s; the file is unchanged\n", path,

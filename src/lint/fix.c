@@ -156,6 +156,26 @@ void lint_fix_render(const char *src, size_t len, const lint_edit *edits, size_t
     render_range(src, 0, len, edits, n, uses_crlf(src, len), out);
 }
 
+/* The length of text as put_text writes it. */
+static size_t text_len(const char *text, bool crlf) {
+    size_t n = 0;
+    for (const char *p = text; *p; p++)
+        n += 1 + (crlf && *p == '\n' && (p == text || p[-1] != '\r'));
+    return n;
+}
+
+size_t lint_fix_map_offset(const char *src, size_t len, const lint_edit *edits, size_t n, size_t pos) {
+    bool crlf = src && uses_crlf(src, len);
+    size_t out = pos;
+    for (size_t i = 0; i < n && edits[i].start <= pos; i++) {
+        /* an insertion at pos goes before what is at pos */
+        if (pos < edits[i].end)
+            return out - (pos - edits[i].start);
+        out = out - (edits[i].end - edits[i].start) + text_len(edits[i].text, crlf);
+    }
+    return out;
+}
+
 /* ---- the unified diff ------------------------------------------------------------- */
 
 /* Lines of a text: starts[i] is where line i begins; starts[n] == len. */
