@@ -2,8 +2,12 @@
  * Applying fixes (lintfix.h): which edits a plan takes (overlaps between
  * fixes, insertions at one offset, identical edits, a fix taken whole or
  * not at all), the rendered text (file start and end, CRLF files), the
- * unified diff (context, hunk numbers, no newline at the end), and the
- * atomic write (permissions kept, read-only files refused).
+ * unified diff (context, hunk numbers, no newline at the end), the
+ * atomic write (permissions kept, read-only files refused), and the
+ * engine's side with fake rules: edits reach the finding reported last by
+ * the same rule, a fix with overlapping or out-of-file edits is dropped,
+ * suppressed findings take their fix with them, and the result cache
+ * keeps the edits.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -300,6 +304,78 @@ static void test_write(void) {
     rmdir(dir);
 }
 
+/* ---- the engine ------------------------------------------------------------------- */
+
+/* TST101 flags each call of panic and fixes it: panic -> PANIC, and a
+ * comment inserted after the call; a call of panic with two arguments
+ * gets two overlapping edits, so no fix. */
+static bool panic_visit(void *ctx, go_node *n) {
+    lint_pass *pass = ctx;
+    if (n->kind != GO_CALL_EXPR || n->u.call.fun->kind != GO_IDENT || n->u.call.fun->u.ident.name->len != 5 ||
+        memcmp(n->u.call.fun->u.ident.name->ptr, "panic", 5) != 0)
+        return true;
+    lint_report(pass, n->pos, "panic");
+    lint_fix_edit(pass, n->u.call.fun->pos, n->u.call.fun->end, "PANIC");
+    lint_fix_edit(pass, n->end, n->end, " /* fixed */");
+    if (n->u.call.args.len == 2)
+        lint_fix_edit(pass, n->pos, n->pos + 2, "xx"); /* overlaps the first */
+    return true;
+}
+
+static void check_panic(lint_pass *pass) {
+    lint_fix_edit(pass, 0, 0, "nothing reported yet"); /* ignored */
+    go_walk(pass->file->root, panic_visit, NULL, pass);
+    lint_fix_edit(pass, 0, 0, "x"); /* attaches to the last finding: panic(4) */
+}
+
+/* TST102 reports nothing but tries to attach edits: they must not land on
+ * TST101's findings. */
+static void check_quiet(lint_pass *pass) { lint_fix_edit(pass, 0, 0, "stray"); }
+
+static const lint_rule rule_panic = {"TST101", "panic-fix", "panic", LINT_ERROR, NULL, check_panic};
+static const lint_rule rule_quiet = {"TST102", "quiet", "nothing", LINT_ERROR, NULL, check_quiet};
+
+static void check_findings(const lint_result *r, const char *what) {
+    if (!CHECK_HERE(r->nfindings == 3)) {
+        fprintf(stderr, "%s: %zu findings, want 3\n", what, r->nfindings);
+        return;
+    }
+    /* line 4: panic("a") -- two edits, plus the trailing one (last finding only) */
+    CHECK_EQ_UINT(r->findings[0].nedits, 2);
+    CHECK_EQ_STR(r->findings[0].edits[0].text, "PANIC");
+    CHECK_EQ_STR(r->findings[0].edits[1].text, " /* fixed */");
+    /* line 5: panic(1, 2) -- overlapping edits: no fix */
+    CHECK_EQ_UINT(r->findings[1].nedits, 0);
+    /* line 7: the last finding also got check_panic's final edit */
+    CHECK_EQ_UINT(r->findings[2].nedits, 3);
+    CHECK_EQ_STR(r->findings[2].edits[2].text, "x");
+    CHECK_EQ_UINT(r->suppressed, 1);
+}
+
+static void test_engine(void) {
+    char dir[] = "/tmp/leakscope_fixeng_XXXXXX";
+    if (!CHECK_HERE(mkdtemp(dir) != NULL))
+        return;
+    char path[128], cache[128];
+    snprintf(path, sizeof path, "%s/a.go", dir);
+    snprintf(cache, sizeof cache, "%s/cache", dir);
+    FILE *f = fopen(path, "w");
+    fputs("package a\n\nfunc f() {\n\tpanic(\"a\")\n\tpanic(1, 2)\n\tpanic(3) //nolint\n\tpanic(4)\n}\n", f);
+    fclose(f);
+    const lint_rule *rules[] = {&rule_panic, &rule_quiet};
+    const char *paths[] = {path};
+    for (int pass = 0; pass < 2; pass++) { /* cold, then from the cache */
+        lint_options o = {.rules = rules, .nrules = 2, .threads = 1, .cache_dir = cache};
+        lint_result r;
+        CHECK_EQ_INT(lint_run(paths, 1, &o, &r), 0);
+        check_findings(&r, pass ? "warm" : "cold");
+        lint_result_free(&r);
+    }
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK_EQ_INT(system(cmd), 0);
+}
+
 int main(void) {
     test_overlap();
     test_whole_fix_or_nothing();
@@ -310,5 +386,6 @@ int main(void) {
     test_diff();
     test_map_offset();
     test_write();
+    test_engine();
     return check_finish();
 }
