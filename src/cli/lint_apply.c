@@ -34,6 +34,26 @@ static void say_skipped(const lint_finding *f, const char *why) {
             why);
 }
 
+/* The Go convention for generated files: a line `// Code generated … DO
+ * NOT EDIT.` before the package clause.  Their fixes belong in the
+ * generator, and the next generation would undo them. */
+static bool is_generated(const char *s, size_t len) {
+    static const char head[] = "// Code generated ", tail[] = " DO NOT EDIT.";
+    const size_t hn = sizeof head - 1, tn = sizeof tail - 1;
+    for (size_t at = 0; at < len;) {
+        const char *nl = memchr(s + at, '\n', len - at);
+        size_t end = nl ? (size_t)(nl - s) : len, n = end - at;
+        if (n && s[end - 1] == '\r')
+            n--;
+        if (n >= 7 && memcmp(s + at, "package", 7) == 0)
+            return false;
+        if (n >= hn + tn && memcmp(s + at, head, hn) == 0 && memcmp(s + at + n - tn, tail, tn) == 0)
+            return true;
+        at = end + 1;
+    }
+    return false;
+}
+
 /* The 1-based line and byte column of offset pos in text. */
 static void line_col(const char *text, size_t len, size_t pos, uint32_t *line, uint32_t *col) {
     uint32_t l = 1;
@@ -77,6 +97,15 @@ static void apply_file(const lint_result *res, lint_finding *findings, size_t n,
     if (err) {
         fprintf(stderr, "leakscope lint: %s: cannot read the file to fix it: %s\n", path, strerror(err));
         st->failed++;
+        return;
+    }
+    if (is_generated(fd.data, fd.len)) {
+        for (size_t i = 0; i < n; i++)
+            if (findings[i].nedits) {
+                say_skipped(&findings[i], "the file is generated (// Code generated ... DO NOT EDIT.); fix the generator");
+                st->skipped++;
+            }
+        ls_file_release(&fd);
         return;
     }
     const lint_finding **ptrs = malloc((n ? n : 1) * sizeof *ptrs);
