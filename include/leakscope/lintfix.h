@@ -31,8 +31,8 @@ typedef struct lint_fix_plan {
 /*
  * Plans the fixes of findings[0..n), all of one file of file_len bytes.
  * Findings without edits are neither applied nor conflicts; a fix with an
- * edit past file_len (the file changed since it was linted) is skipped as
- * a conflict.  Edits at the same offset keep the order of their findings;
+ * edit past file_len (the file changed since it was linted) or with edits
+ * that overlap each other is skipped as a conflict.  Edits at the same offset keep the order of their findings;
  * an insertion at the start of a replaced range goes before it.
  */
 void lint_fix_plan_make(const lint_finding *const *findings, size_t n, size_t file_len, lint_fix_plan *out);

@@ -64,6 +64,9 @@ static bool fix_fits(const lint_finding *f, const planned *taken, size_t ntaken,
         const lint_edit *e = &f->edits[i];
         if (e->start > e->end || e->end > file_len)
             return false;
+        for (size_t k = 0; k < i; k++) /* a fix that overlaps itself is broken */
+            if (conflict(e, &f->edits[k]))
+                return false;
         for (size_t k = 0; k < ntaken; k++)
             if (conflict(e, &taken[k].edit))
                 return false;

@@ -78,6 +78,14 @@ static void test_whole_fix_or_nothing(void) {
     CHECK_EQ_STR(apply("0123456789", &x, &p), "A123456789");
     CHECK_EQ_UINT(p.nconflicts, 1);
     lint_fix_plan_free(&p);
+    /* a fix whose own edits overlap (from a corrupt source): skipped */
+    fixture y = {0};
+    add_finding(&y);
+    add_edit(&y, 0, 1, "");
+    add_edit(&y, 0, 2, "x");
+    CHECK_EQ_STR(apply("0123", &y, &p), "0123");
+    CHECK_EQ_UINT(p.nconflicts, 1);
+    lint_fix_plan_free(&p);
 }
 
 static void test_insertions(void) {
