@@ -75,9 +75,12 @@ void lint_report_severity(lint_pass *pass, lint_severity severity, go_pos pos, g
  * Attaches an edit to the finding this pass reported last: replace the bytes
  * [start, end) of the file with text (start == end inserts).  All edits of one
  * finding together are its one safe mechanical fix (rules.md, "Fixes");
- * `leakscope lint --fix` applies them and `--diff` shows them.  Edits of one
- * finding must not overlap; text is copied.  Does nothing when the pass has
- * not reported anything yet.
+ * `leakscope lint --fix` applies them and `--diff` shows them (lintfix.h).
+ * Edits of one finding must not overlap (insertions at one offset are made
+ * in the order given); an edit that overlaps another of the same finding,
+ * or lies outside the file, drops the finding's whole fix (the finding is
+ * still reported).  text is copied; a "\n" in it becomes "\r\n" in a CRLF
+ * file.  Does nothing when this rule's pass has not reported anything yet.
  */
 void lint_fix_edit(lint_pass *pass, go_pos start, go_pos end, const char *text);
 

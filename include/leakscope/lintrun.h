@@ -23,6 +23,13 @@
 extern "C" {
 #endif
 
+/* One edit of a finding's fix (lint_fix_edit): replace the bytes
+ * [start, end) of the file with text (start == end inserts). */
+typedef struct lint_edit {
+    go_pos start, end;
+    const char *text;
+} lint_edit;
+
 typedef struct lint_finding {
     const lint_rule *rule;
     const char *path;     /* as given to lint_run */
@@ -34,6 +41,10 @@ typedef struct lint_finding {
     go_pos related_pos;
     uint32_t related_line, related_col;
     const char *related_message;
+    /* the finding's fix (lintfix.h): edits in the order the rule gave them,
+     * never overlapping; nedits is 0 when the rule offers no fix */
+    const lint_edit *edits;
+    size_t nedits;
 } lint_finding;
 
 typedef enum lint_error_kind {

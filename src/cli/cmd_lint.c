@@ -21,6 +21,7 @@
 #include "leakscope/lintrun.h"
 #include "leakscope/report.h"
 #include "lint_adopt.h"
+#include "lint_apply.h"
 
 typedef struct pattern_errors {
     report_input_error *at;
@@ -270,6 +271,11 @@ static void lint_usage(FILE *to) {
             "  --new-from-rev REV   report only findings on lines changed since git REV\n"
             "  --no-cache           neither read nor write the result cache\n"
             "                       ($LEAKSCOPE_CACHE; docs/lint.md, \"Cache\")\n"
+            "  --fix                apply the fixes of the findings that have one (CTX001,\n"
+            "                       CTX008, RES002, ...; docs/lint.md, \"Fixes\"), each file\n"
+            "                       rewritten atomically; print the findings left\n"
+            "  --diff               print the fixes as a unified diff (for patch -p1 or\n"
+            "                       git apply) instead of the findings; write nothing\n"
             "  -h, --help           show this help\n"
             "\n"
             "Findings are printed as PATH:LINE:COL: ID NAME: MESSAGE. Suppress one with\n"
@@ -278,7 +284,10 @@ static void lint_usage(FILE *to) {
             "\n"
             "exit status: 0 no findings, 1 findings, 2 usage or input error (bad\n"
             "pattern, unreadable file, syntax error; the rest is still linted),\n"
-            "3 internal error.\n");
+            "3 internal error. With --fix, findings that were fixed do not count:\n"
+            "0 when every finding was fixed, 1 when some are left, 2 when a file\n"
+            "could not be written (the other files are still fixed). With --diff,\n"
+            "every finding counts, as without it.\n");
 }
 
 static bool parse_uint(const char *s, unsigned long *out) {
@@ -311,7 +320,7 @@ static void write_all(const ls_buf *b) {
 int cmd_lint(int argc, char **argv) {
     enum { OPT_TESTS = 1000, OPT_FORMAT, OPT_ENABLE, OPT_DISABLE, OPT_LIST };
     enum { OPT_CONFIG = 1100, OPT_NO_CONFIG, OPT_BASELINE, OPT_BASELINE_UPDATE, OPT_NEW_FROM_REV };
-    enum { OPT_NO_CACHE = 1200 };
+    enum { OPT_NO_CACHE = 1200, OPT_FIX, OPT_DIFF };
     static const struct option longopts[] = {
         {"tests", optional_argument, NULL, OPT_TESTS},
         {"jobs", required_argument, NULL, 'j'},
@@ -325,6 +334,8 @@ int cmd_lint(int argc, char **argv) {
         {"baseline-update", no_argument, NULL, OPT_BASELINE_UPDATE},
         {"new-from-rev", required_argument, NULL, OPT_NEW_FROM_REV},
         {"no-cache", no_argument, NULL, OPT_NO_CACHE},
+        {"fix", no_argument, NULL, OPT_FIX},
+        {"diff", no_argument, NULL, OPT_DIFF},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -339,11 +350,11 @@ int cmd_lint(int argc, char **argv) {
     unsigned long jobs = 0;
     lint_adopt_opts adopt = {0};
     bool tests_given = false;
-    bool no_cache = false;
+    bool no_cache = false, fix = false, diff = false;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "j:h", longopts, NULL)) != -1) {
-        unsigned long v;
+        unsigned long v = 0;
         switch (c) {
         case OPT_TESTS:
             tests_given = true;
@@ -384,6 +395,8 @@ int cmd_lint(int argc, char **argv) {
         case OPT_BASELINE_UPDATE: adopt.baseline_update = true; break;
         case OPT_NEW_FROM_REV: adopt.new_from_rev = optarg; break;
         case OPT_NO_CACHE: no_cache = true; break;
+        case OPT_FIX: fix = true; break;
+        case OPT_DIFF: diff = true; break;
         case 'h':
             lint_usage(stdout);
             free(enabled);
@@ -399,6 +412,14 @@ int cmd_lint(int argc, char **argv) {
         free(enabled);
         free(disabled);
         return EXIT_INPUT;
+    }
+    if (fix && diff) {
+        fprintf(stderr, "leakscope lint: --fix and --diff exclude each other: --diff shows what --fix would write\n");
+        bad = true;
+    }
+    if (diff && (json || sarif)) {
+        fprintf(stderr, "leakscope lint: --diff prints a diff, not findings; leave out --format\n");
+        bad = true;
     }
     if (adopt.baseline_update && !adopt.baseline) {
         fprintf(stderr, "leakscope lint: --baseline-update needs --baseline FILE\n");
@@ -473,7 +494,16 @@ int cmd_lint(int argc, char **argv) {
                 fprintf(stderr, "%s:%u:%u: syntax error: %s\n", e->path, e->line, e->col, e->message);
         }
         ls_buf out = {0};
-        if (json)
+        lint_apply_stats fixes = {0};
+        if (fix || diff) {
+            lint_apply_fixes(&res, fix, &out, &fixes);
+            if (fixes.fixed)
+                fprintf(stderr, "leakscope lint: %s %zu finding%s in %zu file%s\n", fix ? "fixed" : "the diff fixes",
+                        fixes.fixed, fixes.fixed == 1 ? "" : "s", fixes.files, fixes.files == 1 ? "" : "s");
+        }
+        if (diff)
+            ; /* the diff is the output */
+        else if (json)
             report_lint_json(&out, &res, errs.at, errs.len);
         else if (sarif)
             report_lint_sarif(&out, &res, errs.at, errs.len);
@@ -483,7 +513,7 @@ int cmd_lint(int argc, char **argv) {
         ls_buf_free(&out);
         if (fflush(stdout) != 0)
             status = EXIT_INTERNAL;
-        else if (res.nerrors || errs.len)
+        else if (res.nerrors || errs.len || fixes.failed)
             status = EXIT_INPUT;
         else
             status = res.nfindings ? EXIT_FINDINGS : EXIT_CLEAN;

@@ -1,11 +1,12 @@
 /*
  * The lint result cache (cache.h).  Entry format, all integers little
- * endian: the 8-byte magic "LSLC0001", the 16-byte key, the number of
+ * endian: the 8-byte magic "LSLC0002", the 16-byte key, the number of
  * files (u32), then per file: suppressed (u32), has_error (u8) and, if
  * set, kind (u8), pos, line, col (u32) and the message; the number of
  * findings (u32) and per finding: rule ID, pos, line, col (u32), severity
  * (u8), message, related pos, line, col (u32), has_related (u8) and, if
- * set, the related message; then the XXH3-64 of everything before it (u64)
+ * set, the related message, the number of fix edits (u32) and per edit:
+ * start, end (u32) and the text; then the XXH3-64 of everything before it (u64)
  * and the 4-byte trailer "END\n".  Strings are
  * a u32 length and the bytes.
  */
@@ -23,7 +24,7 @@
 #include "cache.h"
 #include "xalloc.h"
 
-#define MAGIC "LSLC0001"
+#define MAGIC "LSLC0002" /* 0002: findings carry their fix edits */
 #define TRAILER "END\n"
 
 struct lint_cache {
@@ -205,6 +206,27 @@ static const lint_rule *rule_by_id(const lint_cache *c, const char *id) {
     return NULL;
 }
 
+/* A finding's fix: the edit count, then start, end and text per edit. */
+static void get_edits(reader *r, ls_arena *a, lint_finding *x) {
+    uint32_t n = get_u32(r);
+    if (r->bad || n > (size_t)(r->end - r->p) / 12) {
+        r->bad = true;
+        return;
+    }
+    if (!n)
+        return;
+    lint_edit *e = ls_arena_alloc(a, n * sizeof *e);
+    for (uint32_t i = 0; i < n; i++) {
+        e[i].start = get_u32(r);
+        e[i].end = get_u32(r);
+        e[i].text = get_str(r, a);
+        if (e[i].start > e[i].end)
+            r->bad = true;
+    }
+    x->edits = e;
+    x->nedits = n;
+}
+
 bool lint_cache_load(const lint_cache *c, const uint8_t key[16], lint_cache_file *files, size_t n) {
     char *path = entry_path(c, key);
     ls_file_data fd;
@@ -268,6 +290,7 @@ bool lint_cache_load(const lint_cache *c, const uint8_t key[16], lint_cache_file
             x->related_col = get_u32(&r);
             if (get_u8(&r))
                 x->related_message = get_str(&r, f->arena);
+            get_edits(&r, f->arena, x);
             if (!x->rule || sev > LINT_WARNING)
                 r.bad = true;
         }
@@ -339,6 +362,12 @@ void lint_cache_store(const lint_cache *c, const uint8_t key[16], const lint_cac
             w_u8(&b, x->related_message != NULL);
             if (x->related_message)
                 w_str(&b, x->related_message);
+            w_u32(&b, (uint32_t)x->nedits);
+            for (size_t e = 0; e < x->nedits; e++) {
+                w_u32(&b, x->edits[e].start);
+                w_u32(&b, x->edits[e].end);
+                w_str(&b, x->edits[e].text);
+            }
         }
     }
     uint64_t sum = XXH3_64bits(b.data, b.len);

@@ -46,6 +46,8 @@ typedef struct eng_file {
     lint_error error;
     bool has_error;
     size_t suppressed;
+    size_t pass_first;  /* findings before the running rule's: its own start here */
+    size_t broken_fix;  /* 1 + index of a finding whose fix was refused, else 0 */
     /* the result cache (cache.h) */
     uint8_t hash[16];   /* content hash */
     bool hashed;        /* hash is set */
@@ -524,6 +526,7 @@ static void phase_check(void *ctx, size_t i) {
             .arena = ef->gf->arena,
             .engine = ef,
         };
+        ef->pass_first = ef->nfindings;
         rule->check(&pass);
     }
     apply_suppressions(ef);
@@ -810,11 +813,49 @@ void lint_result_free(lint_result *r) {
     memset(r, 0, sizeof *r);
 }
 
-/* Fixes are recorded by the fix engine (in progress); until then a rule's
- * edits are accepted and dropped, so rules can already describe them. */
+/* ---- fixes ----------------------------------------------------------------------- */
+
+static bool edits_overlap(const lint_edit *a, go_pos start, go_pos end) {
+    if (a->start == a->end) /* an insertion meets a range only inside it */
+        return a->start > start && a->start < end;
+    if (start == end)
+        return start > a->start && start < a->end;
+    return start < a->end && a->start < end;
+}
+
+/* A finding's edits live in the file's arena, in an array whose capacity
+ * is the next power of two of nedits (so no capacity field is needed). */
 void lint_fix_edit(lint_pass *pass, go_pos start, go_pos end, const char *text) {
-    (void)pass;
-    (void)start;
-    (void)end;
-    (void)text;
+    eng_file *ef = pass ? pass->engine : NULL;
+    if (!ef || ef->nfindings <= ef->pass_first || !text)
+        return;
+    size_t idx = ef->nfindings - 1;
+    lint_finding *f = &ef->findings[idx];
+    if (ef->broken_fix == idx + 1)
+        return;
+    /* an edit outside the file or overlapping one of the same fix makes the
+     * whole fix unsafe: the finding is kept, without a fix */
+    bool bad = start > end || end > pass->file->len;
+    for (size_t i = 0; i < f->nedits && !bad; i++)
+        bad = edits_overlap(&f->edits[i], start, end);
+    if (bad) {
+        ef->broken_fix = idx + 1;
+        f->edits = NULL;
+        f->nedits = 0;
+        return;
+    }
+    ls_arena *a = file_arena(ef);
+    size_t n = f->nedits;
+    lint_edit *edits = (lint_edit *)f->edits;
+    if ((n & (n - 1)) == 0) { /* 0, 1, 2, 4, ...: full */
+        lint_edit *grown = ls_arena_alloc(a, (n ? 2 * n : 1) * sizeof *grown);
+        if (n)
+            memcpy(grown, edits, n * sizeof *grown);
+        edits = grown;
+    }
+    edits[n].start = start;
+    edits[n].end = end;
+    edits[n].text = ls_arena_strndup(a, text, strlen(text));
+    f->edits = edits;
+    f->nedits = n + 1;
 }

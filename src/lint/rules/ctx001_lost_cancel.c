@@ -31,10 +31,24 @@
  * as go vet also judges; `_` is still reported there, except for the stop
  * function of signal.NotifyContext in main or init, where a registration
  * for the life of the process is the point.
+ *
+ * The fix (docs/lint.md, "Fixes"), for the `_` case only: `_` becomes
+ * `cancel` (`stop` for NotifyContext) and `defer cancel()` goes on the
+ * line after the creation (the constructors return no error, so there is
+ * no error check to wait for).  Offered only when that is clearly right:
+ * the creation is `:=` or `var` in a statement list and not inside a loop
+ * (defers would pile up); the context cannot outlive the function (it is
+ * not returned, stored, sent, captured by a closure or a goroutine, nor
+ * handed to a call whose result is kept other than as an error -- a
+ * deferred cancel would end a context that is still in use); and the name -- or the fallback cancelCtx /
+ * stopSignals -- is spelled nowhere in the enclosing top-level
+ * declaration, so the new variable shadows nothing and collides with
+ * nothing.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "fixkit.h"
 #include "leakscope/gocfg.h"
 #include "leakscope/lint.h"
 
@@ -123,6 +137,7 @@ static bool escapes_anywhere(go_node *body, const go_node *decl) {
 typedef struct func_check {
     lint_pass *pass;
     go_node *body;
+    const go_node *results; /* the function's result FieldList, or NULL */
     go_cfg *cfg;    /* built on the first creation that needs it */
     bool main_main; /* func main of package main: returning ends the process */
     bool once;      /* main.main or init: runs once per process */
@@ -140,6 +155,154 @@ static void report_discarded(func_check *fc, const go_node *call, const struct m
                     m->name, m->timer ? ", and its timer runs until the deadline" : "");
 }
 
+/* ---- the fix ------------------------------------------------------------------- */
+
+/* Follows the derived context's variable through the function: may it be
+ * in use after the function returns? */
+typedef struct ctx_escape {
+    const go_node *decl;
+    int keep;     /* > 0 inside something that may keep the context */
+    bool escapes;
+    bool results_errors; /* every result of the function is an error (or none) */
+} ctx_escape;
+
+static bool ident_named(const go_node *x, const char *name) {
+    return x && x->kind == GO_IDENT && x->u.ident.name->len == strlen(name) &&
+           memcmp(x->u.ident.name->ptr, name, x->u.ident.name->len) == 0;
+}
+
+/* `_` or a variable named err…/…Err: what is kept there is not the context. */
+static bool err_or_blank(const go_node *x) {
+    if (!x || x->kind != GO_IDENT)
+        return false;
+    const ls_atom *a = x->u.ident.name;
+    if (a->len == 1 && a->ptr[0] == '_')
+        return true;
+    for (size_t i = 0; i + 3 <= a->len; i++)
+        if ((a->ptr[i] | 0x20) == 'e' && (a->ptr[i + 1] | 0x20) == 'r' && (a->ptr[i + 2] | 0x20) == 'r')
+            return true;
+    return false;
+}
+
+static bool all_err_or_blank(const go_list *l) {
+    for (uint32_t i = 0; i < l->len; i++)
+        if (!err_or_blank(l->at[i]))
+            return false;
+    return true;
+}
+
+static bool escape_pre(void *ctx, go_node *n);
+static void escape_post(void *ctx, go_node *n);
+
+static void escape_walk_list(ctx_escape *e, const go_list *l, bool keep) {
+    e->keep += keep;
+    for (uint32_t i = 0; i < l->len && !e->escapes; i++)
+        go_walk(l->at[i], escape_pre, escape_post, e);
+    e->keep -= keep;
+}
+
+static bool keeps(const go_node *n) {
+    return n->kind == GO_FUNC_LIT || n->kind == GO_GO_STMT || n->kind == GO_COMPOSITE_LIT || n->kind == GO_SEND_STMT ||
+           (n->kind == GO_UNARY_EXPR && n->op == GO_TOK_AND);
+}
+
+static bool escape_pre(void *ctx, go_node *n) {
+    ctx_escape *e = ctx;
+    if (e->escapes)
+        return false;
+    if (n->kind == GO_IDENT) {
+        if (n != e->decl && n->u.ident.decl == e->decl && e->keep)
+            e->escapes = true;
+        return false;
+    }
+    if (n->kind == GO_ASSIGN_STMT) { /* x := f(ctx) keeps what f returns */
+        escape_walk_list(e, &n->u.assign.rhs, !all_err_or_blank(&n->u.assign.lhs));
+        return false;
+    }
+    if (n->kind == GO_VALUE_SPEC) {
+        escape_walk_list(e, &n->u.value_spec.values, !all_err_or_blank(&n->u.value_spec.names));
+        return false;
+    }
+    if (n->kind == GO_RETURN_STMT) {
+        escape_walk_list(e, &n->u.return_stmt.results, !e->results_errors);
+        return false;
+    }
+    if (keeps(n))
+        e->keep++;
+    return true;
+}
+
+static void escape_post(void *ctx, go_node *n) {
+    ctx_escape *e = ctx;
+    if (keeps(n))
+        e->keep--;
+}
+
+static bool results_are_errors(const go_node *results) {
+    if (!results)
+        return true;
+    go_list fields = results->u.field_list.list;
+    for (uint32_t i = 0; i < fields.len; i++) {
+        const go_node *t = fields.at[i]->u.field.type;
+        if (!(ident_named(t, "error") && !t->u.ident.decl))
+            return false;
+    }
+    return true;
+}
+
+/* The context variable declared by from (ctx in `ctx, _ := …`) may be in
+ * use after the function returns. */
+static bool ctx_may_outlive(func_check *fc, const go_node *from) {
+    const go_node *id = NULL;
+    if (from->kind == GO_ASSIGN_STMT)
+        id = from->u.assign.lhs.at[0];
+    else if (from->kind == GO_DECL_STMT)
+        id = from->u.decl_stmt.decl->u.gen_decl.specs.at[0]->u.value_spec.names.at[0];
+    const go_node *decl = id && id->kind == GO_IDENT ? go_decl_of(id) : NULL;
+    if (!decl)
+        return !(id && ident_named(id, "_")); /* _, _ := …: nothing to keep */
+    if (decl->pos < fc->body->pos || decl->pos >= fc->body->end)
+        return true; /* an outer or package variable: others see it */
+    ctx_escape e = {.decl = decl, .results_errors = results_are_errors(fc->results)};
+    go_walk(fc->body, escape_pre, escape_post, &e);
+    return e.escapes;
+}
+
+/* A name for the cancel function that nothing in the top-level
+ * declaration around from spells; NULL when both candidates are taken. */
+static const char *free_name(func_check *fc, const go_node *from, const struct maker *m) {
+    static const char *const context_names[] = {"cancel", "cancelCtx"};
+    static const char *const signal_names[] = {"stop", "stopSignals"};
+    const char *const *names = strcmp(m->pkg, "signal") == 0 ? signal_names : context_names;
+    go_node *top = fixkit_top_decl(fc->pass->file, from->pos);
+    if (!top)
+        return NULL;
+    for (size_t i = 0; i < 2; i++)
+        if (!fixkit_name_used(top, go_file_atom(fc->pass->file, names[i])))
+            return names[i];
+    return NULL;
+}
+
+/*   ctx, _ := context.WithTimeout(p, d)  ->  ctx, cancel := context.WithTimeout(p, d)
+ *                                            defer cancel() */
+static void offer_fix(func_check *fc, const go_node *from, const go_node *id, const struct maker *m) {
+    bool in_loop = false;
+    if (from->kind == GO_ASSIGN_STMT && from->op != GO_TOK_DEFINE)
+        return; /* ctx, _ = …: cancel would have to be declared elsewhere */
+    if (from->kind == GO_DECL_STMT && from->u.decl_stmt.decl->u.gen_decl.specs.len != 1)
+        return;
+    if (!fixkit_stmt_in_list(fc->body, from, &in_loop) || in_loop ||
+        !fixkit_can_insert_line_after(fc->pass->file, from) || ctx_may_outlive(fc, from))
+        return;
+    const char *name = free_name(fc, from, m);
+    if (!name)
+        return;
+    char line[64];
+    snprintf(line, sizeof line, "defer %s()", name);
+    lint_fix_edit(fc->pass, id->pos, id->end, name);
+    fixkit_insert_line_after(fc->pass, from, line);
+}
+
 /* from: the offered statement (AssignStmt or DeclStmt) that creates the
  * context; id: the cancel Ident on its left; call: the constructor call. */
 static void check_creation(func_check *fc, const go_node *from, const go_node *id, const go_node *call,
@@ -155,8 +318,10 @@ static void check_creation(func_check *fc, const go_node *from, const go_node *i
         while (parent && parent->kind == GO_PAREN_EXPR)
             parent = parent->u.paren.x;
         if (!(parent && parent->kind == GO_IDENT && !parent->u.ident.decl && parent->u.ident.name->len == 3 &&
-              memcmp(parent->u.ident.name->ptr, "nil", 3) == 0))
+              memcmp(parent->u.ident.name->ptr, "nil", 3) == 0)) {
             report_discarded(fc, call, m);
+            offer_fix(fc, from, id, m);
+        }
         return;
     }
     const go_node *decl = go_decl_of(id);
@@ -234,10 +399,11 @@ static bool name_is(const go_node *id, const char *name) {
            memcmp(id->u.ident.name->ptr, name, id->u.ident.name->len) == 0;
 }
 
-static void check_body(lint_pass *pass, go_node *body, bool main_main, bool once) {
+static void check_body(lint_pass *pass, const go_node *ftype, go_node *body, bool main_main, bool once) {
     if (!body || body->kind != GO_BLOCK_STMT)
         return;
     func_check fc = {.pass = pass, .body = body, .main_main = main_main, .once = once};
+    fc.results = ftype && ftype->kind == GO_FUNC_TYPE ? ftype->u.func_type.results : NULL;
     for (uint32_t i = 0; i < body->u.block.list.len; i++)
         if (body->u.block.list.at[i])
             go_walk(body->u.block.list.at[i], creation_pre, NULL, &fc);
@@ -250,9 +416,9 @@ static bool func_pre(void *ctx, go_node *n) {
         bool main_main = !n->u.func_decl.recv && name_is(n->u.func_decl.name, "main") &&
                          name_is(pass->file->root->u.file.name, "main");
         bool init = !n->u.func_decl.recv && name_is(n->u.func_decl.name, "init");
-        check_body(pass, n->u.func_decl.body, main_main, main_main || init);
+        check_body(pass, n->u.func_decl.type, n->u.func_decl.body, main_main, main_main || init);
     } else if (n->kind == GO_FUNC_LIT)
-        check_body(pass, n->u.func_lit.body, false, false);
+        check_body(pass, n->u.func_lit.type, n->u.func_lit.body, false, false);
     return true;
 }
 

@@ -21,7 +21,16 @@
  *    the report suggests context.Cause(X).
  * For other comparisons, when such a …Cause context is in scope, the
  * message also names context.Cause(ctx).
+ *
+ * The fix (docs/lint.md, "Fixes") rewrites `err == context.Canceled` as
+ * `errors.Is(err, context.Canceled)` and `!=` as `!errors.Is(…)`, adding
+ * the "errors" import when it is missing.  errors.Is compiles only for an
+ * error, and there are no types here, so the fix is offered only when the
+ * other operand is a variable declared as `error`, or an err-named
+ * variable assigned from a call (not recover()): `err := f()`,
+ * `v, err := f()`.  Switch cases are left for a person to rewrite.
  */
+#include "fixkit.h"
 #include "leakscope/lint.h"
 #include "rulekit.h"
 
@@ -200,8 +209,9 @@ static bool is_exact_err(walker *w, const go_node *other, const go_node **recv) 
     return true;
 }
 
-/* Reports one comparison of `other` with the sentinel `sent` (source node). */
-static void report(walker *w, go_pos pos, const go_node *other, const go_node *sent, bool negated, bool in_switch) {
+/* Reports one comparison of `other` with the sentinel `sent` (source node);
+ * true when it was reported as a comparison errors.Is should replace. */
+static bool report(walker *w, go_pos pos, const go_node *other, const go_node *sent, bool negated, bool in_switch) {
     lint_pass *pass = w->pass;
     const char *name = sentinel(pass->file, sent);
     const char *stext = text_of(pass, sent, name);
@@ -214,13 +224,13 @@ static void report(walker *w, go_pos pos, const go_node *other, const go_node *s
          * that the comparison throws away */
         const go_node *decl = recv && recv->kind == GO_IDENT ? go_decl_of(recv) : NULL;
         const go_node *cause = decl ? cause_ctx_in_scope(w, pos, decl) : NULL;
-        if (!cause) return;
+        if (!cause) return false;
         const ls_atom *a = cause->u.ident.name;
         lint_report(pass, pos,
                     "%s %s with %s by %s: %.*s was made with a cancellation cause, which Err() drops (it gives "
                     "only the sentinel); the cause is lost, use context.Cause(%.*s)",
                     what, otext, stext, op, (int)a->len, a->ptr, (int)a->len, a->ptr);
-        return;
+        return false;
     }
     const go_node *cause = cause_ctx_in_scope(w, pos, NULL);
     char cause_note[128] = "";
@@ -231,6 +241,102 @@ static void report(walker *w, go_pos pos, const go_node *other, const go_node *s
     }
     lint_report(pass, pos, "%s %s with %s by %s: wrapped errors and causes are missed; use %serrors.Is(%s, %s)%s",
                 what, otext, stext, op, negated ? "!" : "", otext, stext, cause_note);
+    return true;
+}
+
+/* ---- the fix ---------------------------------------------------------------- */
+
+static bool err_named(const go_node *id) {
+    const ls_atom *a = id->u.ident.name;
+    for (size_t i = 0; i + 3 <= a->len; i++)
+        if ((a->ptr[i] | 0x20) == 'e' && (a->ptr[i + 1] | 0x20) == 'r' && (a->ptr[i + 2] | 0x20) == 'r') return true;
+    return false;
+}
+
+static bool is_error_type(const go_node *t) {
+    return t && t->kind == GO_IDENT && !t->u.ident.decl && rulekit_ident_is(t, "error");
+}
+
+/* A call that returns an error by convention (not recover(), which gives any). */
+static bool is_error_call(const go_node *x) {
+    x = rulekit_unparen(x);
+    if (!x || x->kind != GO_CALL_EXPR) return false;
+    const go_node *fun = rulekit_unparen(x->u.call.fun);
+    return !(fun && fun->kind == GO_IDENT && !fun->u.ident.decl && rulekit_ident_is(fun, "recover"));
+}
+
+/* Names and values of a declaration: is the name at i (of n) an error? */
+static bool judged_error(const go_node *decl, const go_node *type, const go_list *values, uint32_t i, uint32_t n) {
+    if (type) return is_error_type(type);
+    if (!err_named(decl)) return false;
+    if (values->len == n) return is_error_call(values->at[i]);
+    return values->len == 1 && i == n - 1 && is_error_call(values->at[0]); /* v, err := f() */
+}
+
+typedef struct decl_find {
+    const go_node *decl;
+    bool found, is_error;
+} decl_find;
+
+static void judge_names(decl_find *d, const go_list *names, const go_node *type, const go_list *values) {
+    for (uint32_t i = 0; i < names->len; i++)
+        if (names->at[i] == d->decl) {
+            d->found = true;
+            d->is_error = judged_error(d->decl, type, values, i, names->len);
+        }
+}
+
+static bool decl_find_pre(void *ctx, go_node *n) {
+    decl_find *d = ctx;
+    static const go_list none = {0};
+    if (d->found) return false;
+    if (n->kind == GO_FIELD) judge_names(d, &n->u.field.names, n->u.field.type, &none);
+    else if (n->kind == GO_VALUE_SPEC) judge_names(d, &n->u.value_spec.names, n->u.value_spec.type, &n->u.value_spec.values);
+    else if (n->kind == GO_ASSIGN_STMT && n->op == GO_TOK_DEFINE) judge_names(d, &n->u.assign.lhs, NULL, &n->u.assign.rhs);
+    return !d->found;
+}
+
+/* x is a variable that is clearly an error (see the file comment). */
+static bool is_error_var(walker *w, const go_node *x) {
+    x = rulekit_unparen((go_node *)x);
+    const go_node *decl = x && x->kind == GO_IDENT ? go_decl_of(x) : NULL;
+    if (!decl) return false;
+    go_node *root = w->pass->file->root;
+    for (size_t d = 0; d < w->depth && !go_decl_is_pkg(decl); d++)
+        if (w->stack[d]->kind == GO_FUNC_DECL || w->stack[d]->kind == GO_FUNC_LIT) {
+            root = w->stack[d];
+            break;
+        }
+    decl_find f = {.decl = decl};
+    go_walk(root, decl_find_pre, NULL, &f);
+    return f.found && f.is_error;
+}
+
+/* The source of [from, to) is one line without comments. */
+static bool plain_one_line(const go_file *f, go_pos from, go_pos to) {
+    for (go_pos i = from; i < to; i++)
+        if (f->src[i] == '\n' || (f->src[i] == '/' && i + 1 < to && (f->src[i + 1] == '/' || f->src[i + 1] == '*')))
+            return false;
+    return true;
+}
+
+/*   err == context.Canceled   ->  errors.Is(err, context.Canceled)
+ *   context.Canceled != err   -> !errors.Is(err, context.Canceled) */
+static void offer_fix(walker *w, const go_node *n, const go_node *other, const go_node *sent, bool negated) {
+    lint_pass *pass = w->pass;
+    const go_file *f = pass->file;
+    other = rulekit_unparen((go_node *)other);
+    sent = rulekit_unparen((go_node *)sent);
+    if (n->end > f->len || !plain_one_line(f, n->pos, n->end) || !is_error_var(w, other)) return;
+    fixkit_import imp = fixkit_need_import(pass, "errors", "errors");
+    if (!imp.name) return;
+    int on = (int)(other->end - other->pos), sn = (int)(sent->end - sent->pos);
+    size_t cap = strlen(imp.name) + (size_t)on + (size_t)sn + 16;
+    char *text = ls_arena_alloc(pass->arena, cap);
+    snprintf(text, cap, "%s%s.Is(%.*s, %.*s)", negated ? "!" : "", imp.name, on, f->src + other->pos, sn,
+             f->src + sent->pos);
+    lint_fix_edit(pass, n->pos, n->end, text);
+    fixkit_add_import(pass, &imp);
 }
 
 
@@ -242,7 +348,7 @@ static void check_binary(walker *w, go_node *n) {
     if (sx == sy) return; /* neither, or sentinel vs sentinel */
     go_node *other = sx ? y : x, *sent = sx ? x : y;
     if (is_nil(other)) return;
-    report(w, n->pos, other, sent, n->op == GO_TOK_NEQ, false);
+    if (report(w, n->pos, other, sent, n->op == GO_TOK_NEQ, false)) offer_fix(w, n, other, sent, n->op == GO_TOK_NEQ);
 }
 
 /*   switch err { case context.Canceled: … } */

@@ -25,11 +25,21 @@
  *  - Severity follows the nearest go.mod: before Go 1.23 an unstopped
  *    ticker is never garbage collected (error); since 1.23 it is collected
  *    once unreferenced, but keeps firing until then (warning).
+ *
+ * The fix (docs/lint.md, "Fixes") puts `defer t.Stop()` on the line after
+ * `t := time.NewTicker(d)` (or `var t = …`), only in the simple case where
+ * that is clearly right: t is declared by that statement, the statement
+ * is in a statement list outside any loop of the function (a loop body
+ * would pile up defers), and t is used only as `<-t.C`, `range t.C`,
+ * `t.Reset(…)` and `t.Stop()` outside closures -- never assigned, passed,
+ * returned or shared with a goroutine, which a deferred Stop could break.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixkit.h"
 #include "leakscope/gocfg.h"
 #include "leakscope/goscope.h"
 #include "leakscope/lint.h"
@@ -349,6 +359,83 @@ static void report(rule_ctx *rc, const go_node *at, go_pos related, const char *
                          len, name);
 }
 
+/* ---- the fix ------------------------------------------------------------------------ */
+
+typedef struct plain_uses {
+    const go_node *var;
+    bool bad; /* a use other than <-t.C, range t.C, t.Reset(…), t.Stop() */
+} plain_uses;
+
+static bool plain_use_pre(void *ctx, go_node *n);
+
+static void plain_walk(plain_uses *u, go_node *n) {
+    if (n && !u->bad)
+        go_walk(n, plain_use_pre, NULL, u);
+}
+
+static bool is_ref(const plain_uses *u, const go_node *x) {
+    x = rulekit_unparen(x);
+    return x && x->kind == GO_IDENT && go_decl_of(x) == u->var && x != u->var;
+}
+
+static bool is_ref_sel(const plain_uses *u, const go_node *x, const char *sel) {
+    x = rulekit_unparen(x);
+    return x && x->kind == GO_SELECTOR_EXPR && rulekit_ident_is(x->u.selector.sel, sel) && is_ref(u, x->u.selector.x);
+}
+
+static bool plain_use_pre(void *ctx, go_node *n) {
+    plain_uses *u = ctx;
+    if (u->bad)
+        return false;
+    switch (n->kind) {
+    case GO_FUNC_LIT: /* any use inside a closure: it may outlive the Stop */
+        u->bad = fixkit_name_used(n, u->var->u.ident.name);
+        return false;
+    case GO_UNARY_EXPR:
+        return !(n->op == GO_TOK_ARROW && is_ref_sel(u, n->u.unary.x, "C"));
+    case GO_RANGE_STMT:
+        if (!is_ref_sel(u, n->u.range_stmt.x, "C"))
+            return true;
+        plain_walk(u, n->u.range_stmt.key);
+        plain_walk(u, n->u.range_stmt.value);
+        plain_walk(u, n->u.range_stmt.body);
+        return false;
+    case GO_CALL_EXPR:
+        if (is_ref_sel(u, n->u.call.fun, "Stop") || is_ref_sel(u, n->u.call.fun, "Reset")) {
+            for (uint32_t i = 0; i < n->u.call.args.len; i++)
+                plain_walk(u, n->u.call.args.at[i]);
+            return false;
+        }
+        return true;
+    case GO_IDENT:
+        if (is_ref(u, n))
+            u->bad = true;
+        return false;
+    default:
+        return true;
+    }
+}
+
+/*   t := time.NewTicker(d)  ->  t := time.NewTicker(d)
+ *                               defer t.Stop() */
+static void offer_fix(rule_ctx *rc, const go_node *stmt, const go_node *lhs, const go_node *var, go_node *body) {
+    bool in_loop = false;
+    if (lhs != var || (stmt->kind == GO_ASSIGN_STMT && stmt->op != GO_TOK_DEFINE))
+        return;
+    if (!fixkit_stmt_in_list(body, stmt, &in_loop) || in_loop || !fixkit_can_insert_line_after(rc->f, stmt))
+        return;
+    plain_uses u = {.var = var};
+    plain_walk(&u, body);
+    if (u.bad)
+        return;
+    const ls_atom *a = var->u.ident.name;
+    char line[128];
+    if (a->len > 100)
+        return;
+    snprintf(line, sizeof line, "defer %.*s.Stop()", (int)a->len, a->ptr);
+    fixkit_insert_line_after(rc->pass, stmt, line);
+}
+
 /* t := time.NewTicker(d)  /  t = …  /  var t = …  /  time.NewTimer(d) */
 static void check_stmt(rule_ctx *rc, go_cfg *g, uint32_t b, uint32_t i, const go_node *fn, const go_node *ftype,
                        go_node *body) {
@@ -406,18 +493,23 @@ static void check_stmt(rule_ctx *rc, go_cfg *g, uint32_t b, uint32_t i, const go
     if (all_paths(&t, g, b, i, &w)) {
         /* for { select { case <-t.C: … } } without a way out: the function
          * never returns, and nothing ever stops the ticker */
-        if (!t.timer && !w.saw_cover && !w.saw_end)
+        if (!t.timer && !w.saw_cover && !w.saw_end) {
             report(rc, call, GO_NOPOS, NULL, what, "never stopped", name, len);
+            offer_fix(rc, n, lhs, var, body);
+        }
         return;
     }
     if (w.miss == n)
         report(rc, call, n->pos, "the loop comes back here and makes a new one without stopping the old", what,
                "not stopped on every path", name, len);
-    else if (w.miss && w.miss->kind == GO_RETURN_STMT)
+    else if (w.miss && w.miss->kind == GO_RETURN_STMT) {
         report(rc, call, w.miss->pos, "this return does not stop it", what, "not stopped on every path", name, len);
-    else
+        offer_fix(rc, n, lhs, var, body);
+    } else {
         report(rc, call, body->end - 1, "the function ends here without stopping it", what,
                "not stopped on every path", name, len);
+        offer_fix(rc, n, lhs, var, body);
+    }
 }
 
 /* Is there a NewTicker/NewTimer call in the body (nested closures aside)? */

@@ -1,0 +1,3 @@
+module example.com/fixdata
+
+go 1.22
