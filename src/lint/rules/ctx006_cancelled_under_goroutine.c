@@ -183,7 +183,8 @@ typedef struct goroutine {
     size_t nparams;
     tracked ctx;  /* which tracked context it uses */
     bool uses;    /* passes it to a call in its body */
-    bool looping; /* has a loop: a long-running helper */
+    bool looping; /* has a loop or waits for the cancellation: a helper */
+    const go_node *comm; /* the comm statement of the select case being walked */
 } goroutine;
 
 /* x refers to the tracked context inside the goroutine's body. */
@@ -205,19 +206,41 @@ typedef struct ref_scan {
     bool found;
 } ref_scan;
 
+/* The context handed on: `save(ctx)`, `save(context.WithValue(ctx, …))`;
+ * not `f(ctx.Err())` or `f(ctx.Value(k))`, which only read it. */
 static bool ref_pre(void *ctx, go_node *n) {
     ref_scan *r = ctx;
     if (r->found)
         return false;
+    if (n->kind == GO_SELECTOR_EXPR)
+        return !is_ctx_ref(r->g, n->u.selector.x) && !is_request_context(r->g->fc, n->u.selector.x);
     if (is_ctx_ref(r->g, n))
         r->found = true;
     return !r->found;
 }
 
+/*   <-ctx.Done()   as a statement of its own: the goroutine waits for the
+ * cancellation to do its job (close a connection, stop something). */
+static bool waits_for_cancel(goroutine *g, const go_node *n) {
+    if (n->kind != GO_EXPR_STMT)
+        return false;
+    const go_node *x = rulekit_unparen(n->u.expr_stmt.x);
+    if (!x || x->kind != GO_UNARY_EXPR || x->op != GO_TOK_ARROW)
+        return false;
+    const go_node *call = rulekit_unparen(x->u.unary.x);
+    if (!call || call->kind != GO_CALL_EXPR || call->u.call.args.len != 0)
+        return false;
+    const go_node *fun = rulekit_unparen(call->u.call.fun);
+    return fun->kind == GO_SELECTOR_EXPR && rulekit_ident_is(fun->u.selector.sel, "Done") &&
+           (is_ctx_ref(g, fun->u.selector.x) || is_request_context(g->fc, fun->u.selector.x));
+}
+
 static bool body_pre(void *ctx, go_node *n) {
     goroutine *g = ctx;
-    if (n->kind == GO_FOR_STMT || n->kind == GO_RANGE_STMT)
-        g->looping = true;
+    if (n->kind == GO_COMM_CLAUSE)
+        g->comm = n->u.comm_clause.comm; /* a select case: one way out of several */
+    else if (n->kind == GO_FOR_STMT || n->kind == GO_RANGE_STMT || (n != g->comm && waits_for_cancel(g, n)))
+        g->looping = true; /* a helper, not one-shot work */
     if (n->kind == GO_CALL_EXPR)
         for (uint32_t i = 0; i < n->u.call.args.len; i++) {
             ref_scan r = {.g = g};
@@ -494,6 +517,11 @@ static bool func_pre(void *ctx, go_node *n) {
 static void check(lint_pass *pass) {
     go_file *f = pass->file;
     if (!f->root || !(go_file_imports(f, "context") || go_file_imports(f, "net/http")))
+        return;
+    /* A test's goroutines end with the test; cutting them short when the
+     * test function returns is how tests stop background RPCs and
+     * watchers, on purpose. */
+    if (rulekit_is_test_file(f))
         return;
     go_walk(f->root, func_pre, NULL, pass);
 }

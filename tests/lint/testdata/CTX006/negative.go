@@ -225,3 +225,31 @@ func giveUp(parent context.Context, st *store, e event) error {
 		return context.DeadlineExceeded
 	}
 }
+
+func logErr(err error) {}
+
+// A watcher that waits for the cancellation, then passes on ctx.Err():
+// reading the context is not working with it.
+func watcherErr(parent context.Context, st *store, e event) error {
+	ctx, cancel := context.WithTimeout(parent, time.Second)
+	defer cancel()
+	go func() {
+		<-ctx.Done()
+		logErr(ctx.Err())
+	}()
+	return st.save(ctx, e)
+}
+
+// A watcher in a select without a loop that only reads the context.
+func selectWatcher(parent context.Context, st *store, stop <-chan struct{}) error {
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
+	go func() {
+		select {
+		case <-ctx.Done():
+			logErr(ctx.Err())
+		case <-stop:
+		}
+	}()
+	return st.save(ctx, event{})
+}
