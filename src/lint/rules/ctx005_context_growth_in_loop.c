@@ -26,6 +26,7 @@
  *    from itself (`ctx = base`, a range clause that assigns it).  A loop
  *    that returns or breaks right after the assignment is not reported.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "leakscope/gocfg.h"
@@ -54,7 +55,14 @@ static const struct deriver {
     {"go.opentelemetry.io/otel/trace", "ContextWithSpanContext"},
     {"go.opentelemetry.io/otel/trace", "ContextWithRemoteSpanContext"},
     {"go.opentelemetry.io/otel/baggage", "ContextWithBaggage"},
+    {"runtime/trace", "NewTask"},
 };
+
+/* ctx, span = tracer.Start(ctx, name): a tracing span's context, wrapping
+ * its first argument.  Taken only for a method (not a package function)
+ * called Start or StartSpan, with two results, when the variable is
+ * declared as a context (see declared_context). */
+static const struct deriver span_start = {"", "Start"};
 
 static const struct deriver *deriver_of(const go_file *f, const go_node *call) {
     call = rulekit_unparen(call);
@@ -68,6 +76,7 @@ static const struct deriver *deriver_of(const go_file *f, const go_node *call) {
 
 typedef struct func_check {
     lint_pass *pass;
+    const go_node *fn; /* FuncDecl or FuncLit */
     go_node *body;
     go_cfg *cfg; /* built on the first candidate */
 } func_check;
@@ -242,12 +251,23 @@ static bool written_elsewhere(go_node *body, const go_node *decl) {
 
 /* A self-derivation: `x = deriver(x, …)` or `x, c = deriver(x, …)` with x
  * an existing variable; the deriver found, or NULL. */
+static bool is_span_start(const go_file *f, const go_node *n, const go_node *call) {
+    if (!call || call->kind != GO_CALL_EXPR || call->u.call.args.len < 2 || n->u.assign.lhs.len != 2)
+        return false;
+    const go_node *fun = rulekit_unparen(call->u.call.fun);
+    return fun->kind == GO_SELECTOR_EXPR &&
+           (rulekit_ident_is(fun->u.selector.sel, "Start") || rulekit_ident_is(fun->u.selector.sel, "StartSpan")) &&
+           !(rulekit_unparen(fun->u.selector.x)->kind == GO_IDENT && go_import_of(f, rulekit_unparen(fun->u.selector.x)));
+}
+
 static const struct deriver *self_derivation(const go_file *f, const go_node *n, const go_node **decl_out) {
     if (n->kind != GO_ASSIGN_STMT || (n->op != GO_TOK_ASSIGN && n->op != GO_TOK_DEFINE) || n->u.assign.rhs.len != 1 ||
         n->u.assign.lhs.len < 1 || n->u.assign.lhs.len > 2)
         return NULL;
     const go_node *call = rulekit_unparen(n->u.assign.rhs.at[0]);
     const struct deriver *d = deriver_of(f, call);
+    if (!d && is_span_start(f, n, call))
+        d = &span_start;
     const go_node *id = n->u.assign.lhs.at[0];
     if (!d || !id || id->kind != GO_IDENT)
         return NULL;
@@ -294,13 +314,51 @@ static bool loop_uses(const go_file *f, const go_node *loop, const go_node *decl
     return u.used;
 }
 
+/* ---- is the variable a context? (for span starts) ------------------------------ */
+
+typedef struct ctx_decl {
+    const go_file *f;
+    const go_node *decl;
+    bool yes;
+} ctx_decl;
+
+static bool names_have(const go_list *names, const go_node *decl) {
+    for (uint32_t i = 0; i < names->len; i++)
+        if (names->at[i] == decl)
+            return true;
+    return false;
+}
+
+/*   func f(ctx context.Context)   var ctx context.Context   ctx := context.Background() */
+static bool ctx_decl_pre(void *ctx, go_node *n) {
+    ctx_decl *c = ctx;
+    if (c->yes)
+        return false;
+    if (n->kind == GO_FIELD && names_have(&n->u.field.names, c->decl))
+        c->yes = go_is_pkg_selector(c->f, n->u.field.type, "context", "Context");
+    else if (n->kind == GO_VALUE_SPEC && names_have(&n->u.value_spec.names, c->decl))
+        c->yes = n->u.value_spec.type && go_is_pkg_selector(c->f, n->u.value_spec.type, "context", "Context");
+    else if (n->kind == GO_ASSIGN_STMT && n->op == GO_TOK_DEFINE && n->u.assign.lhs.len >= 1 &&
+             n->u.assign.lhs.at[0] == c->decl && n->u.assign.rhs.len == 1)
+        c->yes = go_is_pkg_call(c->f, rulekit_unparen(n->u.assign.rhs.at[0]), "context", NULL);
+    return !c->yes;
+}
+
+/* Syntax shows the variable is a context.Context: a parameter or var
+ * declared with that type, or := from a call of the context package. */
+static bool declared_context(const func_check *fc, const go_node *decl) {
+    ctx_decl c = {.f = fc->pass->file, .decl = decl};
+    go_walk((go_node *)fc->fn, ctx_decl_pre, NULL, &c);
+    return c.yes;
+}
+
 /* ---- candidates --------------------------------------------------------------- */
 
 /*   ctx = context.WithValue(ctx, k, v)      ctx, cancel = context.WithCancel(ctx) */
 static void check_assign(func_check *fc, go_node *n) {
     const go_node *decl = NULL;
     const struct deriver *d = self_derivation(fc->pass->file, n, &decl);
-    if (!d || written_elsewhere(fc->body, decl))
+    if (!d || written_elsewhere(fc->body, decl) || (d == &span_start && !declared_context(fc, decl)))
         return;
     loop_scan ls = {.stmt = n, .decl = decl};
     go_walk(fc->body, loop_pre, loop_post, &ls);
@@ -314,13 +372,23 @@ static void check_assign(func_check *fc, go_node *n) {
         return;
     const go_node *id = n->u.assign.lhs.at[0];
     const ls_atom *name = id->u.ident.name;
-    const char *pkg = strrchr(d->path, '/') ? strrchr(d->path, '/') + 1 : d->path;
+    char what[160];
+    const go_node *fun = rulekit_unparen(rulekit_unparen(n->u.assign.rhs.at[0])->u.call.fun);
+    const go_node *recv = d == &span_start ? rulekit_unparen(fun->u.selector.x) : NULL;
+    if (recv && recv->kind == GO_IDENT)
+        snprintf(what, sizeof what, "%.*s.%.*s (a span's context)", (int)recv->u.ident.name->len, recv->u.ident.name->ptr,
+                 (int)fun->u.selector.sel->u.ident.name->len, fun->u.selector.sel->u.ident.name->ptr);
+    else if (d == &span_start)
+        snprintf(what, sizeof what, "a %.*s method (a span's context)", (int)fun->u.selector.sel->u.ident.name->len,
+                 fun->u.selector.sel->u.ident.name->ptr);
+    else
+        snprintf(what, sizeof what, "%s.%s", strrchr(d->path, '/') ? strrchr(d->path, '/') + 1 : d->path, d->name);
     lint_report(fc->pass, n->pos,
-                "%.*s is derived from itself with %s.%s on every iteration of a loop that works with it: "
+                "%.*s is derived from itself with %s on every iteration of a loop that works with it: "
                 "each pass adds a layer to the context chain, so memory and Value lookups grow with the "
                 "iterations (derive each iteration's context from one made outside the loop, into a "
                 "variable declared in the loop body with :=)",
-                (int)name->len, name->ptr, pkg, d->name);
+                (int)name->len, name->ptr, what);
 }
 
 static bool assign_pre(void *ctx, go_node *n) {
@@ -331,10 +399,10 @@ static bool assign_pre(void *ctx, go_node *n) {
     return true;
 }
 
-static void check_body(lint_pass *pass, go_node *body) {
+static void check_body(lint_pass *pass, const go_node *fn, go_node *body) {
     if (!body || body->kind != GO_BLOCK_STMT)
         return;
-    func_check fc = {.pass = pass, .body = body};
+    func_check fc = {.pass = pass, .fn = fn, .body = body};
     for (uint32_t i = 0; i < body->u.block.list.len; i++)
         if (body->u.block.list.at[i])
             go_walk(body->u.block.list.at[i], assign_pre, NULL, &fc);
@@ -342,9 +410,9 @@ static void check_body(lint_pass *pass, go_node *body) {
 
 static bool func_pre(void *ctx, go_node *n) {
     if (n->kind == GO_FUNC_DECL)
-        check_body(ctx, n->u.func_decl.body);
+        check_body(ctx, n, n->u.func_decl.body);
     else if (n->kind == GO_FUNC_LIT)
-        check_body(ctx, n->u.func_lit.body);
+        check_body(ctx, n, n->u.func_lit.body);
     return true;
 }
 

@@ -159,3 +159,13 @@ func buildTree(ctx context.Context, depth int) []context.CancelFunc {
 	_ = work(ctx)
 	return cancels
 }
+
+// A Start method on something syntax does not show to be a context.
+func notAContext(o opaque, s starter, n int) {
+	for i := 0; i < n; i++ {
+		var sp span
+		o, sp = s.Start(o, "x")
+		sp.End()
+		_ = o.n
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"runtime/trace"
 	"time"
 )
 
@@ -129,5 +130,25 @@ again:
 	ctx = context.WithValue(ctx, key{}, 1) // want "context.WithValue"
 	if work(ctx) != nil {
 		goto again
+	}
+}
+
+// A tracing span started from the same variable on every message.
+func traced(ctx context.Context, tr tracer, msgs []int) {
+	for range msgs {
+		var sp span
+		ctx, sp = tr.Start(ctx, "msg") // want "tr.Start .a span's context."
+		_ = work(ctx)
+		sp.End()
+	}
+}
+
+// runtime/trace.NewTask wraps its parent too.
+func tasks(ctx context.Context, n int) {
+	for i := 0; i < n; i++ {
+		var task *trace.Task
+		ctx, task = trace.NewTask(ctx, "step") // want "trace.NewTask"
+		_ = work(ctx)
+		task.End()
 	}
 }

@@ -13,3 +13,20 @@ type pair struct {
 func work(ctx context.Context) error { return ctx.Err() }
 
 func next() (int, bool) { return 0, false }
+
+type span struct{}
+
+func (span) End() {}
+
+type tracer struct{}
+
+func (tracer) Start(ctx context.Context, name string) (context.Context, span) {
+	return context.WithValue(ctx, key{}, name), span{}
+}
+
+// opaque is not declared as a context: its Start is not judged.
+type opaque struct{ n int }
+
+type starter struct{}
+
+func (starter) Start(o opaque, name string) (opaque, span) { return opaque{o.n + 1}, span{} }
