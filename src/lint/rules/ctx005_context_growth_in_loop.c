@@ -255,9 +255,9 @@ static bool is_span_start(const go_file *f, const go_node *n, const go_node *cal
     if (!call || call->kind != GO_CALL_EXPR || call->u.call.args.len < 2 || n->u.assign.lhs.len != 2)
         return false;
     const go_node *fun = rulekit_unparen(call->u.call.fun);
-    return fun->kind == GO_SELECTOR_EXPR &&
-           (rulekit_ident_is(fun->u.selector.sel, "Start") || rulekit_ident_is(fun->u.selector.sel, "StartSpan")) &&
-           !(rulekit_unparen(fun->u.selector.x)->kind == GO_IDENT && go_import_of(f, rulekit_unparen(fun->u.selector.x)));
+    const go_node *x = fun && fun->kind == GO_SELECTOR_EXPR ? rulekit_unparen(fun->u.selector.x) : NULL;
+    return x && (rulekit_ident_is(fun->u.selector.sel, "Start") || rulekit_ident_is(fun->u.selector.sel, "StartSpan")) &&
+           !(x->kind == GO_IDENT && go_import_of(f, x));
 }
 
 static const struct deriver *self_derivation(const go_file *f, const go_node *n, const go_node **decl_out) {

@@ -86,7 +86,7 @@ static bool is_request_context(const func_check *fc, const go_node *x) {
     if (!fc->request || !x || x->kind != GO_CALL_EXPR || x->u.call.args.len != 0)
         return false;
     const go_node *fun = rulekit_unparen(x->u.call.fun);
-    return fun->kind == GO_SELECTOR_EXPR && rulekit_ident_is(fun->u.selector.sel, "Context") &&
+    return fun && fun->kind == GO_SELECTOR_EXPR && rulekit_ident_is(fun->u.selector.sel, "Context") &&
            ident_decl(fun->u.selector.x) == fc->request;
 }
 
@@ -231,7 +231,7 @@ static bool waits_for_cancel(goroutine *g, const go_node *n) {
     if (!call || call->kind != GO_CALL_EXPR || call->u.call.args.len != 0)
         return false;
     const go_node *fun = rulekit_unparen(call->u.call.fun);
-    return fun->kind == GO_SELECTOR_EXPR && rulekit_ident_is(fun->u.selector.sel, "Done") &&
+    return fun && fun->kind == GO_SELECTOR_EXPR && rulekit_ident_is(fun->u.selector.sel, "Done") &&
            (is_ctx_ref(g, fun->u.selector.x) || is_request_context(g->fc, fun->u.selector.x));
 }
 
@@ -257,6 +257,8 @@ static size_t param_names(const go_node *ftype, const go_node **out, size_t max)
     size_t n = 0;
     for (uint32_t i = 0; params && i < params->u.field_list.list.len; i++) {
         const go_node *field = params->u.field_list.list.at[i];
+        if (!field)
+            return 0; /* broken parameter list: positions unknown */
         if (field->u.field.names.len == 0 && n < max)
             out[n++] = NULL;
         for (uint32_t j = 0; j < field->u.field.names.len && n < max; j++)
@@ -290,7 +292,7 @@ static const go_node *callee_of(const func_check *fc, const go_node *fun, go_fil
     if (fun->kind != GO_SELECTOR_EXPR || fc->fn->kind != GO_FUNC_DECL || !fc->fn->u.func_decl.recv)
         return NULL;
     const go_node *recv = fc->fn->u.func_decl.recv;
-    if (recv->u.field_list.list.len != 1)
+    if (recv->u.field_list.list.len != 1 || !recv->u.field_list.list.at[0])
         return NULL;
     const go_node *field = recv->u.field_list.list.at[0];
     if (field->u.field.names.len != 1 || ident_decl(fun->u.selector.x) != field->u.field.names.at[0])
@@ -318,6 +320,8 @@ static bool goroutine_of(const func_check *fc, const go_node *call, goroutine *g
         return false;
     const go_node *fun = rulekit_unparen(call->u.call.fun), *ftype = NULL;
     go_file *in = NULL;
+    if (!fun)
+        return false;
     if (fun->kind == GO_FUNC_LIT) {
         g->body = fun->u.func_lit.body;
         ftype = fun->u.func_lit.type;
@@ -480,6 +484,8 @@ static const go_node *handler_request(const go_file *f, const go_node *ftype) {
     if (!params || params->u.field_list.list.len != 2)
         return NULL;
     const go_node *w = params->u.field_list.list.at[0], *r = params->u.field_list.list.at[1];
+    if (!w || !r || !w->u.field.type)
+        return NULL;
     const go_node *rt = rulekit_unparen(r->u.field.type);
     if (!go_is_pkg_selector(f, w->u.field.type, "net/http", "ResponseWriter") || !rt || rt->kind != GO_STAR_EXPR ||
         !go_is_pkg_selector(f, rt->u.star.x, "net/http", "Request") || r->u.field.names.len != 1)

@@ -55,10 +55,10 @@ static bool timeout_of(lint_pass *pass, const go_node *call, const struct maker 
     const go_node *arg = rulekit_unparen(call->u.call.args.at[1]);
     if (!m->deadline)
         return rulekit_duration(f, pass->pkg, arg, ns);
-    if (arg->kind != GO_CALL_EXPR || arg->u.call.args.len != 1)
+    if (!arg || arg->kind != GO_CALL_EXPR || arg->u.call.args.len != 1)
         return false;
     const go_node *fun = rulekit_unparen(arg->u.call.fun);
-    if (fun->kind != GO_SELECTOR_EXPR || !rulekit_ident_is(fun->u.selector.sel, "Add"))
+    if (!fun || fun->kind != GO_SELECTOR_EXPR || !rulekit_ident_is(fun->u.selector.sel, "Add"))
         return false;
     const go_node *now = rulekit_unparen(fun->u.selector.x);
     return now && now->kind == GO_CALL_EXPR && now->u.call.args.len == 0 && go_is_pkg_call(f, now, "time", "Now") &&
@@ -131,6 +131,7 @@ static bool inner_pre(void *ctx, go_node *n) {
  * statements after it. */
 static void check_creation(lint_pass *pass, const go_node *fn, go_node *body, go_node *const *list, uint32_t n,
                            uint32_t i, const go_node *lhs0, const go_node *call) {
+    call = rulekit_unparen(call); /* ctx, cancel := (context.WithTimeout(p, d)) */
     const struct maker *m = maker_of(pass->file, call);
     const go_node *decl = go_decl_of(lhs0);
     int64_t ns;
@@ -142,7 +143,7 @@ static void check_creation(lint_pass *pass, const go_node *fn, go_node *body, go
     go_walk(body, write_pre, NULL, &w);
     if (w.writes != 1)
         return;
-    outer o = {.pass = pass, .decl = decl, .call = rulekit_unparen(call), .m = m, .ns = ns};
+    outer o = {.pass = pass, .decl = decl, .call = call, .m = m, .ns = ns};
     for (uint32_t j = i + 1; j < n; j++)
         go_walk(list[j], inner_pre, NULL, &o);
 }

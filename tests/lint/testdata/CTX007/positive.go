@@ -127,3 +127,12 @@ func inSelect(parent context.Context, ch <-chan int) error {
 		return nil
 	}
 }
+
+// A parenthesised outer creation.
+func parenOuter(parent context.Context) error {
+	ctx, cancel := (context.WithTimeout(parent, time.Second))
+	defer cancel()
+	qctx, qcancel := context.WithTimeout(ctx, time.Minute) // want "1m under ctx"
+	defer qcancel()
+	return work(qctx)
+}
