@@ -61,6 +61,7 @@ typedef struct tracked {
     const go_node *decl;
     const go_node *origin; /* the creation call, or the handler's request parameter */
     bool request;          /* from r.Context() of an HTTP handler */
+    bool overwritten;      /* also given a value that is not cancelled at return */
 } tracked;
 
 typedef struct func_check {
@@ -90,16 +91,25 @@ static bool is_request_context(const func_check *fc, const go_node *x) {
            ident_decl(fun->u.selector.x) == fc->request;
 }
 
-static const tracked *tracked_of(const func_check *fc, const go_node *decl) {
+static tracked *tracked_find(func_check *fc, const go_node *decl) {
     for (size_t i = 0; decl && i < fc->nt; i++)
         if (fc->t[i].decl == decl)
             return &fc->t[i];
     return NULL;
 }
 
-static void track(func_check *fc, const go_node *decl, const go_node *origin, bool request) {
-    if (decl && !tracked_of(fc, decl) && fc->nt < MAX_TRACKED)
-        fc->t[fc->nt++] = (tracked){decl, origin, request};
+/* The variable's entry, unless some assignment may have replaced the
+ * context (`ctx = context.WithoutCancel(ctx)`): then which one a goroutine
+ * sees is not known. */
+static const tracked *tracked_of(const func_check *fc, const go_node *decl) {
+    const tracked *t = tracked_find((func_check *)fc, decl);
+    return t && !t->overwritten ? t : NULL;
+}
+
+static bool track(func_check *fc, const go_node *decl, const go_node *origin, bool request) {
+    if (decl && !tracked_find(fc, decl) && fc->nt < MAX_TRACKED)
+        fc->t[fc->nt++] = (tracked){decl, origin, request, false};
+    return decl != NULL;
 }
 
 /* What context x stands for: a tracked variable or r.Context(). */
@@ -108,7 +118,7 @@ static bool tracked_expr(const func_check *fc, const go_node *x, tracked *out) {
     if (t)
         return *out = *t, true;
     if (is_request_context(fc, x))
-        return *out = (tracked){NULL, fc->request, true}, true;
+        return *out = (tracked){.origin = fc->request, .request = true}, true;
     return false;
 }
 
@@ -133,43 +143,46 @@ static bool defer_pre(void *ctx, go_node *n) {
 /*   ctx, cancel := context.WithTimeout(p, d)   + defer cancel()
  *   vctx := context.WithValue(ctx, k, v)        (derived: also tracked)
  *   rctx := r.Context()                         (in a handler) */
-static void note_assign(func_check *fc, const go_node *n) {
+static bool note_assign(func_check *fc, const go_node *n) {
     if (n->u.assign.rhs.len != 1 || n->u.assign.lhs.len < 1 || n->u.assign.lhs.len > 2)
-        return;
+        return false;
     const go_file *f = fc->pass->file;
     const go_node *rhs = rulekit_unparen(n->u.assign.rhs.at[0]);
     const go_node *lhs0 = n->u.assign.lhs.at[0];
     if (!lhs0 || lhs0->kind != GO_IDENT || !rhs || rhs->kind != GO_CALL_EXPR)
-        return;
-    if (n->u.assign.lhs.len == 1 && is_request_context(fc, rhs)) {
-        track(fc, go_decl_of(lhs0), fc->request, true);
-        return;
-    }
+        return false;
+    if (n->u.assign.lhs.len == 1 && is_request_context(fc, rhs))
+        return track(fc, go_decl_of(lhs0), fc->request, true);
     tracked parent;
     for (size_t i = 0; i < sizeof derivers / sizeof *derivers; i++)
         if (rhs->u.call.args.len && go_is_pkg_call(f, rhs, "context", derivers[i]) &&
-            tracked_expr(fc, rhs->u.call.args.at[0], &parent)) {
-            track(fc, go_decl_of(lhs0), parent.origin, parent.request);
-            return;
-        }
+            tracked_expr(fc, rhs->u.call.args.at[0], &parent))
+            return track(fc, go_decl_of(lhs0), parent.origin, parent.request);
     if (n->u.assign.lhs.len != 2)
-        return;
+        return false;
     const go_node *cancel = go_decl_of(n->u.assign.lhs.at[1]);
     for (size_t i = 0; cancel && i < sizeof makers / sizeof *makers; i++)
         if (go_is_pkg_call(f, rhs, makers[i].path, makers[i].name)) {
             defer_scan d = {.cancel = cancel};
             go_walk(fc->body, defer_pre, NULL, &d);
-            if (d.found)
-                track(fc, go_decl_of(lhs0), rhs, false);
-            return;
+            return d.found && track(fc, go_decl_of(lhs0), rhs, false);
         }
+    return false;
 }
 
 static bool note_pre(void *ctx, go_node *n) {
     if (n->kind == GO_FUNC_LIT)
         return false;
-    if (n->kind == GO_ASSIGN_STMT && (n->op == GO_TOK_DEFINE || n->op == GO_TOK_ASSIGN))
-        note_assign(ctx, n);
+    if (n->kind != GO_ASSIGN_STMT)
+        return true;
+    func_check *fc = ctx;
+    bool keeps = (n->op == GO_TOK_DEFINE || n->op == GO_TOK_ASSIGN) && note_assign(fc, n);
+    /* any other write of a followed variable: ctx = context.WithoutCancel(ctx) */
+    for (uint32_t i = keeps ? 1 : 0; i < n->u.assign.lhs.len; i++) {
+        tracked *t = tracked_find(fc, ident_decl(n->u.assign.lhs.at[i]));
+        if (t)
+            t->overwritten = true;
+    }
     return true;
 }
 

@@ -253,3 +253,14 @@ func selectWatcher(parent context.Context, st *store, stop <-chan struct{}) erro
 	}()
 	return st.save(ctx, event{})
 }
+
+// The variable is given a detached context before the goroutine starts.
+func reassignedDetached(parent context.Context, st *store, e event) {
+	ctx, cancel := context.WithTimeout(parent, time.Second)
+	defer cancel()
+	_ = st.save(ctx, e)
+	ctx = context.WithoutCancel(ctx)
+	go func() {
+		_ = st.save(ctx, e)
+	}()
+}
