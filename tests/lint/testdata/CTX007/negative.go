@@ -133,3 +133,20 @@ func closureWrites(parent context.Context) func() error {
 		return work(qctx)
 	}
 }
+
+type level int
+
+// Constants made with iota are not evaluated (their value depends on the
+// position in the block), so nothing is compared.
+const (
+	short level = iota + 1
+	long
+)
+
+func iotaConsts(parent context.Context) error {
+	ctx, cancel := context.WithTimeout(parent, time.Duration(short)*time.Second)
+	defer cancel()
+	lctx, lcancel := context.WithTimeout(ctx, time.Duration(long)*time.Second)
+	defer lcancel()
+	return work(lctx)
+}

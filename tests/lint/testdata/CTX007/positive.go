@@ -136,3 +136,16 @@ func parenOuter(parent context.Context) error {
 	defer qcancel()
 	return work(qctx)
 }
+
+// Constants declared in the function body.
+func localConsts(parent context.Context) error {
+	const (
+		overall = 3 * time.Second
+		step    = 4 * time.Second
+	)
+	ctx, cancel := context.WithTimeout(parent, overall)
+	defer cancel()
+	sctx, scancel := context.WithTimeout(ctx, step) // want "4s under ctx, whose own timeout of 3s"
+	defer scancel()
+	return work(sctx)
+}
