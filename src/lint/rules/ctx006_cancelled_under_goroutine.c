@@ -129,14 +129,30 @@ typedef struct defer_scan {
     bool found;
 } defer_scan;
 
+/* cancel() or cancel(cause) */
+static bool calls_cancel(const defer_scan *d, const go_node *call) {
+    return call && call->kind == GO_CALL_EXPR && ident_decl(call->u.call.fun) == d->cancel;
+}
+
+/*   defer func() { …; cancel(); … }()
+ * A statement of the literal's own body (not one under a condition). */
+static bool deferred_literal_calls(const defer_scan *d, const go_node *call) {
+    const go_node *lit = rulekit_unparen(call->u.call.fun);
+    if (!lit || lit->kind != GO_FUNC_LIT || !lit->u.func_lit.body || call->u.call.args.len)
+        return false;
+    const go_list *l = &lit->u.func_lit.body->u.block.list;
+    for (uint32_t i = 0; i < l->len; i++)
+        if (l->at[i] && l->at[i]->kind == GO_EXPR_STMT && calls_cancel(d, rulekit_unparen(l->at[i]->u.expr_stmt.x)))
+            return true;
+    return false;
+}
+
 static bool defer_pre(void *ctx, go_node *n) {
     defer_scan *d = ctx;
     if (n->kind == GO_FUNC_LIT || d->found)
         return false;
-    if (n->kind == GO_DEFER_STMT && n->u.defer_stmt.call) {
-        const go_node *call = n->u.defer_stmt.call;
-        d->found = call->kind == GO_CALL_EXPR && ident_decl(call->u.call.fun) == d->cancel; /* cancel(cause) too */
-    }
+    if (n->kind == GO_DEFER_STMT && n->u.defer_stmt.call && n->u.defer_stmt.call->kind == GO_CALL_EXPR)
+        d->found = calls_cancel(d, n->u.defer_stmt.call) || deferred_literal_calls(d, n->u.defer_stmt.call);
     return true;
 }
 

@@ -264,3 +264,16 @@ func reassignedDetached(parent context.Context, st *store, e event) {
 		_ = st.save(ctx, e)
 	}()
 }
+
+// The deferred literal cancels only on one path: not certain.
+func deferredMaybe(parent context.Context, st *store, e event, keep bool) {
+	ctx, cancel := context.WithCancel(parent)
+	defer func() {
+		if !keep {
+			cancel()
+		}
+	}()
+	go func() {
+		_ = st.save(ctx, e)
+	}()
+}

@@ -119,3 +119,14 @@ func workThenDone(parent context.Context, st *store, e event) {
 		}
 	}()
 }
+
+// The cancel deferred through a function literal.
+func deferredLiteral(parent context.Context, st *store, e event) {
+	ctx, cancel := context.WithTimeout(parent, time.Second)
+	defer func() {
+		cancel()
+	}()
+	go func() { // want "deferred cancel ends"
+		_ = st.save(ctx, e)
+	}()
+}
