@@ -280,6 +280,12 @@ static const struct deriver *self_derivation(const go_file *f, const go_node *n,
     return d;
 }
 
+/* x is the variable itself (parentheses allowed) */
+static bool mentions_ident(const go_node *x, const go_node *decl) {
+    x = rulekit_unparen(x);
+    return x && x->kind == GO_IDENT && x->u.ident.decl == decl;
+}
+
 typedef struct use_scan {
     const go_file *f;
     const go_node *decl;
@@ -298,8 +304,15 @@ static bool use_pre(void *ctx, go_node *n) {
             go_walk(call->u.call.args.at[i], use_pre, NULL, u);
         return false;
     }
-    if (n->kind == GO_IDENT && n->u.ident.decl == u->decl && n != u->decl)
+    if (n->kind != GO_CALL_EXPR)
+        return true;
+    /* a call given the context, or a method of it: f(ctx), f(wrap(ctx)),
+     * ctx.Value(k), <-ctx.Done().  Returning it or storing it is not work. */
+    const go_node *fun = rulekit_unparen(n->u.call.fun);
+    if (fun && fun->kind == GO_SELECTOR_EXPR && mentions_ident(fun->u.selector.x, u->decl))
         u->used = true;
+    for (uint32_t i = 0; i < n->u.call.args.len && !u->used; i++)
+        u->used = mentions_ident(n->u.call.args.at[i], u->decl);
     return !u->used;
 }
 

@@ -169,3 +169,20 @@ func notAContext(o opaque, s starter, n int) {
 		_ = o.n
 	}
 }
+
+type header map[string]string
+
+// A builder that returns early: returning the context is not working with it.
+func extract(ctx context.Context, keys []string, h header) (context.Context, error) {
+	for _, k := range keys {
+		v, ok := h[k]
+		if !ok {
+			continue
+		}
+		if v == "" {
+			return ctx, errEmpty
+		}
+		ctx = context.WithValue(ctx, key{}, v)
+	}
+	return ctx, nil
+}

@@ -2,7 +2,12 @@
 // context variable derived from itself on every iteration of a loop.
 package growth
 
-import "context"
+import (
+	"context"
+	"errors"
+)
+
+var errEmpty = errors.New("empty")
 
 type key struct{}
 
