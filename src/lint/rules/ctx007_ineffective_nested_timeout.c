@@ -95,35 +95,87 @@ static bool write_pre(void *ctx, go_node *n) {
     return true;
 }
 
+static int writes_of(go_node *body, const go_node *decl) {
+    write_count w = {.decl = decl};
+    go_walk(body, write_pre, NULL, &w);
+    return w.writes;
+}
+
 /* ---- one function --------------------------------------------------------- */
+
+#define MAX_ALIASES 8
 
 typedef struct outer {
     lint_pass *pass;
+    const go_node *fn;
+    go_node *body;
     const go_node *decl;
     const go_node *call;
     const struct maker *m;
     int64_t ns;
+    /* variables derived from decl that keep its deadline:
+     *   vctx := context.WithValue(ctx, k, v)   cctx, c := context.WithCancel(ctx) */
+    const go_node *alias[MAX_ALIASES];
+    size_t nalias;
 } outer;
+
+static int writes_of(go_node *body, const go_node *decl);
+
+/* x names decl or one of its aliases: which one, or NULL. */
+static const go_node *parent_of(const outer *o, const go_node *x) {
+    if (is_var(x, o->decl))
+        return o->decl;
+    for (size_t i = 0; i < o->nalias; i++)
+        if (is_var(x, o->alias[i]))
+            return o->alias[i];
+    return NULL;
+}
+
+/* Derivations that keep the parent's deadline (WithoutCancel drops it;
+ * another timeout is judged as an inner call instead). */
+static const char *const keepers[] = {"WithValue", "WithCancel", "WithCancelCause"};
+
+static void note_alias(outer *o, const go_node *n) {
+    if (n->op != GO_TOK_DEFINE || n->u.assign.rhs.len != 1 || n->u.assign.lhs.len < 1 || o->nalias == MAX_ALIASES)
+        return;
+    const go_node *call = rulekit_unparen(n->u.assign.rhs.at[0]);
+    const go_node *decl = go_decl_of(n->u.assign.lhs.at[0]);
+    if (!call || call->kind != GO_CALL_EXPR || call->u.call.args.len < 1 || decl != n->u.assign.lhs.at[0] ||
+        !parent_of(o, call->u.call.args.at[0]))
+        return;
+    for (size_t i = 0; i < sizeof keepers / sizeof *keepers; i++)
+        if (go_is_pkg_call(o->pass->file, call, "context", keepers[i]) && writes_of(o->body, decl) == 1) {
+            o->alias[o->nalias++] = decl;
+            return;
+        }
+}
 
 static bool inner_pre(void *ctx, go_node *n) {
     outer *o = ctx;
+    if (n->kind == GO_ASSIGN_STMT)
+        note_alias(o, n);
     if (n->kind != GO_CALL_EXPR)
         return true;
     const struct maker *m = maker_of(o->pass->file, n);
+    const go_node *parent = m ? parent_of(o, n->u.call.args.at[0]) : NULL;
     int64_t ns;
-    if (!m || !is_var(n->u.call.args.at[0], o->decl) || !timeout_of(o->pass, n, m, &ns) || ns <= o->ns)
+    if (!parent || !timeout_of(o->pass, n, m, &ns) || ns <= o->ns)
         return true;
-    char d1[64], d2[64], related[160];
+    char d1[64], d2[64], related[160], under[160];
     rulekit_fmt_duration(d1, sizeof d1, o->ns);
     rulekit_fmt_duration(d2, sizeof d2, ns);
-    const ls_atom *name = o->decl->u.ident.name;
+    const ls_atom *name = o->decl->u.ident.name, *via = parent->u.ident.name;
     snprintf(related, sizeof related, "%.*s is made here with context.%s and a timeout of %s", (int)name->len,
              name->ptr, o->m->name, d1);
+    if (parent == o->decl)
+        snprintf(under, sizeof under, "%.*s", (int)name->len, name->ptr);
+    else
+        snprintf(under, sizeof under, "%.*s (derived from %.*s)", (int)via->len, via->ptr, (int)name->len, name->ptr);
     lint_report_related(o->pass, n->pos, o->call->pos, related,
-                        "context.%s with a timeout of %s under %.*s, whose own timeout of %s ends first: "
+                        "context.%s with a timeout of %s under %s, whose own timeout of %s ends first: "
                         "the inner timeout can never fire and the effective limit is %s (shorten it, or "
                         "derive from a parent without the shorter timeout)",
-                        m->name, d2, (int)name->len, name->ptr, d1, d1);
+                        m->name, d2, under, d1, d1);
     return true;
 }
 
@@ -139,11 +191,9 @@ static void check_creation(lint_pass *pass, const go_node *fn, go_node *body, go
      * or package-level variable someone else may write */
     if (!m || !decl || decl->pos < fn->pos || decl->pos >= fn->end || !timeout_of(pass, call, m, &ns))
         return;
-    write_count w = {.decl = decl};
-    go_walk(body, write_pre, NULL, &w);
-    if (w.writes != 1)
+    if (writes_of(body, decl) != 1)
         return;
-    outer o = {.pass = pass, .decl = decl, .call = call, .m = m, .ns = ns};
+    outer o = {.pass = pass, .fn = fn, .body = body, .decl = decl, .call = call, .m = m, .ns = ns};
     for (uint32_t j = i + 1; j < n; j++)
         go_walk(list[j], inner_pre, NULL, &o);
 }

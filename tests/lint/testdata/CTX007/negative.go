@@ -150,3 +150,13 @@ func iotaConsts(parent context.Context) error {
 	defer lcancel()
 	return work(lctx)
 }
+
+// WithoutCancel drops the parent's deadline: the longer timeout applies.
+func withoutCancel(parent context.Context) error {
+	ctx, cancel := context.WithTimeout(parent, time.Second)
+	defer cancel()
+	dctx := context.WithoutCancel(ctx)
+	qctx, qcancel := context.WithTimeout(dctx, time.Minute)
+	defer qcancel()
+	return work(qctx)
+}

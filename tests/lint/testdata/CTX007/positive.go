@@ -149,3 +149,13 @@ func localConsts(parent context.Context) error {
 	defer scancel()
 	return work(sctx)
 }
+
+// Through a context derived with WithValue (it keeps the deadline).
+func throughValue(parent context.Context) error {
+	ctx, cancel := context.WithTimeout(parent, time.Second)
+	defer cancel()
+	vctx := context.WithValue(ctx, struct{}{}, 1)
+	qctx, qcancel := context.WithTimeout(vctx, time.Minute) // want "1m under vctx .derived from ctx., whose own timeout of 1s"
+	defer qcancel()
+	return work(qctx)
+}
