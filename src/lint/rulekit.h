@@ -145,4 +145,19 @@ void rulekit_context_params(const go_file *f, const go_node *fields, void (*visi
  * True may be wrong (the word in a comment); false never is. */
 bool rulekit_may_start_goroutine(const go_file *f);
 
+/*
+ * The value of a constant duration expression in nanoseconds (plain
+ * integers count as nanoseconds, as time.Duration(n) does): integer
+ * literals, unary + and -, binary + - * /, parentheses, time.Nanosecond …
+ * time.Hour (also dot-imported), time.Duration(c), and named constants of
+ * this file or, when pkg is not NULL, of another file of the package
+ * (`const d = 5 * time.Second`; not iota, not floats).  False for anything
+ * else (a variable, a call, an overflow): unknown is never a value.
+ */
+struct go_package;
+bool rulekit_duration(const go_file *f, const struct go_package *pkg, const go_node *x, int64_t *ns);
+
+/* A duration as Go prints the simple ones ("0s", "5s", "-1500ms"). */
+void rulekit_fmt_duration(char *buf, size_t size, int64_t ns);
+
 #endif

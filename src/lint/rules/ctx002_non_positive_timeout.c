@@ -9,11 +9,11 @@
  *   context.WithDeadlineCause(parent, time.Time{}, cause)
  *
  * Two ideas:
- *  - Only constants are judged.  A small evaluator folds integer literals,
+ *  - Only constants are judged (rulekit_duration): integer literals,
  *    unary + and -, binary + - * /, parentheses, the unit constants
  *    time.Nanosecond … time.Hour, time.Duration(c) conversions and const
- *    declarations of this file (`const d = -1`, not iota, not floats).
- *    Anything else (a variable, a call, a const from another file) is
+ *    declarations of the package (`const d = -1`, not iota, not floats).
+ *    Anything else (a variable, a call, a const of another package) is
  *    unknown, and unknown is never reported.
  *  - time.Now() as a deadline is already in the past by the time
  *    WithDeadline compares it with the clock, so it is "≤ 0" too.
@@ -25,176 +25,9 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Nanoseconds of the time package's unit constants. */
-static const struct unit {
-    const char *name;
-    int64_t ns;
-} units[] = {
-    {"Nanosecond", 1},
-    {"Microsecond", 1000},
-    {"Millisecond", 1000000},
-    {"Second", 1000000000},
-    {"Minute", 60LL * 1000000000},
-    {"Hour", 3600LL * 1000000000},
-};
-
-/* A const declared in this file: its declaring Ident and its value. */
-typedef struct const_def {
-    const go_node *name, *value;
-} const_def;
-
 typedef struct checker {
     lint_pass *pass;
-    const_def *consts; /* collected on first use */
-    size_t nconsts, cap;
-    bool consts_done;
 } checker;
-
-
-
-/* ---- const declarations ---------------------------------------------------- */
-
-static bool mentions_iota_pre(void *ctx, go_node *n) {
-    if (rulekit_ident_is(n, "iota") && !n->u.ident.decl) *(bool *)ctx = true;
-    return !*(bool *)ctx;
-}
-
-/*   const d = -1 * time.Second        const ( a = 0; b time.Duration = -1 )
- * Specs without values (implicit repetition) and values using iota are
- * left out: their value depends on the position in the block. */
-static bool collect_pre(void *ctx, go_node *n) {
-    checker *c = ctx;
-    if (n->kind != GO_GEN_DECL) return true;
-    if (n->op != GO_TOK_CONST) return true;
-    for (uint32_t i = 0; i < n->u.gen_decl.specs.len; i++) {
-        const go_node *vs = n->u.gen_decl.specs.at[i];
-        if (vs->kind != GO_VALUE_SPEC || vs->u.value_spec.names.len != vs->u.value_spec.values.len) continue;
-        for (uint32_t j = 0; j < vs->u.value_spec.names.len; j++) {
-            bool iota = false;
-            go_walk(vs->u.value_spec.values.at[j], mentions_iota_pre, NULL, &iota);
-            if (iota) continue;
-            if (c->nconsts == c->cap) {
-                size_t cap = c->cap ? c->cap * 2 : 16;
-                const_def *d = ls_arena_alloc(c->pass->arena, cap * sizeof *d);
-                if (c->nconsts) memcpy(d, c->consts, c->nconsts * sizeof *d);
-                c->consts = d;
-                c->cap = cap;
-            }
-            c->consts[c->nconsts++] = (const_def){vs->u.value_spec.names.at[j], vs->u.value_spec.values.at[j]};
-        }
-    }
-    return false;
-}
-
-static const go_node *const_value(checker *c, const go_node *decl) {
-    if (!c->consts_done) {
-        c->consts_done = true;
-        go_walk(c->pass->file->root, collect_pre, NULL, c);
-    }
-    for (size_t i = 0; i < c->nconsts; i++)
-        if (c->consts[i].name == decl) return c->consts[i].value;
-    return NULL;
-}
-
-/* ---- constant evaluation --------------------------------------------------- */
-
-/* An integer literal (decimal, 0x, 0o, 0b, legacy octal, with `_`). */
-static bool int_lit(const go_node *x, int64_t *out) {
-    const char *s = x->u.lit.text;
-    uint32_t n = x->u.lit.len, i = 0;
-    int base = 10;
-    if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) base = 16, i = 2;
-    else if (n >= 2 && s[0] == '0' && (s[1] == 'o' || s[1] == 'O')) base = 8, i = 2;
-    else if (n >= 2 && s[0] == '0' && (s[1] == 'b' || s[1] == 'B')) base = 2, i = 2;
-    else if (n >= 2 && s[0] == '0') base = 8, i = 1;
-    int64_t v = 0;
-    for (; i < n; i++) {
-        char ch = s[i];
-        int d;
-        if (ch == '_') continue;
-        if (ch >= '0' && ch <= '9') d = ch - '0';
-        else if (ch >= 'a' && ch <= 'f') d = ch - 'a' + 10;
-        else if (ch >= 'A' && ch <= 'F') d = ch - 'A' + 10;
-        else return false;
-        if (d >= base) return false;
-        if (__builtin_mul_overflow(v, base, &v) || __builtin_add_overflow(v, d, &v)) return false;
-    }
-    *out = v;
-    return true;
-}
-
-/* The value of a constant duration expression, in nanoseconds (or a plain
- * integer); false when it is not one we can fold. */
-static bool eval(checker *c, const go_node *x, int depth, int64_t *out) {
-    const go_file *f = c->pass->file;
-    x = rulekit_unparen((go_node *)x);
-    if (!x || depth > 32) return false;
-    switch (x->kind) {
-    case GO_BASIC_LIT:
-        return x->op == GO_TOK_INT && int_lit(x, out);
-    case GO_SELECTOR_EXPR:
-        for (size_t i = 0; i < sizeof units / sizeof *units; i++)
-            if (go_is_pkg_selector(f, x, "time", units[i].name)) {
-                *out = units[i].ns;
-                return true;
-            }
-        return false;
-    case GO_IDENT: {
-        for (size_t i = 0; i < sizeof units / sizeof *units; i++) /* import . "time" */
-            if (go_is_pkg_selector(f, x, "time", units[i].name)) {
-                *out = units[i].ns;
-                return true;
-            }
-        const go_node *decl = go_decl_of(x);
-        const go_node *v = decl ? const_value(c, decl) : NULL;
-        return v && eval(c, v, depth + 1, out);
-    }
-    case GO_UNARY_EXPR: {
-        int64_t v;
-        if (!eval(c, x->u.unary.x, depth + 1, &v)) return false;
-        if (x->op == GO_TOK_ADD) return *out = v, true;
-        if (x->op == GO_TOK_SUB) return !__builtin_sub_overflow((int64_t)0, v, out);
-        return false;
-    }
-    case GO_BINARY_EXPR: {
-        int64_t a, b;
-        if (!eval(c, x->u.binary.x, depth + 1, &a) || !eval(c, x->u.binary.y, depth + 1, &b)) return false;
-        switch (x->op) {
-        case GO_TOK_ADD: return !__builtin_add_overflow(a, b, out);
-        case GO_TOK_SUB: return !__builtin_sub_overflow(a, b, out);
-        case GO_TOK_MUL: return !__builtin_mul_overflow(a, b, out);
-        case GO_TOK_QUO: /* integer constants divide with truncation, as in Go */
-            if (b == 0 || (a == INT64_MIN && b == -1)) return false;
-            return *out = a / b, true;
-        default: return false;
-        }
-    }
-    case GO_CALL_EXPR: /* time.Duration(c) */
-        if (x->u.call.args.len == 1 && x->u.call.ellipsis == GO_NOPOS &&
-            go_is_pkg_selector(f, x->u.call.fun, "time", "Duration"))
-            return eval(c, x->u.call.args.at[0], depth + 1, out);
-        return false;
-    default:
-        return false;
-    }
-}
-
-/* A duration as Go prints the simple ones: "0s", "-5s", "-1500ms", "-3ns". */
-static void fmt_duration(char *buf, size_t size, int64_t ns) {
-    static const struct { int64_t ns; const char *unit; } steps[] = {
-        {3600LL * 1000000000, "h"}, {60LL * 1000000000, "m"}, {1000000000, "s"},
-        {1000000, "ms"}, {1000, "µs"}, {1, "ns"},
-    };
-    if (ns == 0) {
-        snprintf(buf, size, "0s");
-        return;
-    }
-    for (size_t i = 0; i < sizeof steps / sizeof *steps; i++)
-        if (ns % steps[i].ns == 0) {
-            snprintf(buf, size, "%lld%s", (long long)(ns / steps[i].ns), steps[i].unit);
-            return;
-        }
-}
 
 /* ---- the check ---------------------------------------------------------------- */
 
@@ -212,9 +45,9 @@ static bool is_time_now(const go_file *f, const go_node *x) {
 static void check_timeout(checker *c, const go_node *call, const char *maker) {
     const go_node *d = call->u.call.args.at[1];
     int64_t v;
-    if (!eval(c, d, 0, &v) || v > 0) return;
+    if (!rulekit_duration(c->pass->file, c->pass->pkg, d, &v) || v > 0) return;
     char dur[64];
-    fmt_duration(dur, sizeof dur, v);
+    rulekit_fmt_duration(dur, sizeof dur, v);
     lint_report(c->pass, d->pos, "context.%s with a timeout of %s (not positive): " DONE_AT_ONCE, maker, dur);
 }
 
@@ -237,9 +70,9 @@ static void check_deadline(checker *c, const go_node *call, const char *maker) {
         const go_node *fun = rulekit_unparen(d->u.call.fun);
         int64_t v;
         if (fun->kind == GO_SELECTOR_EXPR && rulekit_ident_is(fun->u.selector.sel, "Add") && is_time_now(f, fun->u.selector.x) &&
-            eval(c, d->u.call.args.at[0], 0, &v) && v <= 0) {
+            rulekit_duration(c->pass->file, c->pass->pkg, d->u.call.args.at[0], &v) && v <= 0) {
             char dur[64];
-            fmt_duration(dur, sizeof dur, v);
+            rulekit_fmt_duration(dur, sizeof dur, v);
             lint_report(c->pass, d->pos, "context.%s with the deadline time.Now().Add(%s) (not in the future): " DONE_AT_ONCE, maker, dur);
         }
     }

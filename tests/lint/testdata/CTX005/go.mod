@@ -1,0 +1,3 @@
+module example.com/ctx005
+
+go 1.22

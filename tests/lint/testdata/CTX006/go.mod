@@ -1,0 +1,3 @@
+module example.com/ctx006
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/ctx007
+
+go 1.22
