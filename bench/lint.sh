@@ -137,6 +137,25 @@ if ! cmp -s "$tmp/ls.json" "$tmp/ls-warm.json"; then
     echo "bench: warning: leakscope printed different results with a warm cache" >&2
 fi
 
+# Issue 6's budget: the whole rule set within 1.5x of the context rules of
+# the first release alone.  One thread and no result cache, so that the
+# ratio is the rules' own cost plus the shared parsing, not the scheduler's.
+CONTEXT_RULES=CTX001,CTX002,CTX003,CTX004,CTX008
+rules_run() { # rules_run ENABLE...: best wall time of RUNS, -j1, --no-cache
+    local best= t t0 i
+    for ((i = 0; i < RUNS; i++)); do
+        t0=$(now)
+        (cd "$ROOT" && "$leakscope" lint --no-cache --no-config -j1 "$@" "${patterns[@]}") >/dev/null 2>&1 || true
+        t=$(secs "$t0" "$(now)")
+        if [[ -z $best ]] || ! ge "$t" "$best"; then best=$t; fi
+    done
+    echo "$best"
+}
+echo "bench: rule-set cost, -j1, no cache, best of $RUNS: context rules ($CONTEXT_RULES) alone, then all rules"
+t_ctx=$(rules_run --enable "$CONTEXT_RULES")
+t_all=$(rules_run)
+echo "  ${t_ctx}s, ${t_all}s"
+
 echo "bench: go vet -lostcancel, cold build cache (GOCACHE=$tmp/gocache, empty)"
 export GOCACHE=$tmp/gocache GOFLAGS=${GOFLAGS:-}
 mkdir -p "$GOCACHE"
@@ -189,6 +208,11 @@ if ge "$r_warm" 10; then m=met; else m="not met"; fi
 echo "  warm: ${r_warm}x: $m"
 echo "  (warm with vet's results not reused: ${r_rerun}x)"
 
+r_rules=$(ratio "$t_all" "$t_ctx")
+echo
+echo "goal: all rules within 1.5x of the context rules alone (-j1, no cache)"
+if ge 1.5 "$r_rules"; then m=met; else m="not met"; fi
+echo "  context rules ${t_ctx}s, all $(("$("$leakscope" lint --list-rules | wc -l)" - 1)) rules ${t_all}s: ${r_rules}x: $m"
 echo
 n=$(wc -l <"$out/leakscope.txt")
 echo "leakscope findings: $n ($(jq -r '[.findings[].rule] | group_by(.) | map("\(.[0]) \(length)") | join(", ")' "$tmp/ls.json"))"
