@@ -1,0 +1,3 @@
+module example.com/leakprogs
+
+go 1.22
