@@ -348,7 +348,11 @@ static void check_receiver(func_check *fc, const go_chan *c, const sides *s) {
         if (!recvs || provided_before(c, fc->cf->goroutines[k - 1].go_stmt))
             continue;
         const go_node *exit = missing_path(fc, c, k, kinds);
-        if (!exit)
+        /* The function's main path reaching its end without the send or
+         * close is usually ordered by something syntax cannot see (the
+         * goroutine's own progress, another case that cannot fire); an
+         * early return, or no send or close at all, is the bug. */
+        if (!exit || (exit->kind != GO_RETURN_STMT && s->fn_kinds))
             continue;
         const go_chan_goroutine *g = &fc->cf->goroutines[k - 1];
         lint_report_related(pass, c->make->pos, exit_pos(exit),

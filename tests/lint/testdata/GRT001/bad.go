@@ -211,3 +211,13 @@ func waitNeverSent(start func() error) error {
 	close(ready)
 	return nil
 }
+
+// stopNeverClosed: nothing ever closes stop, so the goroutine waits for
+// good.
+func stopNeverClosed() {
+	stop := make(chan struct{}) // want "waits on stop, but stopNeverClosed can return without sending on or closing it"
+	go func() {
+		<-stop
+		_ = fetch()
+	}()
+}
