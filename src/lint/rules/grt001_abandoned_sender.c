@@ -53,14 +53,74 @@ typedef struct cover {
     const go_node **loops; /* conditions of loops that hold such an operation */
     uint32_t nloops;
     bool test_file;        /* a failing test's path needs nothing */
+    const go_chan_facts *cf;
+    uint32_t goroutine;    /* the goroutine whose operation is in question */
 } cover;
+
+/* d is a channel of the function that only goroutine k signals (sends on or
+ * closes) and nothing else touches but the function's receives: when the
+ * function receives from d, k has reported its outcome there instead.
+ *   go func() { if err != nil { errs <- err; return }; close(done) }()
+ *   select { case err := <-errs: …; case <-done: … }                   */
+static bool signalled_by(const cover *cv, const go_node *ref) {
+    const go_node *id = rulekit_unparen(ref);
+    const go_chan *d = id && id->kind == GO_IDENT ? go_chan_find(cv->cf, go_decl_of(id)) : NULL;
+    if (!d || d == cv->chan || d->escapes)
+        return false;
+    bool signalled = false;
+    for (uint32_t i = 0; i < d->nops; i++) {
+        const go_chan_op *op = &d->ops[i];
+        if (op->flags & GO_CHAN_OP_IN_CLOSURE)
+            return false;
+        if (op->goroutine == 0) {
+            if (op->kind != GO_CHAN_OP_RECV && op->kind != GO_CHAN_OP_RECV_OK)
+                return false;
+        } else if (op->goroutine != cv->goroutine ||
+                   (op->kind != GO_CHAN_OP_SEND && op->kind != GO_CHAN_OP_CLOSE)) {
+            return false;
+        } else {
+            signalled = true;
+        }
+    }
+    return signalled;
+}
+
+/* n is the comm of a case of a select where the function also receives
+ * from the channel in question. */
+static bool is_sibling_comm(const cover *cv, const go_node *n) {
+    for (uint32_t i = 0; i < cv->chan->nops; i++) {
+        const go_chan_op *op = &cv->chan->ops[i];
+        go_node *body = op->goroutine == 0 && op->select_stmt ? op->select_stmt->u.select_stmt.body : NULL;
+        for (uint32_t j = 0; body && j < body->u.block.list.len; j++)
+            if (body->u.block.list.at[j] && body->u.block.list.at[j]->kind == GO_COMM_CLAUSE &&
+                body->u.block.list.at[j]->u.comm_clause.comm == n)
+                return true;
+    }
+    return false;
+}
+
+/* n is a case of the same select receiving from a channel that only the
+ * goroutine in question signals. */
+static bool receives_signal(const cover *cv, const go_node *n) {
+    if (!is_sibling_comm(cv, n))
+        return false;
+    const go_node *x = n->kind == GO_EXPR_STMT                                      ? n->u.expr_stmt.x
+                       : n->kind == GO_ASSIGN_STMT && n->u.assign.rhs.len == 1 ? n->u.assign.rhs.at[0]
+                                                                                 : NULL;
+    x = rulekit_unparen(x);
+    return x && x->kind == GO_UNARY_EXPR && x->op == GO_TOK_ARROW && signalled_by(cv, x->u.unary.x);
+}
+
+/* The kinds a range or v, ok receiver waits for: only a close ends it. */
+#define K_CLOSE_ONLY (1u << GO_CHAN_OP_CLOSE)
 
 /* op is one of the function's own operations of the wanted kinds. */
 static bool wanted(const cover *cv, const go_chan_op *op) {
     return op->goroutine == 0 && (cv->kinds & (1u << op->kind));
 }
 
-/* n calls t.Error, t.Fatalf, b.FailNow, t.Skip, ... (any receiver). */
+/* n calls t.Error, t.Fatalf, b.FailNow, t.Skip, ... (any receiver), or
+ * Ginkgo's Fail. */
 static bool fails_test(void *ctx, go_node *n) {
     bool *found = ctx;
     if (*found || n->kind == GO_FUNC_LIT)
@@ -72,6 +132,10 @@ static bool fails_test(void *ctx, go_node *n) {
         for (size_t i = 0; fun && fun->kind == GO_SELECTOR_EXPR && i < sizeof names / sizeof *names; i++)
             if (rulekit_ident_is(fun->u.selector.sel, names[i]))
                 *found = true;
+        /* Ginkgo's Fail (dot-imported or ginkgo.Fail) aborts the spec */
+        if (rulekit_ident_is(fun, "Fail") || (fun && fun->kind == GO_SELECTOR_EXPR &&
+                                              rulekit_ident_is(fun->u.selector.sel, "Fail")))
+            *found = true;
     }
     return !*found;
 }
@@ -91,6 +155,8 @@ static bool covers(void *ctx, const go_node *n) {
     for (uint32_t i = 0; i < cv->nloops; i++)
         if (cv->loops[i] == n)
             return true;
+    if (cv->kinds != K_CLOSE_ONLY && receives_signal(cv, n))
+        return true;
     bool failed = false;
     if (cv->test_file)
         go_walk((go_node *)n, fails_test, NULL, &failed);
@@ -259,6 +325,8 @@ static const go_node *missing_path(func_check *fc, const go_chan *c, uint32_t k,
         fc->cfg = go_cfg_build(fc->pass->arena, fc->cf->body, NULL);
     cover cv = {.chan = c,
                 .kinds = kinds,
+                .cf = fc->cf,
+                .goroutine = k,
                 .test_file = rulekit_is_test_file(fc->pass->file) || go_file_imports(fc->pass->file, "testing")};
     if (deferred_before(&cv, fc->cf->body, fc->cf->goroutines[k - 1].go_stmt))
         return NULL;

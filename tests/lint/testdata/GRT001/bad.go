@@ -221,3 +221,25 @@ func stopNeverClosed() {
 		_ = fetch()
 	}()
 }
+
+// outcomeOrCancel: like an error-or-done pair, but ctx.Done() can also
+// end the wait while the error is being sent.
+func outcomeOrCancel(ctx context.Context, fetchAll func() error) error {
+	errs := make(chan error) // want "the select can take case <-ctx.Done\\(\\) instead"
+	done := make(chan struct{})
+	go func() {
+		if err := fetchAll(); err != nil {
+			errs <- err
+			return
+		}
+		close(done)
+	}()
+	select {
+	case err := <-errs:
+		return err
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

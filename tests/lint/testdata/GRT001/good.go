@@ -216,3 +216,23 @@ func sendInSelect() {
 	case never <- true:
 	}
 }
+
+// outcomeChannels: the goroutine reports either an error or done, never
+// both, so taking the done case leaves no sender behind.
+func outcomeChannels(fetchAll func() error) error {
+	errs := make(chan error)
+	done := make(chan struct{})
+	go func() {
+		if err := fetchAll(); err != nil {
+			errs <- err
+			return
+		}
+		close(done)
+	}()
+	select {
+	case err := <-errs:
+		return err
+	case <-done:
+		return nil
+	}
+}

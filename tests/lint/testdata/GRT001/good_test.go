@@ -16,3 +16,17 @@ func TestTimeoutFails(t *testing.T) {
 		t.Error("timed out")
 	}
 }
+
+// Fail stands in for Ginkgo's Fail, which aborts the spec.
+func Fail(message string) { panic(message) }
+
+// TestGinkgoStyle: the timeout path fails the spec with Fail.
+func TestGinkgoStyle(t *testing.T) {
+	done := make(chan bool)
+	go func() { done <- true }()
+	select {
+	case <-done:
+	case <-time.After(time.Second):
+		Fail("still blocked")
+	}
+}
