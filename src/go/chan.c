@@ -667,7 +667,7 @@ static go_node *body_of(go_node *func) {
 
 go_chan_facts *go_chan_facts_of(ls_arena *arena, go_file *f, const go_package *pkg, go_node *func) {
     go_node *body = body_of(func);
-    if (!f || !f->src || !body || body->end > f->len || !memmem(f->src + body->pos, body->end - body->pos, "make(", 5))
+    if (!f || !f->src || !body || body->pos > body->end || body->end > f->len || !memmem(f->src + body->pos, body->end - body->pos, "make(", 5))
         return NULL;
     go_chan_facts *cf = ls_arena_zalloc(arena, sizeof *cf);
     cf->func = func;

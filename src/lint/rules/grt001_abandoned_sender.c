@@ -270,7 +270,8 @@ static void way_out(const lint_pass *pass, const go_chan_op *op, const go_node *
             return;
         }
         size_t n = comm->end - comm->pos;
-        if (n < 64 && !memchr(pass->file->src + comm->pos, '\n', n)) {
+        if (comm->pos <= comm->end && comm->end <= pass->file->len && n < 64 &&
+            !memchr(pass->file->src + comm->pos, '\n', n)) {
             snprintf(buf, cap, "the select can take case %.*s instead", (int)n, pass->file->src + comm->pos);
             return;
         }
@@ -286,7 +287,7 @@ static int line_of(lint_pass *pass, go_pos p) {
 static void elem_text(const lint_pass *pass, const go_chan *c, char *buf, size_t cap) {
     const go_node *t = c->make->u.call.args.at[0];
     size_t n = t->end - t->pos;
-    if (n >= cap || memchr(pass->file->src + t->pos, '\n', n))
+    if (t->pos > t->end || t->end > pass->file->len || n >= cap || memchr(pass->file->src + t->pos, '\n', n))
         snprintf(buf, cap, "chan T");
     else
         snprintf(buf, cap, "%.*s", (int)n, pass->file->src + t->pos);

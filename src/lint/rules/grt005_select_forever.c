@@ -279,7 +279,7 @@ static void report_post(void *ctx, go_node *n) {
 }
 
 static bool text_has(const go_file *f, const go_node *n, const char *s) {
-    return n->end <= f->len && memmem(f->src + n->pos, n->end - n->pos, s, strlen(s));
+    return n->pos <= n->end && n->end <= f->len && memmem(f->src + n->pos, n->end - n->pos, s, strlen(s));
 }
 
 /* Most functions are passed over on their source text: no `chan` (no
