@@ -283,7 +283,8 @@ static bool text_has(const go_file *f, const go_node *n, const char *s) {
 }
 
 /* Most functions are passed over on their source text: no `chan` (no
- * channel variable, no nil literal) and no empty select. */
+ * channel variable, no nil literal) and no empty select; the declarations
+ * are looked for only where `var` is written. */
 static void check_body(lint_pass *pass, go_node *func) {
     const go_file *f = pass->file;
     go_node *body = func->u.func_decl.body;
@@ -292,7 +293,7 @@ static void check_body(lint_pass *pass, go_node *func) {
     if (!chan && !empty)
         return;
     func_scan s = {.pass = pass};
-    if (chan)
+    if (chan && text_has(f, body, "var"))
         go_walk(func, decl_pre, NULL, &s);
     if (s.nvars) {
         go_walk(func, assign_pre, pop, &s);
