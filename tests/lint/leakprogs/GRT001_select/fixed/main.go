@@ -1,6 +1,7 @@
-// Command main runs lookup the way a request handler would: with a
-// deadline shorter than the backend's answer. It prints leaked=N, the
-// goroutines still alive after lookup returned (tests/lint/leakprogs.sh).
+// Command main runs lookup the way a request handler would: the backend
+// answers only after the caller's deadline has passed. It prints
+// leaked=N, the goroutines still alive after lookup returned
+// (tests/lint/leakprogs.sh).
 package main
 
 import (
@@ -10,8 +11,12 @@ import (
 	"time"
 )
 
+// release holds the backend's answer back until main lets it go, so the
+// deadline always wins the race.
+var release = make(chan struct{})
+
 func slowBackend() int {
-	time.Sleep(50 * time.Millisecond)
+	<-release
 	return 42
 }
 
@@ -38,6 +43,7 @@ func main() {
 	if err == nil {
 		fmt.Println("the deadline did not fire first")
 	}
+	close(release)
 	time.Sleep(200 * time.Millisecond)
 	runtime.GC()
 	fmt.Printf("leaked=%d\n", runtime.NumGoroutine()-before)
