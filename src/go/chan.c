@@ -368,7 +368,8 @@ static go_node *callee_of(walker *w, go_node *fun, go_file **file) {
         if (!x || x->kind != GO_IDENT || !x->u.ident.decl || go_decl_is_pkg(x->u.ident.decl))
             return NULL;
         const ls_atom *t = named_type_of_field(w->f, x->u.ident.decl);
-        if (!atom_cstr(t, type, sizeof type) || !atom_cstr(fun->u.selector.sel->u.ident.name, name, sizeof name))
+        if (!fun->u.selector.sel || !atom_cstr(t, type, sizeof type) ||
+            !atom_cstr(fun->u.selector.sel->u.ident.name, name, sizeof name))
             return NULL;
         return (go_node *)go_package_method(w->pkg, type, name, file);
     }
@@ -461,8 +462,8 @@ static uint8_t select_ways(walker *w, go_node *sel, go_node *clause) {
                                                                                      : NULL;
         x = unparen(x);
         go_node *ch = x && x->kind == GO_UNARY_EXPR && x->op == GO_TOK_ARROW ? unparen(x->u.unary.x) : NULL;
-        if (ch && ch->kind == GO_CALL_EXPR && ch->u.call.args.len == 0 && unparen(ch->u.call.fun)->kind == GO_SELECTOR_EXPR &&
-            ident_is(unparen(ch->u.call.fun)->u.selector.sel, "Done"))
+        go_node *fun = ch && ch->kind == GO_CALL_EXPR && ch->u.call.args.len == 0 ? unparen(ch->u.call.fun) : NULL;
+        if (fun && fun->kind == GO_SELECTOR_EXPR && ident_is(fun->u.selector.sel, "Done"))
             ways |= GO_CHAN_WAY_DONE;
         else if (ch && (go_is_pkg_call(w->f, ch, "time", "After") || go_is_pkg_call(w->f, ch, "time", "Tick") ||
                         (ch->kind == GO_SELECTOR_EXPR && ident_is(ch->u.selector.sel, "C"))))

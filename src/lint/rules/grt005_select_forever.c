@@ -82,8 +82,8 @@ static nil_var *var_of(func_scan *s, const go_node *x) {
 /* First walk: `var ch chan T` declarations (no value) in the function. */
 static bool decl_pre(void *ctx, go_node *n) {
     func_scan *s = ctx;
-    if (n->kind != GO_VALUE_SPEC || n->u.value_spec.values.len || !n->u.value_spec.type ||
-        rulekit_unparen(n->u.value_spec.type)->kind != GO_CHAN_TYPE)
+    const go_node *t = n->kind == GO_VALUE_SPEC ? rulekit_unparen(n->u.value_spec.type) : NULL;
+    if (!t || t->kind != GO_CHAN_TYPE || n->u.value_spec.values.len)
         return true;
     for (uint32_t i = 0; i < n->u.value_spec.names.len; i++) {
         const go_node *id = n->u.value_spec.names.at[i];
