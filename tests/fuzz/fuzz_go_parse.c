@@ -33,7 +33,7 @@
  *
  * Then the semantic layers run on the same tree, broken or not: name
  * resolution (go_resolve), and a control-flow graph with an all-paths query
- * for every function and function literal.
+ * and the channel facts (gochan.h) for every function and function literal.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -41,6 +41,7 @@
 #include <string.h>
 
 #include "leakscope/goast.h"
+#include "leakscope/gochan.h"
 #include "leakscope/gocfg.h"
 #include "leakscope/goscope.h"
 
@@ -179,9 +180,16 @@ static bool never(void *ctx, const go_node *n) {
     return false;
 }
 
-/* Builds and queries the control-flow graph of every function body. */
+typedef struct semantics {
+    go_file *f;
+    ls_arena *arena;
+} semantics;
+
+/* Builds and queries the control-flow graph and the channel facts of every
+ * function body. */
 static bool cfg_of_funcs(void *ctx, go_node *n) {
-    ls_arena *arena = ctx;
+    semantics *sem = ctx;
+    ls_arena *arena = sem->arena;
     go_node *body = n->kind == GO_FUNC_DECL ? n->u.func_decl.body
                     : n->kind == GO_FUNC_LIT ? n->u.func_lit.body
                                              : NULL;
@@ -192,15 +200,19 @@ static bool cfg_of_funcs(void *ctx, go_node *n) {
             go_cfg_all_paths(g, body->u.block.list.at[0], never, NULL, &escape);
         if (g)
             go_cfg_reaches_exit(g, NULL);
+        go_chan_facts *cf = go_chan_facts_of(arena, sem->f, NULL, n);
+        for (uint32_t i = 0; cf && i < cf->nchans; i++)
+            if (go_chan_find(cf, cf->chans[i].decl) != &cf->chans[i] || !cf->chans[i].make)
+                abort();
     }
     return true;
 }
 
 static void run_semantics(go_file *f) {
     go_resolve(f);
-    ls_arena *arena = ls_arena_new(0);
-    go_walk(f->root, cfg_of_funcs, NULL, arena);
-    ls_arena_free(arena);
+    semantics sem = {.f = f, .arena = ls_arena_new(0)};
+    go_walk(f->root, cfg_of_funcs, NULL, &sem);
+    ls_arena_free(sem.arena);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

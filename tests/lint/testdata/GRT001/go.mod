@@ -1,0 +1,3 @@
+module example.com/grt001
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/grt005
+
+go 1.22
