@@ -99,11 +99,40 @@ static bool is_sibling_comm(const cover *cv, const go_node *n) {
     return false;
 }
 
+static bool clause_fails_test(const go_node *clause);
+
+/* In a test, the select holding the comm n receives from the channel in a
+ * case that fails the test: the channel carries failures only (`case err
+ * := <-errc: t.Fatal(err)`), so its senders send only when something went
+ * wrong, and leaving by another case means the test saw success. */
+static bool failure_channel_select(const cover *cv, const go_node *n) {
+    for (uint32_t i = 0; cv->test_file && i < cv->chan->nops; i++) {
+        const go_chan_op *op = &cv->chan->ops[i];
+        go_node *body = op->goroutine == 0 && op->select_stmt ? op->select_stmt->u.select_stmt.body : NULL;
+        bool has_n = false;
+        const go_node *own = NULL;
+        for (uint32_t j = 0; body && j < body->u.block.list.len; j++) {
+            const go_node *cl = body->u.block.list.at[j];
+            if (!cl || cl->kind != GO_COMM_CLAUSE)
+                continue;
+            has_n |= cl->u.comm_clause.comm == n;
+            if (op->ref->pos >= cl->pos && op->ref->pos < cl->end)
+                own = cl;
+        }
+        if (has_n && own && own->u.comm_clause.comm != n && clause_fails_test(own))
+            return true;
+    }
+    return false;
+}
+
 /* n is a case of the same select receiving from a channel that only the
- * goroutine in question signals. */
+ * goroutine in question signals, or (in a test) a case beside the
+ * channel's failure case. */
 static bool receives_signal(const cover *cv, const go_node *n) {
     if (!is_sibling_comm(cv, n))
         return false;
+    if (failure_channel_select(cv, n))
+        return true;
     const go_node *x = n->kind == GO_EXPR_STMT                                      ? n->u.expr_stmt.x
                        : n->kind == GO_ASSIGN_STMT && n->u.assign.rhs.len == 1 ? n->u.assign.rhs.at[0]
                                                                                  : NULL;
@@ -138,6 +167,37 @@ static bool fails_test(void *ctx, go_node *n) {
             *found = true;
     }
     return !*found;
+}
+
+/* A select clause fails the test whenever it is taken: one of its own
+ * statements (not one under an if) is t.Fatal, t.Error, ... */
+static bool clause_fails_test(const go_node *clause) {
+    bool failed = false;
+    go_list l = clause->u.comm_clause.body;
+    for (uint32_t i = 0; i < l.len && !failed; i++)
+        if (l.at[i] && l.at[i]->kind == GO_EXPR_STMT)
+            go_walk(l.at[i], fails_test, NULL, &failed);
+    return failed;
+}
+
+/* In a test, every case of op's select but op's own fails the test: a
+ * loop around it (`for i := 0; i < n; i++ { select { case <-c: case
+ * <-time.After(d): t.Fatal(...) } }`) is a counted join whose early ways
+ * out are failures. */
+static bool other_cases_fail(const cover *cv, const go_chan_op *op) {
+    go_node *body = op->select_stmt ? op->select_stmt->u.select_stmt.body : NULL;
+    if (!cv->test_file || !body)
+        return false;
+    for (uint32_t j = 0; j < body->u.block.list.len; j++) {
+        const go_node *cl = body->u.block.list.at[j];
+        if (!cl || cl->kind != GO_COMM_CLAUSE)
+            return false;
+        if (op->ref->pos >= cl->pos && op->ref->pos < cl->end)
+            continue;
+        if (!clause_fails_test(cl))
+            return false;
+    }
+    return true;
 }
 
 /* An offered node covers when it contains one of the function's own
@@ -182,8 +242,8 @@ static bool loop_pre(void *ctx, go_node *n) {
         return true;
     for (uint32_t i = 0; i < cv->chan->nops; i++) {
         const go_chan_op *op = &cv->chan->ops[i];
-        if (wanted(cv, op) && !(op->flags & GO_CHAN_OP_SELECT_EXIT) && op->ref->pos >= body->pos &&
-            op->ref->pos < body->end) {
+        if (wanted(cv, op) && (!(op->flags & GO_CHAN_OP_SELECT_EXIT) || other_cases_fail(cv, op)) &&
+            op->ref->pos >= body->pos && op->ref->pos < body->end) {
             if (cv->nloops == ls->cap) {
                 ls->cap = ls->cap ? ls->cap * 2 : 8;
                 const go_node **l = ls_arena_alloc(ls->arena, ls->cap * sizeof *l);
