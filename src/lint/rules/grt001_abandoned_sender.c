@@ -33,7 +33,10 @@
  * function's control-flow graph is asked whether every path from the go
  * statement to a return passes the other half; a path that does not is the
  * finding.  func main of package main is left alone (returning ends the
- * process), and so are paths that end in panic, os.Exit or t.Fatal.
+ * process), and so are paths that end in panic, os.Exit or t.Fatal.  In
+ * tests, a failing case beside a receive is a failure, not a way out: a
+ * counted join under a failing timeout is a join, and a channel whose
+ * case fails the test carries failures only.
  *
  * Fix (sender case only): make(chan T) -> make(chan T, 1) when exactly one
  * goroutine, started once, sends once.
