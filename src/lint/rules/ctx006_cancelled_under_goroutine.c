@@ -470,8 +470,9 @@ static void report(func_check *fc, const go_node *stmt, const goroutine *g) {
     bool detach = pass->go_minor >= 21;
     if (g->ctx.request) {
         lint_report_related(pass, stmt->pos, g->ctx.origin->pos, "the request whose context the server cancels",
-                            "goroutine works with the request's context, which the server cancels as soon as "
-                            "the handler returns, and the handler does not wait for it: its work is cut short "
+                            "goroutine is handed the request's context, which the server cancels as soon as "
+                            "the handler returns, and the handler does not wait for it: whatever in it honours "
+                            "the context fails or stops early "
                             "(give it %s, or wait for it before returning)",
                             detach ? "context.WithoutCancel(r.Context()) with its own timeout"
                                    : "a context that lives as long as the server (e.g. its base context) with its "
@@ -479,8 +480,9 @@ static void report(func_check *fc, const go_node *stmt, const goroutine *g) {
         return;
     }
     lint_report_related(pass, stmt->pos, g->ctx.origin->pos, "context made here, cancelled by the deferred cancel",
-                        "goroutine works with a context that the deferred cancel ends as soon as this function "
-                        "returns, and nothing waits for it: its work is cut short (wait for it with a "
+                        "goroutine is handed a context that the deferred cancel ends as soon as this function "
+                        "returns, and nothing waits for it: whatever in it honours the context fails or stops "
+                        "early (wait for it with a "
                         "sync.WaitGroup, errgroup or result channel, or give it %s)",
                         detach ? "context.WithoutCancel(ctx) with its own timeout"
                                : "a context not tied to this call, with its own timeout");

@@ -12,7 +12,7 @@ import (
 func fireAndForget(parent context.Context, st *store, e event) {
 	ctx, cancel := context.WithTimeout(parent, time.Second)
 	defer cancel()
-	go func() { // want "goroutine works with a context that the deferred cancel ends"
+	go func() { // want "goroutine is handed a context that the deferred cancel ends"
 		_ = st.save(ctx, e)
 	}()
 }
