@@ -114,8 +114,10 @@ static void split_lines(dump_parser *p, const char *data, size_t len) {
         if (!nl) {
             size_t rest = (size_t)(end - data);
             if (p->carry_overflow || p->carry.len + rest > DUMP_MAX_LINE) {
-                if (!p->carry_overflow)
-                    dump_problem(p, "line longer than 1 MiB skipped");
+                if (!p->carry_overflow && !p->stats.first_problem_line) {
+                    p->stats.first_problem_line = p->stats.lines + 1; /* not counted yet */
+                    p->stats.first_problem = "line longer than 1 MiB skipped";
+                }
                 p->carry_overflow = true;
                 p->carry.len = 0;
             } else {

@@ -228,8 +228,11 @@ static bool parse_header(dump_parser *p, const char *s, size_t n) {
     }
     if (i >= n || s[i] != '[')
         return false;
-    if (p->st.open)
+    if (p->st.open) {
+        if (p->st.file_target != DUMP_FILE_NONE)
+            p->st.truncated = true; /* a frame lost its file:line line */
         dump_stanza_emit(p);
+    }
     if (p->stopped)
         return true;
     dump_stanza *st = &p->st;
@@ -391,6 +394,8 @@ static void end_stanza(dump_parser *p) {
     dump_stanza_emit(p);
 }
 
+static bool preamble_line(dump_parser *p, const char *s, size_t n);
+
 static void stanza_line(dump_parser *p, const char *s, size_t n) {
     size_t name_len;
     if (s[0] == '\t')
@@ -403,7 +408,11 @@ static void stanza_line(dump_parser *p, const char *s, size_t n) {
         ancestor_line(p, s, n);
     else if (parse_func_line(s, n, &name_len))
         frame_line(p, s, n, name_len);
-    else if (!header_after_prefix(p, s, n))
+    else if (header_after_prefix(p, s, n))
+        return;
+    else if (preamble_line(p, s, n)) /* "exit status 2" of go run, a new panic... */
+        end_stanza(p);
+    else
         dump_skip_line(p, "unexpected line inside a goroutine stanza");
 }
 
@@ -433,7 +442,7 @@ static bool preamble_line(dump_parser *p, const char *s, size_t n) {
         }
     }
     static const char *const other[] = {"\tpanic: ", "runtime: ", "PC=", "signal arrived during ",
-                                        "exit status ", "[recovered", "-----", "\t", "fatal: ",
+                                        "exit status ", "signal: ", "[recovered", "-----", "fatal: ",
                                         "goroutine running on other thread"};
     for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
         size_t k = strlen(other[i]);
@@ -445,6 +454,10 @@ static bool preamble_line(dump_parser *p, const char *s, size_t n) {
 
 static void outside_line(dump_parser *p, const char *s, size_t n) {
     size_t name_len;
+    if (s[0] == '\t' && !p->in_skip_block) {
+        dump_skip_line(p, "file:line line outside a goroutine stanza");
+        return;
+    }
     if (p->in_skip_block && (s[0] == '\t' || parse_func_line(s, n, &name_len) ||
                              HAS_PREFIX(s, n, "created by ") || HAS_PREFIX(s, n, "...")))
         return;
