@@ -159,6 +159,8 @@ static bool has_control_bytes(const unsigned char *s, size_t n) {
 
 /* Decides the format from the held bytes, or returns AUTO to wait for more. */
 static dump_format sniff_format(const unsigned char *s, size_t n, bool at_end) {
+    if (n == 0)
+        return at_end ? DUMP_FORMAT_TEXT : DUMP_FORMAT_AUTO;
     if (n >= 2 && s[0] == 0x1f && s[1] == 0x8b)
         return DUMP_FORMAT_PPROF;
     if (n == 1 && s[0] == 0x1f && !at_end)
