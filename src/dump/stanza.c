@@ -41,7 +41,11 @@ void dump_stanza_free(dump_stanza *st) {
 
 size_t dump_stanza_copy(dump_stanza *st, const char *s, size_t n) {
     size_t off = st->bytes.len;
-    ls_buf_append(&st->bytes, s, n);
+    if (__builtin_expect(st->bytes.cap - off < n, 0))
+        ls_buf_reserve(&st->bytes, n);
+    if (n)
+        memcpy(st->bytes.data + off, s, n);
+    st->bytes.len = off + n;
     return off;
 }
 

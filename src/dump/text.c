@@ -54,31 +54,29 @@ bool dump_parse_hex(const char *s, size_t n, uint64_t *out) {
 
 /* "FILE:LINE", then optionally " +0xOFF" and " fp=.. sp=.. pc=.."
  * (GOTRACEBACK=system).  The file may contain spaces and colons
- * (C:/src/x.go), so the line number is the digits after the last colon
- * before the first " +0x" or " fp=". */
+ * (C:/src/x.go) but nothing after the line number does, so the last colon
+ * is the one before it: found scanning back from the end, which is short. */
 bool dump_parse_file_line(const char *s, size_t n, size_t *file_len, uint32_t *line,
                           uint64_t *pc_offset) {
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
         n--;
-    size_t loc_end = n;
-    const char *off = memmem(s, n, " +0x", 4);
-    const char *fp = memmem(s, n, " fp=", 4);
-    if (off)
-        loc_end = (size_t)(off - s);
-    else if (fp)
-        loc_end = (size_t)(fp - s);
-    const char *colon = memrchr(s, ':', loc_end);
+    const char *colon = memrchr(s, ':', n), *end = s + n;
     if (!colon || colon == s)
         return false;
-    uint64_t v;
-    if (!dump_parse_uint(colon + 1, (size_t)(s + loc_end - colon - 1), &v) || v > UINT32_MAX)
+    const char *p = colon + 1;
+    uint64_t v = 0;
+    while (p < end && *p >= '0' && *p <= '9' && v <= UINT32_MAX)
+        v = v * 10 + (uint64_t)(*p++ - '0');
+    if (p == colon + 1 || v > UINT32_MAX || (p < end && *p != ' '))
         return false;
     *file_len = (size_t)(colon - s);
     *line = (uint32_t)v;
     *pc_offset = 0;
-    if (off) {
-        const char *h = off + 2, *e = memchr(h, ' ', (size_t)(s + n - h));
-        if (!dump_parse_hex(h, e ? (size_t)(e - h) : (size_t)(s + n - h), pc_offset))
+    if (end - p >= 4 && memcmp(p, " +0x", 4) == 0) {
+        const char *h = p + 2, *e = h;
+        while (e < end && *e != ' ')
+            e++;
+        if (!dump_parse_hex(h, (size_t)(e - h), pc_offset))
             return false;
     }
     return true;
@@ -178,18 +176,18 @@ bool dump_parse_labels(dump_stanza *st, size_t base, const char *s, size_t n) {
 /* The bracket's inside after the state: ", 47 minutes", ", locked to
  * thread", ", synctest bubble 3" and " labels:{...}" (GODEBUG=tracebacklabels=1). */
 static void header_extras(dump_stanza *st, size_t base, const char *s, size_t n) {
-    const char *lab = memmem(s, n, " labels:{", 9);
+    const char *lab = dump_find(s, n, " labels:{", 9);
     size_t end = lab ? (size_t)(lab - s) : n;
     if (lab)
         dump_parse_labels(st, base + (size_t)(lab - s) + 8, lab + 8, n - end - 8);
-    const char *comma = memmem(s, end, ", ", 2);
+    const char *comma = dump_find(s, end, ", ", 2);
     size_t state_end = comma ? (size_t)(comma - s) : end;
     st->state_off = base;
     st->state_len = (uint32_t)state_end;
     size_t i = state_end;
     while (i < end) {
         i += 2; /* ", " */
-        const char *next = memmem(s + i, end - i, ", ", 2);
+        const char *next = dump_find(s + i, end - i, ", ", 2);
         size_t e = next ? (size_t)(next - s) : end;
         const char *part = s + i;
         size_t len = e - i;
@@ -254,7 +252,7 @@ static bool header_after_prefix(dump_parser *p, const char *s, size_t n) {
         t--;
     if (t < 2 || s[t - 1] != ':' || s[t - 2] != ']')
         return false;
-    const char *g = memmem(s, n, "goroutine ", 10);
+    const char *g = dump_find(s, n, "goroutine ", 10);
     if (!g || g == s)
         return false;
     if (!parse_header(p, g, (size_t)(s + n - g)))
@@ -329,7 +327,7 @@ static void set_func(dump_stanza *st, dump_raw_frame *f, const char *s, size_t n
 static void created_by_line(dump_parser *p, const char *s, size_t n) {
     dump_stanza *st = &p->st;
     s += 11, n -= 11; /* "created by " */
-    const char *in = memmem(s, n, " in goroutine ", 14);
+    const char *in = dump_find(s, n, " in goroutine ", 14);
     size_t name_len = in ? (size_t)(in - s) : n;
     uint64_t creator = 0;
     if (in && !dump_parse_uint(in + 14, (size_t)(s + n - in - 14), &creator)) {
