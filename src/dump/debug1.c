@@ -80,8 +80,8 @@ static void frame_line(dump_parser *p, const char *s, size_t n) {
 static bool count_line(dump_parser *p, const char *s, size_t n) {
     const char *at = dump_find(s, n, " @", 2);
     uint64_t k;
-    if (!at || !dump_parse_uint(s, (size_t)(at - s), &k))
-        return false;
+    if (!at || !dump_parse_uint(s, (size_t)(at - s), &k) || k == 0)
+        return false; /* "0 @" counts no goroutine: junk */
     if (p->st.open)
         dump_stanza_emit(p);
     if (p->stopped)

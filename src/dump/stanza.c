@@ -41,8 +41,9 @@ void dump_stanza_free(dump_stanza *st) {
 
 size_t dump_stanza_copy(dump_stanza *st, const char *s, size_t n) {
     size_t off = st->bytes.len;
-    if (__builtin_expect(st->bytes.cap - off < n, 0))
-        ls_buf_reserve(&st->bytes, n);
+    /* reserved even for n == 0: callers point into data right after */
+    if (__builtin_expect(st->bytes.cap - off < n || !st->bytes.data, 0))
+        ls_buf_reserve(&st->bytes, n ? n : 1);
     if (n)
         memcpy(st->bytes.data + off, s, n);
     st->bytes.len = off + n;
