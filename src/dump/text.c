@@ -453,7 +453,8 @@ static bool preamble_line(dump_parser *p, const char *s, size_t n) {
 static void outside_line(dump_parser *p, const char *s, size_t n) {
     size_t name_len;
     if (s[0] == '\t' && !p->in_skip_block) {
-        dump_skip_line(p, "file:line line outside a goroutine stanza");
+        if (!preamble_line(p, s, n)) /* "\tpanic: " of a nested panic is known */
+            dump_skip_line(p, "file:line line outside a goroutine stanza");
         return;
     }
     if (p->in_skip_block && (s[0] == '\t' || parse_func_line(s, n, &name_len) ||

@@ -176,6 +176,31 @@ expect_match err.txt '^bad.pb.gz: (corrupt gzip stream at byte [0-9]+|malformed 
 { cat "$b/crlf.txt"; head -c 10000000 /dev/zero | tr '\0' 'x'; echo; cat "$b/crlf.txt"; } >long.txt
 run "$dumpread" long.txt
 expect_match out.txt 'goroutines=4 stacks=4 skipped=1 truncated=0 first_problem_line=12 first_problem="line longer than 1 MiB skipped"' "10 MB line skipped"
+# ---- http:// (libcurl), served by a local python3 web server ----------------------
+if command -v python3 >/dev/null 2>&1; then
+    python3 -c '
+import http.server, socketserver, os, sys
+os.chdir(sys.argv[1])
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *a): pass
+with socketserver.TCPServer(("127.0.0.1", 0), Quiet) as s:
+    open(sys.argv[2], "w").write(str(s.server_address[1]))
+    s.serve_forever()' "$fx" "$work/port" &
+    server=$!
+    i=0
+    while [ ! -s "$work/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+    url=http://127.0.0.1:$(cat "$work/port")
+    "$dumpread" "$fx/goroutines.pb.gz" | grep -v '^stats' >whole.out
+    "$dumpread" "$url/goroutines.pb.gz" | grep -v '^stats' >http.out
+    if [ -s http.out ] && cmp -s whole.out http.out; then pass; else fail "http: records differ from the file's"; fi
+    run "$dumpread" "$url/missing.txt"
+    expect_status 2 "http 404: input error"
+    expect_match err.txt "^$url/missing.txt: HTTP request failed: .*404" "http 404: message names the URL"
+    kill $server
+else
+    echo "note: python3 not found; http:// source not tested"
+fi
+
 run "$dumpread" /nonexistent/dump.txt
 expect_status 2 "missing file"
 expect_match err.txt '^/nonexistent/dump.txt: cannot open: No such file or directory$' "missing file: message"
