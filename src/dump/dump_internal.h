@@ -61,7 +61,7 @@ typedef struct dump_stanza {
     size_t state_off;
     uint32_t state_len;
     int64_t wait_minutes;
-    bool locked, elided, truncated, has_created_by;
+    bool locked, elided, truncated, has_created_by, leaked;
     dump_raw_frame created_by;
     dump_raw_frame *frames;
     size_t nframes, frames_cap;

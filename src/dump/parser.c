@@ -97,7 +97,7 @@ void dump_set_preamble(dump_parser *p, const char *s, size_t n) {
 
 /* ---- line splitting --------------------------------------------------- */
 
-static void dispatch_line(dump_parser *p, const char *s, size_t n) {
+static inline __attribute__((always_inline)) void dispatch_line(dump_parser *p, const char *s, size_t n) {
     p->stats.lines++;
     if (n && s[n - 1] == '\r')
         n--;

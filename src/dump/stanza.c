@@ -22,7 +22,7 @@ void dump_stanza_reset(dump_stanza *st) {
     st->state_off = 0;
     st->state_len = 0;
     st->wait_minutes = -1;
-    st->locked = st->elided = st->truncated = st->has_created_by = false;
+    st->locked = st->elided = st->truncated = st->has_created_by = st->leaked = false;
     memset(&st->created_by, 0, sizeof st->created_by);
     st->nframes = st->nlabels = st->nancestors = 0;
     st->file_target = DUMP_FILE_NONE;
@@ -148,7 +148,7 @@ void dump_stanza_emit(dump_parser *p) {
     g.wait_minutes = st->wait_minutes;
     g.locked_to_thread = st->locked;
     g.frames_elided = st->elided;
-    g.from_leak_profile = p->leak_profile;
+    g.from_leak_profile = p->leak_profile || st->leaked;
     g.frames = st->out_frames;
     g.nframes = own_frames;
     g.has_created_by = st->has_created_by;

@@ -184,6 +184,8 @@ static void header_extras(dump_stanza *st, size_t base, const char *s, size_t n)
     size_t state_end = comma ? (size_t)(comma - s) : end;
     st->state_off = base;
     st->state_len = (uint32_t)state_end;
+    /* Go 1.26 marks what its leak detector found: "[chan send (leaked)]" */
+    st->leaked = state_end >= 9 && memcmp(s + state_end - 9, " (leaked)", 9) == 0;
     size_t i = state_end;
     while (i < end) {
         i += 2; /* ", " */
@@ -272,8 +274,9 @@ static bool parse_func_line(const char *s, size_t n, size_t *name_len) {
     if (!lp || lp == s)
         return false;
     size_t k = (size_t)(lp - s);
-    if (memchr(s, ' ', k) || memchr(s, '\t', k))
-        return false;
+    for (size_t i = 0; i < k; i++) /* names are short: a loop beats memchr calls */
+        if (s[i] == ' ' || s[i] == '\t')
+            return false;
     *name_len = k;
     return true;
 }

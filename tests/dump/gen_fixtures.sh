@@ -3,7 +3,7 @@
 # tests/dump/progs (go run, standard library only) into OUTDIR:
 #
 #   goroutines.txt/.debug1/.pb.gz    leaks: debug=2, debug=1, debug=0
-#   goroutineleak.pb.gz/.debug1      leaks, GOEXPERIMENT=goroutineleakprofile
+#   goroutineleak.pb.gz/.debug1/.txt leaks, GOEXPERIMENT=goroutineleakprofile
 #   anc/goroutines.txt               leaks, GODEBUG=tracebackancestors=5,tracebacklabels=1
 #   deadlock.txt                     fatal error: all goroutines are asleep
 #   panicall.txt                     panic, GOTRACEBACK=all
@@ -26,7 +26,7 @@ GODEBUG=tracebackancestors=5,tracebacklabels=1 "$go" run ./leaks "$out/anc"
 GOTRACEBACK=all "$go" run ./panicall >"$out/panicall.txt" 2>&1 || true
 GOTRACEBACK=crash "$go" run ./crash >"$out/crash.txt" 2>&1 || true
 GOTRACEBACK=crash "$go" run ./crash quit >"$out/quit.txt" 2>&1 || true
-for f in goroutines.txt goroutines.debug1 goroutines.pb.gz goroutineleak.pb.gz anc/goroutines.txt \
+for f in goroutines.txt goroutines.debug1 goroutines.pb.gz goroutineleak.pb.gz goroutineleak.txt anc/goroutines.txt \
     deadlock.txt panicall.txt crash.txt quit.txt; do
     [ -s "$out/$f" ] || { echo "gen_fixtures: $out/$f was not written" >&2; exit 1; }
 done

@@ -94,6 +94,11 @@ expect_match out.txt "^g id=0 count=25 state=\"\" wait=-1 locked=0 elided=0 leak
 expect_match out.txt "^  f main.abandonSenders.func1 $progs/leaks/main.go:$L\$" "goroutineleak: sender frame"
 run "$dumpread" "$fx/goroutineleak.debug1"
 expect_match out.txt "^g id=0 count=25 .* leak=1" "goroutineleak debug=1: marked"
+run "$dumpread" "$fx/goroutineleak.txt"
+n=$(grep -c '^g .*state="chan send (leaked)" .* leak=1 ' out.txt)
+[ "$n" -eq 25 ] && pass || fail "goroutineleak debug=2: $n leaked senders marked, want 25"
+n=$(grep -c '^g .* leak=1 ' out.txt)
+[ "$n" -eq 25 ] && pass || fail "goroutineleak debug=2: $n goroutines marked leaked, want 25"
 
 # ---- ancestors and labels in tracebacks ----------------------------------------
 run "$dumpread" "$fx/anc/goroutines.txt"
