@@ -397,10 +397,19 @@ static void end_stanza(dump_parser *p) {
 
 static bool preamble_line(dump_parser *p, const char *s, size_t n);
 
+static size_t blanks(const char *s, size_t n) {
+    size_t i = 0;
+    while (i < n && s[i] == ' ')
+        i++;
+    return i;
+}
+
 static void stanza_line(dump_parser *p, const char *s, size_t n) {
     size_t name_len;
     if (s[0] == '\t')
         file_line(p, s + 1, n - 1);
+    else if (s[0] == ' ') /* a log shipper that turned the tab into blanks */
+        file_line(p, s + blanks(s, n), n - blanks(s, n));
     else if (HAS_PREFIX(s, n, "created by "))
         created_by_line(p, s, n);
     else if (HAS_PREFIX(s, n, "...") && n > 16 && memcmp(s + n - 10, " elided...", 10) == 0)
