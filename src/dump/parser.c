@@ -139,6 +139,9 @@ static void split_lines(dump_parser *p, const char *data, size_t len) {
                 dispatch_line(p, p->carry.data, p->carry.len);
             }
             p->carry.len = 0;
+        } else if (n > DUMP_MAX_LINE) {
+            p->stats.lines++;
+            dump_skip_line(p, "line longer than 1 MiB skipped");
         } else {
             dispatch_line(p, data, n);
         }
