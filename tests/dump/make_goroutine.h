@@ -35,7 +35,7 @@ static inline dump_goroutine mk_goroutine(uint64_t id, const char *state, int64_
 }
 
 /* runtime.gopark <- chansend <- main.lookup.func1, as in docs/dump-buckets.md */
-static const dump_frame *chan_send_stack(size_t *n, const char *args) {
+static inline const dump_frame *chan_send_stack(size_t *n, const char *args) {
     static dump_frame f[4];
     f[0] = mk_frame("runtime.gopark", "(0x1, 0x2)", "/usr/local/go/src/runtime/proc.go", 460);
     f[1] = mk_frame("runtime.chansend", "(0xc0000a2000)", "/usr/local/go/src/runtime/chan.go", 283);
