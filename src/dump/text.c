@@ -1,0 +1,479 @@
+/*
+ * Reader for goroutine tracebacks as the runtime prints them: the
+ * /debug/pprof/goroutine?debug=2 page, runtime.Stack(buf, true), and the
+ * output of panics and fatal errors under every GOTRACEBACK level.
+ *
+ * A stanza is a header line `goroutine N [state, W minutes, ...]:` followed
+ * by pairs of lines `FUNC(ARGS)` / `\tFILE:LINE +0xOFF`, an optional
+ * `created by F in goroutine M` pair, and ends at a blank line.  Anything
+ * that fits nowhere is counted and skipped: the reader must get through a
+ * dump that a log shipper prefixed, wrapped or interleaved with other output.
+ * A log prefix is learned from the first header that does not start its
+ * line, and stripped from the lines that share its shape (digits may vary).
+ */
+#define _GNU_SOURCE /* memmem, memrchr */
+#include <string.h>
+
+#include "dump_internal.h"
+
+#define HAS_PREFIX(s, n, lit) ((n) >= sizeof(lit) - 1 && memcmp((s), (lit), sizeof(lit) - 1) == 0)
+
+bool dump_parse_uint(const char *s, size_t n, uint64_t *out) {
+    if (n == 0 || n > 19)
+        return false;
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        v = v * 10 + (uint64_t)(s[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+bool dump_parse_hex(const char *s, size_t n, uint64_t *out) {
+    if (n < 3 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X') || n > 18)
+        return false;
+    uint64_t v = 0;
+    for (size_t i = 2; i < n; i++) {
+        char c = s[i];
+        unsigned d;
+        if (c >= '0' && c <= '9')
+            d = (unsigned)(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            d = (unsigned)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F')
+            d = (unsigned)(c - 'A' + 10);
+        else
+            return false;
+        v = v << 4 | d;
+    }
+    *out = v;
+    return true;
+}
+
+/* "FILE:LINE", then optionally " +0xOFF" and " fp=.. sp=.. pc=.."
+ * (GOTRACEBACK=system).  The file may contain spaces and colons
+ * (C:/src/x.go), so the line number is the digits after the last colon
+ * before the first " +0x" or " fp=". */
+bool dump_parse_file_line(const char *s, size_t n, size_t *file_len, uint32_t *line,
+                          uint64_t *pc_offset) {
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    size_t loc_end = n;
+    const char *off = memmem(s, n, " +0x", 4);
+    const char *fp = memmem(s, n, " fp=", 4);
+    if (off)
+        loc_end = (size_t)(off - s);
+    else if (fp)
+        loc_end = (size_t)(fp - s);
+    const char *colon = memrchr(s, ':', loc_end);
+    if (!colon || colon == s)
+        return false;
+    uint64_t v;
+    if (!dump_parse_uint(colon + 1, (size_t)(s + loc_end - colon - 1), &v) || v > UINT32_MAX)
+        return false;
+    *file_len = (size_t)(colon - s);
+    *line = (uint32_t)v;
+    *pc_offset = 0;
+    if (off) {
+        const char *h = off + 2, *e = memchr(h, ' ', (size_t)(s + n - h));
+        if (!dump_parse_hex(h, e ? (size_t)(e - h) : (size_t)(s + n - h), pc_offset))
+            return false;
+    }
+    return true;
+}
+
+/* ---- log prefix --------------------------------------------------------- */
+
+static char shape_of(char c) { return c >= '0' && c <= '9' ? '0' : c; }
+
+static bool matches_shape(const char *s, const char *shape, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (shape_of(s[i]) != shape[i])
+            return false;
+    return true;
+}
+
+static void learn_prefix(dump_parser *p, const char *s, size_t n) {
+    if (n >= sizeof p->prefix_shape) {
+        p->prefix_len = 0;
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        p->prefix_shape[i] = shape_of(s[i]);
+    p->prefix_len = n;
+}
+
+/* Strips the learned prefix; a line that is only the prefix (perhaps
+ * without its trailing blank) becomes empty. */
+static void strip_prefix(const dump_parser *p, const char **s, size_t *n) {
+    size_t k = p->prefix_len;
+    if (!k)
+        return;
+    if (*n >= k && matches_shape(*s, p->prefix_shape, k)) {
+        *s += k;
+        *n -= k;
+    } else if (*n + 1 == k && *n && matches_shape(*s, p->prefix_shape, *n) &&
+               (p->prefix_shape[k - 1] == ' ' || p->prefix_shape[k - 1] == '\t')) {
+        *n = 0;
+    }
+}
+
+/* ---- labels -------------------------------------------------------------- */
+
+/* A Go-quoted string at s[*i]: sets its contents (escapes kept) and moves
+ * past the closing quote. */
+static bool quoted(const char *s, size_t n, size_t *i, size_t *start, size_t *len) {
+    if (*i >= n || s[*i] != '"')
+        return false;
+    size_t j = *i + 1;
+    while (j < n && s[j] != '"')
+        j += s[j] == '\\' ? 2 : 1;
+    if (j >= n)
+        return false;
+    *start = *i + 1;
+    *len = j - *i - 1;
+    *i = j + 1;
+    return true;
+}
+
+static void skip_blanks(const char *s, size_t n, size_t *i) {
+    while (*i < n && (s[*i] == ' ' || s[*i] == '\t'))
+        (*i)++;
+}
+
+/* `{"k": "v", "k2": "v2"}` (header) or `{"k":"v", "k2":"v2"}` (debug=1),
+ * already copied into the stanza at base.  Returns false when malformed. */
+bool dump_parse_labels(dump_stanza *st, size_t base, const char *s, size_t n) {
+    size_t i = 0;
+    skip_blanks(s, n, &i);
+    if (i >= n || s[i++] != '{')
+        return false;
+    skip_blanks(s, n, &i);
+    while (i < n && s[i] != '}') {
+        size_t ks, kl, vs, vl;
+        if (!quoted(s, n, &i, &ks, &kl))
+            return false;
+        skip_blanks(s, n, &i);
+        if (i >= n || s[i++] != ':')
+            return false;
+        skip_blanks(s, n, &i);
+        if (!quoted(s, n, &i, &vs, &vl))
+            return false;
+        dump_raw_label *l = dump_stanza_add_label(st);
+        if (l) {
+            *l = (dump_raw_label){base + ks, base + vs, (uint32_t)kl, (uint32_t)vl};
+        }
+        skip_blanks(s, n, &i);
+        if (i < n && s[i] == ',')
+            i++;
+        skip_blanks(s, n, &i);
+    }
+    return i < n;
+}
+
+/* ---- header ------------------------------------------------------------- */
+
+/* The bracket's inside after the state: ", 47 minutes", ", locked to
+ * thread", ", synctest bubble 3" and " labels:{...}" (GODEBUG=tracebacklabels=1). */
+static void header_extras(dump_stanza *st, size_t base, const char *s, size_t n) {
+    const char *lab = memmem(s, n, " labels:{", 9);
+    size_t end = lab ? (size_t)(lab - s) : n;
+    if (lab)
+        dump_parse_labels(st, base + (size_t)(lab - s) + 8, lab + 8, n - end - 8);
+    const char *comma = memmem(s, end, ", ", 2);
+    size_t state_end = comma ? (size_t)(comma - s) : end;
+    st->state_off = base;
+    st->state_len = (uint32_t)state_end;
+    size_t i = state_end;
+    while (i < end) {
+        i += 2; /* ", " */
+        const char *next = memmem(s + i, end - i, ", ", 2);
+        size_t e = next ? (size_t)(next - s) : end;
+        const char *part = s + i;
+        size_t len = e - i;
+        const char *sp = memchr(part, ' ', len);
+        uint64_t v;
+        if (sp && sp - part > 0 && (size_t)(part + len - sp) == 8 && memcmp(sp, " minutes", 8) == 0 &&
+            dump_parse_uint(part, (size_t)(sp - part), &v) && v <= INT64_MAX)
+            st->wait_minutes = (int64_t)v;
+        else if (len == 16 && memcmp(part, "locked to thread", 16) == 0)
+            st->locked = true;
+        i = e;
+    }
+}
+
+/* "goroutine N [gp=.. m=.. mp=..] [...]:" at the start of s; opens a stanza. */
+static bool parse_header(dump_parser *p, const char *s, size_t n) {
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    if (!HAS_PREFIX(s, n, "goroutine ") || n < 14 || s[n - 1] != ':' || s[n - 2] != ']')
+        return false;
+    size_t i = 10, d = i;
+    while (i < n && s[i] >= '0' && s[i] <= '9')
+        i++;
+    uint64_t id;
+    if (!dump_parse_uint(s + d, i - d, &id))
+        return false;
+    /* gp=0x... m=0 mp=0x... (GOTRACEBACK=system/crash, or a throwing M) */
+    while (i < n && s[i] == ' ') {
+        i++;
+        if (i < n && s[i] == '[')
+            break;
+        const char *sp = memchr(s + i, ' ', n - i);
+        if (!sp || !memchr(s + i, '=', (size_t)(sp - s - i)))
+            return false;
+        i = (size_t)(sp - s);
+    }
+    if (i >= n || s[i] != '[')
+        return false;
+    if (p->st.open)
+        dump_stanza_emit(p);
+    if (p->stopped)
+        return true;
+    dump_stanza *st = &p->st;
+    dump_stanza_reset(st);
+    st->open = true;
+    st->id = id;
+    st->input_line = p->stats.lines;
+    size_t inner = i + 1, inner_len = n - 2 - inner;
+    size_t base = dump_stanza_copy(st, s + inner, inner_len);
+    header_extras(st, base, st->bytes.data + base, inner_len);
+    p->in_skip_block = false;
+    return true;
+}
+
+/* A header after something else on the line: a log prefix, learned. */
+static bool header_after_prefix(dump_parser *p, const char *s, size_t n) {
+    size_t t = n;
+    while (t && (s[t - 1] == ' ' || s[t - 1] == '\t'))
+        t--;
+    if (t < 2 || s[t - 1] != ':' || s[t - 2] != ']')
+        return false;
+    const char *g = memmem(s, n, "goroutine ", 10);
+    if (!g || g == s)
+        return false;
+    if (!parse_header(p, g, (size_t)(s + n - g)))
+        return false;
+    learn_prefix(p, s, (size_t)(g - s));
+    return true;
+}
+
+/* ---- the lines of a stanza ----------------------------------------------- */
+
+/* FUNC(ARGS): the argument list is the last parenthesis (arguments are
+ * hex words, braces, "..." and "?", never parentheses); names have no blanks. */
+static bool parse_func_line(const char *s, size_t n, size_t *name_len) {
+    if (n < 3 || s[n - 1] != ')')
+        return false;
+    const char *lp = memrchr(s, '(', n);
+    if (!lp || lp == s)
+        return false;
+    size_t k = (size_t)(lp - s);
+    if (memchr(s, ' ', k) || memchr(s, '\t', k))
+        return false;
+    *name_len = k;
+    return true;
+}
+
+static dump_raw_frame *file_target(dump_stanza *st) {
+    switch (st->file_target) {
+    case DUMP_FILE_FRAME: return st->nframes ? &st->frames[st->nframes - 1] : NULL;
+    case DUMP_FILE_CREATED_BY: return &st->created_by;
+    case DUMP_FILE_ANCESTOR_CREATED_BY:
+        return st->nancestors ? &st->ancestors[st->nancestors - 1].created_by : NULL;
+    case DUMP_FILE_NONE: break;
+    }
+    return NULL;
+}
+
+static void file_line(dump_parser *p, const char *s, size_t n) {
+    dump_stanza *st = &p->st;
+    dump_raw_frame *f = file_target(st);
+    if (!f) {
+        if (!HAS_PREFIX(s, n, "goroutine running on other thread"))
+            dump_skip_line(p, "file:line line without a function line before it");
+        return;
+    }
+    size_t flen;
+    uint32_t line;
+    uint64_t off;
+    if (!dump_parse_file_line(s, n, &flen, &line, &off)) {
+        dump_skip_line(p, "malformed file:line line");
+        return;
+    }
+    f->file_off = dump_stanza_copy(st, s, flen);
+    f->file_len = (uint32_t)flen;
+    f->line = line;
+    f->pc_offset = off;
+    f->has_file = true;
+    st->file_target = DUMP_FILE_NONE;
+}
+
+static void set_func(dump_stanza *st, dump_raw_frame *f, const char *s, size_t name_len,
+                     size_t n) {
+    size_t off = dump_stanza_copy(st, s, n);
+    f->func_off = off;
+    f->func_len = (uint32_t)name_len;
+    f->args_off = off + name_len;
+    f->args_len = (uint32_t)(n - name_len);
+    /* tracebacks print runtime.gopanic as "panic"; the profiles do not */
+    if (name_len == 5 && memcmp(s, "panic", 5) == 0)
+        f->func_static = "runtime.gopanic";
+}
+
+static void created_by_line(dump_parser *p, const char *s, size_t n) {
+    dump_stanza *st = &p->st;
+    s += 11, n -= 11; /* "created by " */
+    const char *in = memmem(s, n, " in goroutine ", 14);
+    size_t name_len = in ? (size_t)(in - s) : n;
+    uint64_t creator = 0;
+    if (in && !dump_parse_uint(in + 14, (size_t)(s + n - in - 14), &creator)) {
+        dump_skip_line(p, "malformed 'created by' line");
+        return;
+    }
+    bool ancestor = st->nancestors > 0;
+    dump_raw_frame *f = ancestor ? &st->ancestors[st->nancestors - 1].created_by : &st->created_by;
+    memset(f, 0, sizeof *f);
+    f->func_off = dump_stanza_copy(st, s, name_len);
+    f->func_len = (uint32_t)name_len;
+    if (ancestor) {
+        st->ancestors[st->nancestors - 1].has_created_by = true;
+        st->file_target = DUMP_FILE_ANCESTOR_CREATED_BY;
+    } else {
+        st->has_created_by = true;
+        st->creator_id = creator;
+        st->file_target = DUMP_FILE_CREATED_BY;
+    }
+}
+
+static void ancestor_line(dump_parser *p, const char *s, size_t n) {
+    /* "[originating from goroutine N]:" */
+    uint64_t id;
+    if (n < 31 || memcmp(s + n - 2, "]:", 2) != 0 || !dump_parse_uint(s + 28, n - 30, &id)) {
+        dump_skip_line(p, "malformed '[originating from goroutine N]:' line");
+        return;
+    }
+    dump_raw_ancestor *a = dump_stanza_add_ancestor(&p->st);
+    if (a)
+        a->id = id;
+    p->st.file_target = DUMP_FILE_NONE;
+}
+
+static void frame_line(dump_parser *p, const char *s, size_t n, size_t name_len) {
+    dump_stanza *st = &p->st;
+    if (st->file_target != DUMP_FILE_NONE)
+        dump_problem(p, "function line without its file:line line");
+    dump_raw_frame *f = dump_stanza_add_frame(st);
+    if (!f) {
+        st->elided = true;
+        st->file_target = DUMP_FILE_NONE;
+        return;
+    }
+    set_func(st, f, s, name_len, n);
+    if (st->nancestors)
+        st->ancestors[st->nancestors - 1].nframes++;
+    st->file_target = DUMP_FILE_FRAME;
+}
+
+static void elided_line(dump_stanza *st) {
+    if (st->nancestors)
+        st->ancestors[st->nancestors - 1].frames_elided = true;
+    else
+        st->elided = true;
+    st->file_target = DUMP_FILE_NONE;
+}
+
+static void end_stanza(dump_parser *p) {
+    if (p->st.file_target != DUMP_FILE_NONE)
+        p->st.truncated = true;
+    dump_stanza_emit(p);
+}
+
+static void stanza_line(dump_parser *p, const char *s, size_t n) {
+    size_t name_len;
+    if (s[0] == '\t')
+        file_line(p, s + 1, n - 1);
+    else if (HAS_PREFIX(s, n, "created by "))
+        created_by_line(p, s, n);
+    else if (HAS_PREFIX(s, n, "...") && n > 16 && memcmp(s + n - 10, " elided...", 10) == 0)
+        elided_line(&p->st);
+    else if (HAS_PREFIX(s, n, "[originating from goroutine "))
+        ancestor_line(p, s, n);
+    else if (parse_func_line(s, n, &name_len))
+        frame_line(p, s, n, name_len);
+    else if (!header_after_prefix(p, s, n))
+        dump_skip_line(p, "unexpected line inside a goroutine stanza");
+}
+
+/* ---- outside stanzas: preambles of panics and crashes --------------------- */
+
+static bool is_register_line(const char *s, size_t n) {
+    /* "rax    0x0", "r10    0x7ffd...", "eflags 0x246" (GOTRACEBACK=crash) */
+    size_t i = 0;
+    while (i < n && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9')))
+        i++;
+    if (i == 0 || i > 8 || i >= n || s[i] != ' ')
+        return false;
+    while (i < n && s[i] == ' ')
+        i++;
+    return n - i >= 3 && s[i] == '0' && s[i + 1] == 'x';
+}
+
+static bool preamble_line(dump_parser *p, const char *s, size_t n) {
+    static const char *const first[] = {"panic: ", "fatal error: ", "[signal ", "SIGQUIT: ",
+                                        "SIGABRT: ", "SIGSEGV: ", "SIGBUS: ", "SIGILL: ",
+                                        "SIGFPE: ", "SIGTRAP: ", "SIGTERM: "};
+    for (size_t i = 0; i < sizeof first / sizeof first[0]; i++) {
+        size_t k = strlen(first[i]);
+        if (n >= k && memcmp(s, first[i], k) == 0) {
+            dump_set_preamble(p, s, n);
+            return true;
+        }
+    }
+    static const char *const other[] = {"\tpanic: ", "runtime: ", "PC=", "signal arrived during ",
+                                        "exit status ", "[recovered", "-----", "\t", "fatal: ",
+                                        "goroutine running on other thread"};
+    for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
+        size_t k = strlen(other[i]);
+        if (n >= k && memcmp(s, other[i], k) == 0)
+            return true;
+    }
+    return is_register_line(s, n);
+}
+
+static void outside_line(dump_parser *p, const char *s, size_t n) {
+    size_t name_len;
+    if (p->in_skip_block && (s[0] == '\t' || parse_func_line(s, n, &name_len) ||
+                             HAS_PREFIX(s, n, "created by ") || HAS_PREFIX(s, n, "...")))
+        return;
+    if (HAS_PREFIX(s, n, "runtime stack:")) {
+        p->in_skip_block = true; /* the M's g0 stack: frames, but no goroutine */
+        return;
+    }
+    if (header_after_prefix(p, s, n) || preamble_line(p, s, n))
+        return;
+    dump_skip_line(p, "not part of a goroutine dump");
+}
+
+void dump_text_line(dump_parser *p, const char *s, size_t n) {
+    strip_prefix(p, &s, &n);
+    if (n == 0) {
+        if (p->st.open)
+            end_stanza(p);
+        p->in_skip_block = false;
+        return;
+    }
+    if (s[0] == 'g' && parse_header(p, s, n))
+        return;
+    if (p->st.open)
+        stanza_line(p, s, n);
+    else
+        outside_line(p, s, n);
+}
+
+void dump_text_finish(dump_parser *p) {
+    if (p->st.open && !p->stopped)
+        end_stanza(p);
+}
