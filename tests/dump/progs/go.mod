@@ -1,0 +1,3 @@
+module leakscope.test/dumpprogs
+
+go 1.26
