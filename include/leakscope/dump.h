@@ -194,12 +194,16 @@ typedef enum dump_wait_kind {
 
 /* The most frequent state of the bucket, or "" when none was given. */
 ls_str dump_bucket_state(const dump_bucket *b);
+/* The state, or when none was recorded the one the frames show
+ * ("sync.Mutex.Lock" from sync.(*Mutex).Lock); "" when neither. */
+ls_str dump_bucket_state_or_inferred(const dump_bucket *b);
 dump_wait_kind dump_bucket_wait_kind(const dump_bucket *b);
 const char *dump_wait_kind_name(dump_wait_kind k); /* "chan send", ... */
 /* Goroutines of the bucket in a blocking state (all of them when the state
  * comes from the frames). */
 uint64_t dump_bucket_blocked(const dump_bucket *b);
-/* The first frame outside package runtime (the top frame if all are). */
+/* The first frame of the program's own code: outside package runtime,
+ * internal/... and sync (the top frame if all are). */
 const dump_frame *dump_bucket_top_user_frame(const dump_bucket *b);
 
 /* ---- ignores (src/dump/suspects.c) --------------------------------------- */

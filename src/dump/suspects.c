@@ -43,34 +43,51 @@ static dump_wait_kind kind_of_state(ls_str s) {
 
 static bool func_is(ls_str f, const char *name) { return ls_str_eq_cstr(f, name); }
 
-/* Without a state: the runtime or sync function the goroutine parked in. */
+/* Without a state (debug=1 and pprof print none, and hide runtime frames):
+ * the runtime or sync function the goroutine parked in, as the state the
+ * traceback would have printed. */
+static const struct parked_in {
+    const char *func, *state;
+} parked_in[] = {
+    {"runtime.chansend", "chan send"},
+    {"runtime.chansend1", "chan send"},
+    {"runtime.chanrecv", "chan receive"},
+    {"runtime.chanrecv1", "chan receive"},
+    {"runtime.chanrecv2", "chan receive"},
+    {"runtime.selectgo", "select"},
+    {"runtime.block", "select (no cases)"},
+    {"sync.(*Mutex).Lock", "sync.Mutex.Lock"},
+    {"sync.(*RWMutex).RLock", "sync.RWMutex.RLock"},
+    {"sync.(*RWMutex).Lock", "sync.RWMutex.Lock"},
+    {"sync.(*WaitGroup).Wait", "sync.WaitGroup.Wait"},
+    {"sync.(*Cond).Wait", "sync.Cond.Wait"},
+    {"internal/sync.runtime_SemacquireMutex", "sync.Mutex.Lock"},
+    {"sync.runtime_SemacquireWaitGroup", "sync.WaitGroup.Wait"},
+    {"sync.runtime_SemacquireRWMutexR", "sync.RWMutex.RLock"},
+    {"sync.runtime_SemacquireRWMutex", "sync.RWMutex.Lock"},
+    {"sync.runtime_notifyListWait", "sync.Cond.Wait"},
+    {"sync.runtime_Semacquire", "semacquire"},
+};
+
+static const char *state_from_frames(const dump_bucket *b) {
+    for (size_t i = 0; i < b->nframes && i < 8; i++)
+        for (size_t k = 0; k < sizeof parked_in / sizeof *parked_in; k++)
+            if (func_is(b->frames[i].func, parked_in[k].func))
+                return parked_in[k].state;
+    return NULL;
+}
+
 static dump_wait_kind kind_of_frames(const dump_bucket *b) {
-    for (size_t i = 0; i < b->nframes && i < 8; i++) {
-        ls_str f = b->frames[i].func;
-        if (func_is(f, "runtime.gopark") || func_is(f, "runtime.goparkunlock") ||
-            func_is(f, "runtime.semacquire1") || func_is(f, "runtime.notetsleepg"))
-            continue;
-        if (func_is(f, "runtime.chansend") || func_is(f, "runtime.chansend1"))
-            return DUMP_WAIT_CHAN_SEND;
-        if (func_is(f, "runtime.chanrecv") || func_is(f, "runtime.chanrecv1") ||
-            func_is(f, "runtime.chanrecv2"))
-            return DUMP_WAIT_CHAN_RECV;
-        if (func_is(f, "runtime.selectgo"))
-            return DUMP_WAIT_SELECT;
-        if (func_is(f, "runtime.block"))
-            return DUMP_WAIT_FOREVER;
-        if (has_prefix(f, "sync.") || has_prefix(f, "internal/sync.") ||
-            has_prefix(f, "sync/atomic.") || func_is(f, "runtime.sync_runtime_SemacquireMutex") ||
-            func_is(f, "runtime.sync_runtime_Semacquire") ||
-            func_is(f, "runtime.sync_runtime_SemacquireWaitGroup") ||
-            func_is(f, "runtime.sync_runtime_SemacquireRWMutexR") ||
-            func_is(f, "runtime.sync_runtime_SemacquireRWMutex") ||
-            func_is(f, "runtime.sync_runtime_notifyListWait") ||
-            func_is(f, "runtime.semacquire"))
-            return DUMP_WAIT_SYNC;
-        return DUMP_WAIT_NONE;
-    }
-    return DUMP_WAIT_NONE;
+    const char *state = state_from_frames(b);
+    return state ? kind_of_state(ls_str_cstr(state)) : DUMP_WAIT_NONE;
+}
+
+ls_str dump_bucket_state_or_inferred(const dump_bucket *b) {
+    ls_str s = dump_bucket_state(b);
+    if (s.len)
+        return s;
+    const char *state = state_from_frames(b);
+    return state ? ls_str_cstr(state) : s;
 }
 
 dump_wait_kind dump_bucket_wait_kind(const dump_bucket *b) {
@@ -101,7 +118,10 @@ uint64_t dump_bucket_blocked(const dump_bucket *b) {
     return n;
 }
 
-static bool in_runtime(ls_str f) { return has_prefix(f, "runtime."); }
+/* Frames a reader skips to reach the program's own code. */
+static bool in_runtime(ls_str f) {
+    return has_prefix(f, "runtime.") || has_prefix(f, "internal/") || has_prefix(f, "sync.");
+}
 
 const dump_frame *dump_bucket_top_user_frame(const dump_bucket *b) {
     for (size_t i = 0; i < b->nframes; i++)
@@ -234,11 +254,20 @@ int dump_ignore_add_stack(dump_ignore *ig, const char *regex, char *err, size_t 
     return 0;
 }
 
+/* Like goleak's IgnoreTopFunction, but tracebacks differ in how many
+ * runtime frames they show: FUNC may be the very first frame, the first
+ * outside package runtime, or the first of the program's own code. */
 static bool top_matches(const dump_bucket *b, const char *func) {
-    const dump_frame *top = dump_bucket_top_user_frame(b);
-    if (!top)
+    const dump_frame *user = dump_bucket_top_user_frame(b);
+    if (!user)
         return false;
-    return ls_str_eq_cstr(top->func, func) || ls_str_eq_cstr(b->frames[0].func, func);
+    for (size_t i = 0; i < b->nframes; i++) {
+        if (ls_str_eq_cstr(b->frames[i].func, func))
+            return true;
+        if (!has_prefix(b->frames[i].func, "runtime.") || &b->frames[i] == user)
+            break;
+    }
+    return ls_str_eq_cstr(user->func, func);
 }
 
 static bool any_matches(const dump_bucket *b, const char *func) {
@@ -347,7 +376,7 @@ static void put_reason(ls_buf *out, const dump_buckets *set, const dump_bucket *
     uint64_t blocked = dump_bucket_blocked(b);
     put_count(out, blocked ? blocked : b->count);
     ls_buf_puts(out, b->count == 1 ? " goroutine" : " goroutines");
-    ls_str state = dump_bucket_state(b);
+    ls_str state = dump_bucket_state_or_inferred(b);
     if (kind != DUMP_WAIT_NONE) {
         ls_buf_puts(out, " blocked in ");
         if (state.len)

@@ -55,7 +55,9 @@ static void test_wait_kinds(void) {
     CHECK_EQ_INT(dump_bucket_wait_kind(b), DUMP_WAIT_SYNC);
     CHECK_EQ_UINT(dump_bucket_blocked(b), 3);
     CHECK_EQ_MEM(dump_bucket_top_user_frame(b)->func.ptr, dump_bucket_top_user_frame(b)->func.len,
-                 "internal/sync.runtime_SemacquireMutex");
+                 "main.update");
+    ls_str inferred = dump_bucket_state_or_inferred(b);
+    CHECK_EQ_MEM(inferred.ptr, inferred.len, "sync.Mutex.Lock");
     dump_buckets_free(set);
 
     size_t n;
