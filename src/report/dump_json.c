@@ -23,7 +23,20 @@ static void put_id(ls_buf *o, uint64_t id) {
 static void put_num(ls_buf *o, double v) {
     if (!isfinite(v))
         v = 0;
-    ls_buf_printf(o, "%.6g", v);
+    if (v == floor(v) && fabs(v) < 1e15)
+        ls_buf_printf(o, "%.0f", v);
+    else
+        ls_buf_printf(o, "%.6g", v);
+}
+
+/* Seconds; unix times need more digits than %g keeps. */
+static void put_time(ls_buf *o, double v) {
+    if (!isfinite(v))
+        v = 0;
+    if (v == floor(v) && fabs(v) < 1e15)
+        ls_buf_printf(o, "%.0f", v);
+    else
+        ls_buf_printf(o, "%.3f", v);
 }
 
 static void put_frame(ls_buf *o, const dump_frame *f) {
@@ -49,7 +62,7 @@ static void put_inputs(ls_buf *o, const dump_report *r) {
         ls_buf_puts(o, i ? ",{\"name\":" : "{\"name\":");
         put_cs(o, in->name);
         ls_buf_puts(o, ",\"time\":");
-        put_num(o, in->time);
+        put_time(o, in->time);
         if (st) {
             ls_buf_puts(o, ",\"format\":");
             put_cs(o, dump_format_name(st->format));
@@ -175,7 +188,7 @@ static void put_series(ls_buf *o, const dump_report *r) {
     ls_buf_printf(o, ",\"blocked_snapshots\":%u},\"points\":[", s->opt.blocked_snapshots);
     for (size_t p = 0; p < s->npoints; p++) {
         ls_buf_puts(o, p ? ",{\"time\":" : "{\"time\":");
-        put_num(o, s->points[p].time);
+        put_time(o, s->points[p].time);
         ls_buf_printf(o, ",\"total\":%llu,\"blocked\":%llu}", (unsigned long long)s->points[p].total,
                       (unsigned long long)s->points[p].blocked);
     }
