@@ -407,7 +407,7 @@ void dump_buckets_finish(dump_buckets *b) {
     if (b->finished)
         return;
     b->finished = true;
-    if (!b->refs_sorted)
+    if (!b->refs_sorted && b->nrefs > 1)
         qsort(b->refs, b->nrefs, sizeof *b->refs, cmp_ref);
     for (size_t i = 0; i < b->len; i++) {
         bucket *k = &b->at[i];
@@ -417,7 +417,8 @@ void dump_buckets_finish(dump_buckets *b) {
         resolve_creator(b, k);
     }
     /* Creator buckets are IDs, not indexes, so sorting does not disturb them. */
-    qsort(b->at, b->len, sizeof *b->at, cmp_bucket);
+    if (b->len > 1)
+        qsort(b->at, b->len, sizeof *b->at, cmp_bucket);
     free(b->refs);
     b->refs = NULL;
     b->nrefs = b->refs_cap = 0;
