@@ -18,16 +18,21 @@ mkdir -p "$work/fx" "$work/leak" && (cd "$src/tests/dump/progs" && "$go" run ./l
     { echo "FAIL: go run ./leaks: $(tail -5 "$work/go.log")"; exit 1; }
 cd "$work" || exit 2
 fx=$work/fx
+# the lines the program marks with "// want: KIND"
+want_line() { grep -n "// want: $1" "$src/tests/dump/progs/leaks/main.go" | head -1 | cut -d: -f1; }
+sender_line=$(want_line sender)
+mutex_line=$(want_line mutex)
 
 # ---- one debug=2 dump: the leaks program's goroutines ----
 run "$leakscope" dump --no-color "$fx/goroutines.txt"
 expect_status 1 "suspects fail by default (--fail-on 1)"
 expect_match out.txt '^46 goroutines in 9 buckets \(.*goroutines.txt, text\)$' "total first"
 expect_match out.txt '^LEAK SUSPECTS: 2 buckets, 30 goroutines$' "suspects heading"
-expect_match out.txt '^ 1\. 25 goroutines blocked in chan send on one stack; created by main\.abandonSenders at main\.go:37$' "sender reason"
-expect_match out.txt '^ 2\. 5 goroutines blocked in sync\.Mutex\.Lock on one stack; created by main\.waitMutex at main\.go:67$' "mutex reason"
+expect_match out.txt '^ 1\. 25 goroutines blocked in chan send on one stack; created by main\.abandonSenders at main\.go:[0-9]+$' "sender reason"
+expect_match out.txt '^ 2\. 5 goroutines blocked in sync\.Mutex\.Lock on one stack; created by main\.waitMutex at main\.go:[0-9]+$' "mutex reason"
 expect_match out.txt '^ +25  chan send  [0-9a-f]{16}  SUSPECT$' "bucket line"
-expect_match out.txt 'created by main\.chain  main\.go:100  \(creator bucket [0-9a-f]{16}\)' "creator bucket"
+expect_match out.txt "^    at main\\.abandonSenders\\.func1  main\\.go:$sender_line\$" "the sender's frame"
+expect_match out.txt 'created by main\.chain  main\.go:[0-9]+  \(creator bucket [0-9a-f]{16}\)' "creator bucket"
 expect_no_match out.txt "$(printf '\033')" "no colors when not a terminal"
 expect_empty err.txt "no warnings on a clean dump"
 
@@ -38,7 +43,7 @@ expect_status 1 "30 suspect goroutines >= --fail-on 30"
 run "$leakscope" dump --fail-on 0 "$fx/goroutines.txt"
 expect_status 0 "--fail-on 0 never fails"
 
-run "$leakscope" dump --ignore-top main.abandonSenders.func1 --ignore-stack 'main\.waitMutex\.func1 .*main\.go:68' "$fx/goroutines.txt"
+run "$leakscope" dump --ignore-top main.abandonSenders.func1 --ignore-stack "main\\.waitMutex\\.func1 .*main\\.go:$mutex_line\$" "$fx/goroutines.txt"
 expect_status 0 "both suspects ignored"
 expect_match out.txt '^No leak suspects\.$' "no suspects left"
 expect_match out.txt 'ignored: --ignore-top main\.abandonSenders\.func1' "the rule is named"
@@ -81,6 +86,17 @@ expect_match out.txt '^ 1\. 5 goroutines blocked in sync\.Mutex\.Lock on one sta
 run "$leakscope" dump --no-color "$work/leak/goroutineleak.pb.gz"
 expect_status 1 "leak profile suspects"
 expect_match out.txt "^ 1\. 25 goroutines on one stack; reported by the runtime's goroutineleak profile" "leak profile reason"
+
+# goroutineleak as debug=2: states end in " (leaked)"
+run "$leakscope" dump --no-color "$work/leak/goroutineleak.txt"
+expect_match out.txt "^ 1\\. 25 goroutines blocked in chan send \\(leaked\\) on one stack; reported by the runtime's goroutineleak profile" "leaked senders in debug=2"
+
+# ---- a runtime deadlock: every blocked goroutine is a suspect ----
+(cd "$src/tests/dump/progs" && "$go" run ./deadlock) >deadlock.txt 2>&1
+run "$leakscope" dump --no-color deadlock.txt
+expect_status 1 "deadlock suspects"
+expect_match out.txt '^  fatal error: all goroutines are asleep - deadlock!$' "the preamble is shown"
+expect_match out.txt '^ 2\. 1 goroutine blocked in sync\.WaitGroup\.Wait on one stack; the runtime found every goroutine asleep \(deadlock\)$' "a single goroutine is a suspect in a deadlock"
 
 # ---- a series: real stanzas replicated with new IDs, 1 minute apart ----
 i=0

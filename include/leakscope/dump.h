@@ -293,6 +293,8 @@ void dump_series_free(dump_series *s);
 typedef struct dump_suspect_options {
     uint64_t min_count;   /* blocked goroutines on one stack that make a suspect (5) */
     int64_t long_wait;    /* minutes; a blocked wait this long makes a suspect (10) */
+    bool deadlock;        /* the dump is the runtime's "all goroutines are asleep -
+                             deadlock!": every blocked bucket is a suspect (false) */
 } dump_suspect_options;
 
 void dump_suspect_options_default(dump_suspect_options *o);

@@ -159,6 +159,14 @@ static void test_reasons_and_scores(void) {
     CHECK_EQ_UINT(s->len, 0);
     CHECK_EQ_UINT(s->goroutines, 0);
     dump_suspects_free(s);
+
+    /* In a runtime deadlock every blocked bucket is a suspect. */
+    opt.deadlock = true;
+    s = dump_suspects_find(set, &opt, ig, NULL);
+    CHECK_EQ_UINT(s->len, 3);
+    CHECK(strstr(s->at[2].reason, "3 goroutines blocked in chan receive on one stack; the runtime found every "
+                                  "goroutine asleep (deadlock)") != NULL);
+    dump_suspects_free(s);
     dump_ignore_free(ig);
     dump_buckets_free(set);
 }
