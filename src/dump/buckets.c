@@ -71,28 +71,42 @@ static char *u32_digits(uint32_t v, char *end) {
     return end;
 }
 
+/* One line of the normalized stack.  Called once per frame of every
+ * goroutine: one reserve, then plain copies. */
 static void put_frame(ls_buf *out, const dump_frame *f, dump_group group) {
-    ls_buf_append(out, f->func.ptr, f->func.len);
+    size_t need = f->func.len + f->args.len + f->file.len + 16;
+    ls_buf_reserve(out, need);
+    char *p = out->data + out->len;
+    memcpy(p, f->func.ptr, f->func.len);
+    p += f->func.len;
     if (group == DUMP_GROUP_FUNC) {
-        ls_buf_putc(out, '\n');
+        *p++ = '\n';
+        out->len = (size_t)(p - out->data);
         return;
     }
     if (group == DUMP_GROUP_EXACT) {
-        if (f->args.len)
-            ls_buf_append(out, f->args.ptr, f->args.len);
-        else
-            ls_buf_append(out, "()", 2);
+        if (f->args.len) {
+            memcpy(p, f->args.ptr, f->args.len);
+            p += f->args.len;
+        } else {
+            *p++ = '(';
+            *p++ = ')';
+        }
     }
-    ls_buf_putc(out, ' ');
-    if (f->file.len)
-        ls_buf_append(out, f->file.ptr, f->file.len);
-    else
-        ls_buf_putc(out, '?');
-    char digits[12], *end = digits + sizeof digits;
-    char *start = u32_digits(f->file.len ? f->line : 0, end - 1);
-    start[-1] = ':';
-    end[-1] = '\n';
-    ls_buf_append(out, start - 1, (size_t)(end - start + 1));
+    *p++ = ' ';
+    if (f->file.len) {
+        memcpy(p, f->file.ptr, f->file.len);
+        p += f->file.len;
+    } else {
+        *p++ = '?';
+    }
+    *p++ = ':';
+    char digits[10], *end = digits + sizeof digits;
+    char *start = u32_digits(f->file.len ? f->line : 0, end);
+    memcpy(p, start, (size_t)(end - start));
+    p += end - start;
+    *p++ = '\n';
+    out->len = (size_t)(p - out->data);
 }
 
 uint64_t dump_stack_id(const dump_goroutine *g, dump_group group, ls_buf *out) {
