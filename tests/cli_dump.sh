@@ -58,6 +58,23 @@ run "$leakscope" dump --group func --top 3 "$fx/goroutines.txt"
 expect_match out.txt '^46 goroutines in 8 buckets' "--group func merges the two main.chain stacks"
 expect_match out.txt '^TOP BUCKETS \(3 of 8\)$' "--top"
 
+# ---- terminals: colors only on one, unless NO_COLOR or --no-color; widths ----
+if command -v script >/dev/null 2>&1; then
+    COLUMNS=40 script -qc "'$leakscope' dump --top 2 '$fx/goroutines.txt'" /dev/null >tty.txt 2>&1
+    expect_match tty.txt "$(printf '\033')\\[31m" "colors on a terminal"
+    NO_COLOR=1 COLUMNS=40 script -qc "'$leakscope' dump --top 2 '$fx/goroutines.txt'" /dev/null >tty.txt 2>&1
+    expect_no_match tty.txt "$(printf '\033')" "NO_COLOR"
+    COLUMNS=40 script -qc "'$leakscope' dump --no-color --top 2 '$fx/goroutines.txt'" /dev/null >tty.txt 2>&1
+    expect_no_match tty.txt "$(printf '\033')" "--no-color"
+else
+    fail "script(1) not found (util-linux): cannot test terminal output"
+fi
+COLUMNS=40 "$leakscope" dump --top 3 "$fx/goroutines.txt" >out.txt
+# every line but the suspects' reasons (which wrap) fits in 40 columns; … is one
+long=$(grep -v '^ *[0-9][0-9]*\. ' out.txt | sed 's/…/./g' | awk 'length($0) > 40' | head -3)
+if [ -z "$long" ]; then pass; else fail "lines wider than COLUMNS=40: $long"; fi
+expect_match out.txt '…$' "long lines are cut with …"
+
 # ---- the same bucket IDs from debug=2, debug=1 and protobuf ----
 # (but for main, which is busy writing a different profile each time)
 for f in goroutines.txt goroutines.debug1 goroutines.pb.gz; do
