@@ -96,7 +96,7 @@ if jq -e '.buckets[] | select(.count == 3 and .labels.job == "export") | .labels
 
 # debug=1 records no states: sync waits are recognised from the frames
 run "$leakscope" dump --no-color --top 0 "$fx/goroutines.debug1"
-expect_match out.txt '^        labels: job=export shard=7$' "labels (debug=2 prints none by default)"
+expect_match out.txt '^           labels: job=export shard=7$' "labels (debug=2 prints none by default)"
 expect_match out.txt '^ 1\. 5 goroutines blocked in sync\.Mutex\.Lock on one stack$' "state from frames"
 
 # ---- the goroutineleak profile ----
