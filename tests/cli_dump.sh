@@ -143,6 +143,17 @@ expect_match out.txt '^  [0-9a-f]{16}    325     \+30\.0  grows  ALERT \+300' "c
 run "$leakscope" dump --no-color a.txt b.txt
 expect_match out.txt 'no timestamps: assumed one minute apart' "times assumed"
 
+# unix seconds in the names; modification times
+cp dump-2026-11-23T10:00:00Z.txt g.1795428000.txt && cp dump-2026-11-23T10:02:00Z.txt g.1795428120.txt
+run "$leakscope" dump --no-color g.1795428120.txt g.1795428000.txt
+expect_match out.txt '^SERIES: 2 snapshots over 2m0s$' "unix seconds in file names, sorted oldest first"
+expect_match out.txt 'counts: 25 175$' "oldest first"
+touch -d '2026-11-23 10:00:00' a.txt && touch -d '2026-11-23 10:03:00' b.txt
+run "$leakscope" dump --no-color --time-from mtime b.txt a.txt
+expect_match out.txt '^SERIES: 2 snapshots over 3m0s$' "--time-from mtime"
+run "$leakscope" dump --no-color --time-from name a.txt b.txt
+expect_match err.txt 'not every input has a file name timestamp' "--time-from name without timestamps says so"
+
 # ---- bad input: named, the rest still read ----
 run "$leakscope" dump --no-color "$src/tests/dump/testdata/junk.txt"
 expect_status 1 "junk lines are skipped, not fatal"
@@ -152,6 +163,9 @@ run "$leakscope" dump --fail-on 0 no-such-file.txt "$fx/goroutines.txt"
 expect_status 2 "an unreadable input is an input error"
 expect_match err.txt 'no-such-file\.txt' "names the file"
 expect_match out.txt '^46 goroutines in 9 buckets' "the other input is still reported"
+run "$leakscope" dump --fail-on 0 http://127.0.0.1:9/debug/pprof/goroutine "$fx/goroutines.txt"
+expect_status 2 "an endpoint that cannot be reached is an input error"
+expect_match err.txt 'http://127\.0\.0\.1:9/debug/pprof/goroutine' "names the URL"
 "$leakscope" dump --fail-on 0 - <"$fx/goroutines.txt" >out.txt 2>err.txt
 status=$?
 expect_status 0 "stdin"
