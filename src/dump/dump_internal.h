@@ -52,6 +52,7 @@ typedef enum dump_file_target {
     DUMP_FILE_FRAME,
     DUMP_FILE_CREATED_BY,
     DUMP_FILE_ANCESTOR_CREATED_BY,
+    DUMP_FILE_DISCARD, /* the frame above was dropped (over DUMP_MAX_FRAMES) */
 } dump_file_target;
 
 typedef struct dump_stanza {

@@ -139,6 +139,9 @@ static void split_lines(dump_parser *p, const char *data, size_t len) {
                 dispatch_line(p, p->carry.data, p->carry.len);
             }
             p->carry.len = 0;
+        } else if (n > DUMP_MAX_LINE) {
+            p->stats.lines++;
+            dump_skip_line(p, "line longer than 1 MiB skipped");
         } else {
             dispatch_line(p, data, n);
         }
@@ -152,7 +155,8 @@ static void split_lines(dump_parser *p, const char *data, size_t len) {
 
 static bool has_control_bytes(const unsigned char *s, size_t n) {
     for (size_t i = 0; i < n; i++)
-        if (s[i] < 0x20 && s[i] != '\n' && s[i] != '\r' && s[i] != '\t')
+        if (s[i] < 0x20 && s[i] != '\n' && s[i] != '\r' && s[i] != '\t' &&
+            s[i] != 0x1b) /* ESC: colored log prefixes are still text */
             return true;
     return false;
 }

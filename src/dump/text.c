@@ -229,7 +229,7 @@ static bool parse_header(dump_parser *p, const char *s, size_t n) {
     if (i >= n || s[i] != '[')
         return false;
     if (p->st.open) {
-        if (p->st.file_target != DUMP_FILE_NONE)
+        if (p->st.file_target != DUMP_FILE_NONE && p->st.file_target != DUMP_FILE_DISCARD)
             p->st.truncated = true; /* a frame lost its file:line line */
         dump_stanza_emit(p);
     }
@@ -287,13 +287,18 @@ static dump_raw_frame *file_target(dump_stanza *st) {
     case DUMP_FILE_CREATED_BY: return &st->created_by;
     case DUMP_FILE_ANCESTOR_CREATED_BY:
         return st->nancestors ? &st->ancestors[st->nancestors - 1].created_by : NULL;
-    case DUMP_FILE_NONE: break;
+    case DUMP_FILE_NONE:
+    case DUMP_FILE_DISCARD: break;
     }
     return NULL;
 }
 
 static void file_line(dump_parser *p, const char *s, size_t n) {
     dump_stanza *st = &p->st;
+    if (st->file_target == DUMP_FILE_DISCARD) {
+        st->file_target = DUMP_FILE_NONE;
+        return;
+    }
     dump_raw_frame *f = file_target(st);
     if (!f) {
         if (!HAS_PREFIX(s, n, "goroutine running on other thread"))
@@ -367,12 +372,12 @@ static void ancestor_line(dump_parser *p, const char *s, size_t n) {
 
 static void frame_line(dump_parser *p, const char *s, size_t n, size_t name_len) {
     dump_stanza *st = &p->st;
-    if (st->file_target != DUMP_FILE_NONE)
+    if (st->file_target != DUMP_FILE_NONE && st->file_target != DUMP_FILE_DISCARD)
         dump_problem(p, "function line without its file:line line");
     dump_raw_frame *f = dump_stanza_add_frame(st);
     if (!f) {
         st->elided = true;
-        st->file_target = DUMP_FILE_NONE;
+        st->file_target = DUMP_FILE_DISCARD;
         return;
     }
     set_func(st, f, s, name_len, n);
@@ -390,7 +395,7 @@ static void elided_line(dump_stanza *st) {
 }
 
 static void end_stanza(dump_parser *p) {
-    if (p->st.file_target != DUMP_FILE_NONE)
+    if (p->st.file_target != DUMP_FILE_NONE && p->st.file_target != DUMP_FILE_DISCARD)
         p->st.truncated = true;
     dump_stanza_emit(p);
 }

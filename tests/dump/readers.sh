@@ -188,6 +188,8 @@ expect_match err.txt '^bad.pb.gz: (corrupt gzip stream at byte [0-9]+|malformed 
 { cat "$b/crlf.txt"; head -c 10000000 /dev/zero | tr '\0' 'x'; echo; cat "$b/crlf.txt"; } >long.txt
 run "$dumpread" long.txt
 expect_match out.txt 'goroutines=4 stacks=4 skipped=1 truncated=0 first_problem_line=12 first_problem="line longer than 1 MiB skipped"' "10 MB line skipped"
+run "$dumpread" --chunk=20000000 long.txt
+expect_match out.txt 'goroutines=4 stacks=4 skipped=1 truncated=0 first_problem_line=12 first_problem="line longer than 1 MiB skipped"' "10 MB line in one chunk skipped"
 # ---- http:// (libcurl), served by a local python3 web server ----------------------
 if command -v python3 >/dev/null 2>&1; then
     python3 -c '

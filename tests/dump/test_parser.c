@@ -96,6 +96,39 @@ static void test_sniff_byte_at_a_time(void) {
     dump_parser_free(p);
 }
 
+typedef struct deep_seen {
+    size_t nframes;
+    bool elided, created_by;
+} deep_seen;
+
+static int deep_sink(void *ctx, const dump_goroutine *g) {
+    deep_seen *d = ctx;
+    d->nframes = g->nframes;
+    d->elided = g->frames_elided;
+    d->created_by = g->has_created_by;
+    return 0;
+}
+
+/* A stanza deeper than the reader keeps: cut, marked, nothing skipped. */
+static void test_deep_stanza(void) {
+    ls_buf b = {0};
+    ls_buf_puts(&b, "goroutine 1 [running]:\n");
+    for (int i = 0; i < 5000; i++)
+        ls_buf_printf(&b, "main.f(...)\n\t/a.go:%d +0x1\n", i + 1);
+    ls_buf_puts(&b, "created by main.main in goroutine 1\n\t/a.go:1 +0x1\n");
+    deep_seen d = {0};
+    dump_parser *p = dump_parser_new(DUMP_FORMAT_TEXT, "deep", deep_sink, &d);
+    CHECK_EQ_INT(dump_parser_feed(p, b.data, b.len), 0);
+    CHECK_EQ_INT(dump_parser_finish(p), 0);
+    CHECK_EQ_UINT(d.nframes, 4096);
+    CHECK(d.elided);
+    CHECK(d.created_by);
+    CHECK_EQ_UINT(dump_parser_stats(p)->skipped_lines, 0);
+    CHECK_EQ_UINT(dump_parser_stats(p)->truncated_stanzas, 0);
+    dump_parser_free(p);
+    ls_buf_free(&b);
+}
+
 /* ---- a pprof profile encoded by hand ---------------------------------------- */
 
 static void varint(ls_buf *b, uint64_t v) {
@@ -272,6 +305,7 @@ static void test_memory_bounded(void) {
 int main(void) {
     test_sink_stops();
     test_sniff_byte_at_a_time();
+    test_deep_stanza();
     test_pprof_by_hand();
     test_pprof_errors();
     test_memory_bounded();
