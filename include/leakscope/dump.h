@@ -176,7 +176,8 @@ void dump_buckets_free(dump_buckets *b);
 dump_group dump_buckets_group(const dump_buckets *b);
 /* True when every goroutine of the bucket came from a goroutineleak profile. */
 bool dump_bucket_only_in_leak_profile(const dump_buckets *b, const dump_bucket *bucket);
-/* Bytes held (arena, tables), for --stats. */
+/* Bytes held at the most (arena, tables, the 12 bytes per goroutine kept
+ * while reading), for --stats. */
 size_t dump_buckets_memory(const dump_buckets *b);
 
 /* ---- states -------------------------------------------------------------- */
