@@ -416,7 +416,10 @@ static judged judge(const dump_buckets *set, const dump_bucket *b, const dump_su
     bool leak_profile = dump_bucket_only_in_leak_profile(set, b) || b->in_leak_profile;
     bool grows = sb && (sb->verdict == DUMP_VERDICT_GROWS || sb->alert);
     bool many = kind != DUMP_WAIT_NONE && blocked >= opt->min_count;
-    bool long_wait = kind != DUMP_WAIT_NONE && b->wait_max >= opt->long_wait;
+    /* A lone goroutine idling in receive or select for long is usually a
+     * daemon (a loop on ctx.Done()); a lone blocked sender or lock waiter is not. */
+    bool lone_ok = kind == DUMP_WAIT_CHAN_RECV || kind == DUMP_WAIT_SELECT;
+    bool long_wait = kind != DUMP_WAIT_NONE && b->wait_max >= opt->long_wait && (blocked >= 2 || !lone_ok);
     bool forever = kind == DUMP_WAIT_FOREVER || (opt->deadlock && kind != DUMP_WAIT_NONE);
     j.suspect = many || long_wait || forever || leak_profile || grows;
     if (!j.suspect)

@@ -186,7 +186,27 @@ static void test_leak_profile(void) {
     dump_buckets_free(set);
 }
 
+/* Long waits: a lone receiver is a daemon, a lone sender or lock waiter a suspect. */
+static void test_lone_long_waits(void) {
+    size_t n;
+    const dump_frame *send = chan_send_stack(&n, "()");
+    dump_buckets *set = dump_buckets_new(DUMP_GROUP_LINE);
+    sink_n(set, 1, 1, "chan receive", 600, worker, 4, NULL);
+    sink_n(set, 2, 1, "chan send", 600, send, n, NULL);
+    sink_n(set, 3, 1, "sync.Mutex.Lock", 30, mutex_wait, 5, NULL);
+    sink_n(set, 10, 2, "select", 30, read_loop, 3, NULL); /* two: a suspect (no built-in ignores here) */
+    dump_buckets_finish(set);
+    dump_suspects *s = dump_suspects_find(set, NULL, NULL, NULL);
+    CHECK_EQ_UINT(s->len, 3);
+    CHECK_EQ_UINT(s->goroutines, 4);
+    for (size_t i = 0; i < s->len; i++)
+        CHECK(strstr(s->at[i].reason, "chan receive") == NULL);
+    dump_suspects_free(s);
+    dump_buckets_free(set);
+}
+
 int main(void) {
+    test_lone_long_waits();
     test_wait_kinds();
     test_ignores();
     test_reasons_and_scores();
