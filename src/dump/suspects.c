@@ -342,8 +342,7 @@ static double kind_weight(dump_wait_kind k) {
     return 1.0;
 }
 
-/* 1234567 -> "1,234,567" */
-static void put_count(ls_buf *out, uint64_t v) {
+void dump_put_count(ls_buf *out, uint64_t v) {
     char digits[32];
     int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)v);
     for (int i = 0; i < n; i++) {
@@ -375,7 +374,7 @@ static void put_site(ls_buf *out, const dump_frame *f) {
 static void put_reason(ls_buf *out, const dump_buckets *set, const dump_bucket *b, dump_wait_kind kind,
                        const dump_series_bucket *sb, bool deadlock) {
     uint64_t blocked = dump_bucket_blocked(b);
-    put_count(out, blocked ? blocked : b->count);
+    dump_put_count(out, blocked ? blocked : b->count);
     ls_buf_puts(out, b->count == 1 ? " goroutine" : " goroutines");
     ls_str state = dump_bucket_state_or_inferred(b);
     if (kind != DUMP_WAIT_NONE) {
