@@ -37,9 +37,9 @@ run "$leakscope" frobnicate
 expect_status 2 "an unknown command"
 expect_match err.txt 'frobnicate' "the unknown command is named"
 
-run "$leakscope" dump
-expect_status 2 "dump (planned, not available)"
-expect_match err.txt 'not available' "dump says it is not available"
+run "$leakscope" watch
+expect_status 2 "watch (planned, not available)"
+expect_match err.txt 'not available' "watch says it is not available"
 
 run "$leakscope" lint --help
 expect_status 0 "lint --help (tests/cli_lint.sh tests lint)"

@@ -172,6 +172,185 @@ const dump_bucket *dump_buckets_find(const dump_buckets *b, uint64_t id);
 uint64_t dump_buckets_total(const dump_buckets *b); /* goroutines */
 void dump_buckets_free(dump_buckets *b);
 
+/* The grouping the buckets were made with. */
+dump_group dump_buckets_group(const dump_buckets *b);
+/* True when every goroutine of the bucket came from a goroutineleak profile. */
+bool dump_bucket_only_in_leak_profile(const dump_buckets *b, const dump_bucket *bucket);
+/* Bytes held at the most (arena, tables, the 12 bytes per goroutine kept
+ * while reading), for --stats. */
+size_t dump_buckets_memory(const dump_buckets *b);
+
+/* ---- states -------------------------------------------------------------- */
+
+/* What a bucket's goroutines wait on, from the state the traceback printed
+ * or, when the format prints none (debug=1, pprof), from the top frames. */
+typedef enum dump_wait_kind {
+    DUMP_WAIT_NONE,       /* running, runnable, syscall, IO wait, sleep... */
+    DUMP_WAIT_CHAN_SEND,
+    DUMP_WAIT_CHAN_RECV,
+    DUMP_WAIT_SELECT,
+    DUMP_WAIT_SYNC,       /* sync.Mutex/RWMutex/WaitGroup/Cond, semacquire */
+    DUMP_WAIT_FOREVER,    /* nil channel, select {}: can never wake */
+} dump_wait_kind;
+
+/* The most frequent state of the bucket, or "" when none was given. */
+ls_str dump_bucket_state(const dump_bucket *b);
+/* The state, or when none was recorded the one the frames show
+ * ("sync.Mutex.Lock" from sync.(*Mutex).Lock); "" when neither. */
+ls_str dump_bucket_state_or_inferred(const dump_bucket *b);
+dump_wait_kind dump_bucket_wait_kind(const dump_bucket *b);
+const char *dump_wait_kind_name(dump_wait_kind k); /* "chan send", ... */
+/* Goroutines of the bucket in a blocking state (all of them when the state
+ * comes from the frames). */
+uint64_t dump_bucket_blocked(const dump_bucket *b);
+/* The first frame of the program's own code: outside package runtime,
+ * internal/... and sync (the top frame if all are). */
+const dump_frame *dump_bucket_top_user_frame(const dump_bucket *b);
+
+/* ---- ignores (src/dump/suspects.c) --------------------------------------- */
+
+/*
+ * Goroutines that live forever by design.  A built-in list (runtime workers,
+ * os/signal, net/http idle connections, database/sql pools, testing...:
+ * docs/dump.md) plus the user's rules, which work like goleak's
+ * IgnoreTopFunction (the top function, i.e. the first frame outside package
+ * runtime or the very first frame, is FUNC) and a POSIX extended regular
+ * expression matched against the normalized stack ("FUNC FILE:LINE" lines).
+ */
+typedef struct dump_ignore dump_ignore;
+
+dump_ignore *dump_ignore_new(bool builtin);
+void dump_ignore_add_top(dump_ignore *ig, const char *func);
+/* Returns 0, or -1 with a message about the regular expression in err[errlen]. */
+int dump_ignore_add_stack(dump_ignore *ig, const char *regex, char *err, size_t errlen);
+/* The rule that matches the bucket ("built-in: os/signal.loop",
+ * "--ignore-top main.worker"), or NULL. */
+const char *dump_ignore_match(const dump_ignore *ig, const dump_bucket *b);
+void dump_ignore_free(dump_ignore *ig);
+
+/* ---- series (src/dump/series.c) ------------------------------------------ */
+
+typedef struct dump_series_options {
+    double growth_pct;          /* alert when a bucket grows >= this %...   (15) */
+    uint64_t growth_min;        /* ...and by >= this many goroutines...     (50) */
+    double window_seconds;      /* ...within this time                     (300) */
+    double blocked_pct;         /* alert when blocked goroutines are >= this % of all (20) */
+    unsigned blocked_snapshots; /* ...for this many consecutive snapshots   (2) */
+} dump_series_options;
+
+void dump_series_options_default(dump_series_options *o);
+
+typedef enum dump_verdict {
+    DUMP_VERDICT_STABLE,
+    DUMP_VERDICT_GROWS,  /* grows; linearly when the fit is >= 0.8 */
+    DUMP_VERDICT_DRAINS,
+    DUMP_VERDICT_GONE,   /* present at first, absent at the end */
+    DUMP_VERDICT_NEW,    /* absent at first, present at the end, not growing */
+} dump_verdict;
+
+typedef struct dump_series_bucket {
+    uint64_t id;
+    const dump_bucket *last;  /* in the last snapshot that has it */
+    uint64_t *counts;         /* one per point, 0 where absent */
+    double slope_per_minute;  /* least-squares growth, goroutines per minute */
+    double fit;               /* r^2 of that line, 0..1 (1 when flat) */
+    dump_verdict verdict;
+    char verdict_text[64];    /* "grows linearly (fit 0.98)" */
+    bool alert;               /* crossed the growth threshold */
+    char alert_text[160];     /* "+312 (+41%) in 5m0s, from 760 to 1,072" */
+} dump_series_bucket;
+
+typedef struct dump_series_point {
+    double time;              /* seconds (unix time, or from the start when assumed) */
+    const dump_buckets *buckets;
+    uint64_t total, blocked;  /* blocked: in not-ignored buckets */
+} dump_series_point;
+
+typedef struct dump_series {
+    dump_series_options opt;
+    dump_series_point *points;
+    size_t npoints;
+    dump_series_bucket *buckets; /* growing first, then by last count */
+    size_t nbuckets;
+    bool blocked_alert;
+    char blocked_text[160];
+    ls_arena *arena;
+    uint32_t *by_id; /* internal: bucket indexes sorted by ID */
+} dump_series;
+
+/*
+ * Analyzes snapshots in time order (times in seconds, increasing; the caller
+ * owns the bucket sets, which must outlive the result).  ignore may be NULL;
+ * ignored buckets are neither alerted on nor counted as blocked.
+ */
+dump_series *dump_series_analyze(const dump_series_options *opt, const double *times,
+                                 const dump_buckets *const *snapshots, size_t n,
+                                 const dump_ignore *ignore);
+const dump_series_bucket *dump_series_find(const dump_series *s, uint64_t id);
+void dump_series_free(dump_series *s);
+
+/* ---- leak suspects (src/dump/suspects.c) --------------------------------- */
+
+typedef struct dump_suspect_options {
+    uint64_t min_count;   /* blocked goroutines on one stack that make a suspect (5) */
+    int64_t long_wait;    /* minutes; a blocked wait this long makes a suspect (10) */
+    bool deadlock;        /* the dump is the runtime's "all goroutines are asleep -
+                             deadlock!": every blocked bucket is a suspect (false) */
+} dump_suspect_options;
+
+void dump_suspect_options_default(dump_suspect_options *o);
+
+typedef struct dump_suspect {
+    const dump_bucket *bucket;
+    double score;         /* higher is more likely a leak */
+    uint64_t goroutines;  /* in the bucket */
+    const char *reason;   /* one sentence, in the arena */
+} dump_suspect;
+
+typedef struct dump_suspects {
+    dump_suspect *at;     /* highest score first */
+    size_t len;
+    uint64_t goroutines;  /* in all suspect buckets: what --fail-on compares */
+    uint64_t ignored_buckets, ignored_goroutines;
+    ls_arena *arena;
+} dump_suspects;
+
+/* series may be NULL (one snapshot); its growth verdicts add suspects. */
+dump_suspects *dump_suspects_find(const dump_buckets *b, const dump_suspect_options *opt,
+                                  const dump_ignore *ignore, const dump_series *series);
+void dump_suspects_free(dump_suspects *s);
+
+/* ---- writers (src/report/dump_*.c) --------------------------------------- */
+
+typedef struct dump_report_input {
+    const char *name;
+    double time;          /* seconds; see dump_series_point */
+    const dump_stats *stats;
+    const char *error;    /* a read error, or NULL */
+} dump_report_input;
+
+typedef struct dump_report {
+    const dump_report_input *inputs;
+    size_t ninputs;
+    bool times_assumed;            /* no timestamps: points are a minute apart */
+    const dump_buckets *buckets;   /* the (last) snapshot shown */
+    const dump_suspects *suspects;
+    const dump_series *series;     /* NULL for one input */
+    const dump_ignore *ignore;
+    size_t top;                    /* buckets to show (0: all) */
+    bool color;                    /* text: ANSI colors */
+    unsigned width;                /* text: terminal columns */
+    bool stats;                    /* text: append reader statistics */
+} dump_report;
+
+void dump_report_text(ls_buf *out, const dump_report *r);
+void dump_report_json(ls_buf *out, const dump_report *r);
+void dump_report_html(ls_buf *out, const dump_report *r);
+/* 1234567 as "1,234,567", as the reasons and the text output write counts. */
+void dump_put_count(ls_buf *out, uint64_t v);
+/* "9f1c0e5a3b2d4c61" into buf[17]. */
+const char *dump_id_hex(uint64_t id, char buf[17]);
+
 #ifdef __cplusplus
 }
 #endif
