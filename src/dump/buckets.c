@@ -125,13 +125,27 @@ static void put_frame(ls_buf *out, const dump_frame *f, dump_group group) {
     out->len = (size_t)(p - out->data);
 }
 
+/* A frame of the runtime itself (not runtime/pprof, runtime/trace...). */
+static bool is_runtime_frame(const dump_frame *f) {
+    return ls_str_has_prefix(f->func, "runtime.") || ls_str_has_prefix(f->func, "internal/runtime/");
+}
+
+/* The runtime's own frames are left out of the ID because each format shows
+ * a different subset of them: tracebacks hide unexported runtime frames
+ * unless GOTRACEBACK=system, profiles hide those at the top but keep
+ * runtime.main and runtime.goexit at the bottom.  A stack with nothing else
+ * (a runtime worker) keeps them, all but runtime.goexit. */
 uint64_t dump_stack_id(const dump_goroutine *g, dump_group group, ls_buf *out) {
-    size_t n = g->nframes;
-    while (n > 0 && is_goexit(&g->frames[n - 1]))
-        n--;
+    size_t user = 0;
+    for (size_t i = 0; i < g->nframes; i++)
+        user += !is_runtime_frame(&g->frames[i]);
     size_t start = out->len;
-    for (size_t i = 0; i < n; i++)
-        put_frame(out, &g->frames[i], group);
+    for (size_t i = 0; i < g->nframes; i++) {
+        const dump_frame *f = &g->frames[i];
+        if (user ? is_runtime_frame(f) : is_goexit(f))
+            continue;
+        put_frame(out, f, group);
+    }
     return XXH64(out->data ? out->data + start : "", out->len - start, 0);
 }
 
