@@ -163,6 +163,13 @@ run "$leakscope" dump --fail-on 0 no-such-file.txt "$fx/goroutines.txt"
 expect_status 2 "an unreadable input is an input error"
 expect_match err.txt 'no-such-file\.txt' "names the file"
 expect_match out.txt '^46 goroutines in 9 buckets' "the other input is still reported"
+printf 'this is not a goroutine dump\n' >notadump.txt
+: >empty.txt
+run "$leakscope" dump --fail-on 0 notadump.txt empty.txt "$fx/goroutines.txt"
+expect_status 2 "an input with no goroutine is an input error"
+expect_match err.txt 'notadump\.txt: no goroutine found' "names the file that holds no goroutine"
+expect_match err.txt 'empty\.txt: no goroutine found \(0 bytes read\)' "an empty file says so"
+expect_match out.txt '^46 goroutines in 9 buckets' "the good input is still reported"
 run "$leakscope" dump --fail-on 0 http://127.0.0.1:9/debug/pprof/goroutine "$fx/goroutines.txt"
 expect_status 2 "an endpoint that cannot be reached is an input error"
 expect_match err.txt 'http://127\.0\.0\.1:9/debug/pprof/goroutine' "names the URL"

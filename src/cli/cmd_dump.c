@@ -106,8 +106,8 @@ static void dump_usage(FILE *to) {
             "\n"
             "exit status: 0 no suspects (fewer goroutines in suspect buckets than\n"
             "--fail-on), 1 suspects or a series alert, 2 usage or input error (an\n"
-            "input that could not be read; the others are still reported), 3 internal\n"
-            "error.\n");
+            "input that could not be read or holds no goroutine; the others are still\n"
+            "reported), 3 internal error.\n");
 }
 
 /* ---- option values -------------------------------------------------------------- */
@@ -257,6 +257,16 @@ static void read_input(input *in, const dump_opts *o) {
                 in->stats.first_problem ? in->stats.first_problem : "unrecognised input",
                 (unsigned long long)in->stats.skipped_lines, in->stats.skipped_lines == 1 ? "" : "s",
                 (unsigned long long)in->stats.truncated_stanzas, in->stats.truncated_stanzas == 1 ? "" : "s");
+    }
+    if (!in->error && in->stats.goroutines == 0) {
+        /* Every Go dump holds at least the goroutine that wrote it: this is
+         * the wrong file, an empty capture, or a format we do not know. */
+        const char *name = strcmp(in->name, "-") == 0 ? "<stdin>" : in->name;
+        fprintf(stderr,
+                "leakscope dump: %s: no goroutine found (%llu bytes read): expected a goroutine dump "
+                "(debug=2 or a crash traceback, debug=1, or a pprof profile; docs/dump-formats.md)\n",
+                name, (unsigned long long)in->stats.bytes);
+        in->error = strdup("no goroutine found");
     }
 }
 

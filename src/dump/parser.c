@@ -108,6 +108,8 @@ static inline __attribute__((always_inline)) void dispatch_line(dump_parser *p, 
 }
 
 static void split_lines(dump_parser *p, const char *data, size_t len) {
+    if (!len)
+        return; /* data may be NULL (an input that never sent a byte) */
     const char *end = data + len;
     while (data < end && !p->stopped) {
         const char *nl = memchr(data, '\n', (size_t)(end - data));
