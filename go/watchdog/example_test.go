@@ -12,7 +12,7 @@ import (
 
 func Example() {
 	w := watchdog.New(watchdog.Config{
-		Interval: 30 * time.Second, // the defaults: growth ≥ 15% and ≥ 50 in 5 minutes, blocked > 20% twice
+		Interval: 30 * time.Second, // the defaults: growth ≥ 15% and ≥ 50 in 5 minutes, blocked ≥ 20% twice
 		Handler: func(a watchdog.Alert) {
 			log.Printf("goroutine leak suspect (%v): bucket %s grew from %d to %d, created by %s\n%s",
 				a.Reason, watchdog.FormatID(a.Bucket.ID), a.From, a.Count, a.CreatedBy, a.Bucket.Stack)

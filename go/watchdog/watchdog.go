@@ -22,7 +22,7 @@ type Config struct {
 	GrowthMin    int
 	GrowthRatio  float64
 	GrowthWindow time.Duration
-	// Blocked alert: more than BlockedShare (default 0.20) of all
+	// Blocked alert: at least BlockedShare (default 0.20) of all
 	// goroutines are blocked on channels, selects or sync primitives in
 	// BlockedSamples consecutive samples (default 2). It names the largest
 	// blocked bucket.
@@ -48,7 +48,7 @@ const (
 	// Growth: the bucket grew by GrowthMin and GrowthRatio within
 	// GrowthWindow.
 	Growth Reason = iota + 1
-	// Blocked: blocked goroutines exceeded BlockedShare of all for
+	// Blocked: blocked goroutines were at least BlockedShare of all for
 	// BlockedSamples samples, and this is the largest blocked bucket.
 	Blocked
 )
@@ -346,10 +346,16 @@ func (w *Watchdog) finishSample(now time.Time, counts map[uint64]int) *Sample {
 
 // evaluate applies the thresholds to the newest snapshot. w.mu is held.
 func (w *Watchdog) evaluate(s *Sample) []Alert {
+	// The base is the oldest snapshot inside the window ending now; when
+	// the previous one is already older than the window (samples further
+	// apart than the window), the previous one, as `leakscope dump` does.
 	cut := s.At.Add(-w.cfg.GrowthWindow)
 	i := 0
 	for i < len(w.history)-1 && w.history[i].at.Before(cut) {
 		i++
+	}
+	if i == len(w.history)-1 && i > 0 {
+		i--
 	}
 	w.history = w.history[i:]
 	base, cur := w.history[0], w.history[len(w.history)-1]
@@ -358,7 +364,7 @@ func (w *Watchdog) evaluate(s *Sample) []Alert {
 	if s.Total > 0 {
 		share = float64(s.Blocked) / float64(s.Total)
 	}
-	overBlocked := share > w.cfg.BlockedShare
+	overBlocked := share >= w.cfg.BlockedShare
 	if overBlocked {
 		w.blockedN++
 	} else {

@@ -314,3 +314,34 @@ func deep(n int, release chan struct{}) {
 	}
 	deep(n-1, release)
 }
+
+// Growth is measured against the oldest sample inside the window, or the
+// previous sample when that one is already outside it.
+func TestGrowthBase(t *testing.T) {
+	w := New(Config{GrowthWindow: time.Minute, GrowthMin: 50})
+	t0 := time.Unix(1000, 0)
+	feed := func(at time.Duration, n int) []Alert {
+		counts := map[uint64]int{1: n}
+		w.buckets[1] = &Bucket{ID: 1}
+		return w.evaluate(w.finishSample(t0.Add(at), counts))
+	}
+	feed(0, 100)
+	if a := feed(30*time.Second, 140); len(a) != 0 {
+		t.Fatal("alert for +40")
+	}
+	if a := feed(50*time.Second, 160); len(a) != 1 || a[0].From != 100 || a[0].Count != 160 {
+		t.Fatalf("alerts %+v, want one from 100 to 160", a)
+	}
+	// Samples two minutes apart: compared with the previous one.
+	w = New(Config{GrowthWindow: time.Minute, GrowthMin: 50})
+	feed(0, 100)
+	if a := feed(2*time.Minute, 200); len(a) != 1 || a[0].From != 100 {
+		t.Fatalf("alerts %+v, want one from 100", a)
+	}
+	// 15%: +60 on 1,000 is not enough.
+	w = New(Config{GrowthWindow: time.Minute, GrowthMin: 50})
+	feed(0, 1000)
+	if a := feed(10*time.Second, 1060); len(a) != 0 {
+		t.Fatal("alert for +6%")
+	}
+}
