@@ -143,8 +143,12 @@ func TestLoad(t *testing.T) {
 	if closed < 2*time.Second {
 		t.Fatalf("last close at %v, want after the backend recovered (> 2 s)", closed)
 	}
-	if b.State() != Closed || succeededLate.Load() == 0 {
-		t.Fatalf("state %v, %d successes in the last 0.5 s: did not recover", b.State(), succeededLate.Load())
+	// Recovered: closed again after the backend did, and serving at the
+	// end. (The final state may be half-open or even open: on a loaded
+	// machine an admitted call can still time out, and one failed probe
+	// reopens the breaker.)
+	if succeededLate.Load() == 0 {
+		t.Fatalf("state %v, no success in the last 0.5 s: did not recover", b.State())
 	}
-	t.Logf("tripped at %v, closed again at %v", opened.Round(time.Millisecond), closed.Round(time.Millisecond))
+	t.Logf("tripped at %v, closed again at %v, %v at the end", opened.Round(time.Millisecond), closed.Round(time.Millisecond), b.State())
 }
