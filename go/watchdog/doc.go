@@ -31,7 +31,7 @@
 // stacks; with the default 30 s interval that is under 0.5% of one core.
 // (docs/gokit.md has the measurements and the alternatives.)
 //
-// A Watchdog is also an [net/http.Handler] that serves the goroutine profile
+// A Watchdog is also a [net/http.Handler] that serves the goroutine profile
 // like net/http/pprof's /debug/pprof/goroutine, for `leakscope watch` to
 // poll:
 //
