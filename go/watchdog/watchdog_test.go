@@ -353,3 +353,27 @@ func TestGrowthBase(t *testing.T) {
 		t.Fatal("alert for +6%")
 	}
 }
+
+// An alert fires once per bucket until the bucket recovers (falls back to
+// the count it grew from), and again if it then grows again.
+func TestAlertRearmsAfterRecovery(t *testing.T) {
+	w := New(Config{GrowthWindow: time.Minute, GrowthMin: 50})
+	t0 := time.Unix(1000, 0)
+	at := time.Duration(0)
+	feed := func(n int) int {
+		at += 10 * time.Second
+		w.buckets[1] = &Bucket{ID: 1}
+		return len(w.evaluate(w.finishSample(t0.Add(at), map[uint64]int{1: n})))
+	}
+	steps := []struct{ count, alerts int }{
+		{100, 0}, {200, 1}, // grows: alert
+		{300, 0}, {400, 0}, // still growing: no second alert
+		{100, 0}, // back to where it grew from: re-armed
+		{200, 1}, // grows again: alert again
+	}
+	for i, s := range steps {
+		if got := feed(s.count); got != s.alerts {
+			t.Fatalf("step %d (count %d): %d alerts, want %d", i, s.count, got, s.alerts)
+		}
+	}
+}
