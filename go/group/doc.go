@@ -25,8 +25,7 @@
 // to a handler, and the returned [*Task] can be waited for.
 //
 // The difference from a bare go statement is that nothing is left running:
-// when Wait returns, every function started with Go has returned, including
-// the ones that were still waiting for a slot under [WithLimit]. The
+// when Wait returns, every function started with Go has returned. The
 // difference from golang.org/x/sync/errgroup is that panics and Goexit are
 // turned into errors instead of re-raised, the cancellation cause is the
 // failing error ([context.Cause]), and the package needs only the standard

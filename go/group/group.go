@@ -143,6 +143,10 @@ func (g *Group) fail(err error) {
 // Wait blocks until every function started with Go has returned, then
 // cancels the group's context and returns the first failure: the first
 // non-nil error returned, a [*PanicError], or [ErrGoexit].
+//
+// As with [sync.WaitGroup], a call to Go that has not returned when Wait is
+// called (one blocked waiting for a slot on another goroutine) is not waited
+// for; start everything before calling Wait, or from functions in the group.
 func (g *Group) Wait() error {
 	g.wg.Wait()
 	g.cancel(context.Canceled)
