@@ -22,15 +22,28 @@ func (f Frame) String() string {
 	return f.Func + " " + f.File + ":" + strconv.Itoa(f.Line)
 }
 
+// isRuntimeFunc reports whether name is a function of the runtime itself
+// (not of runtime/pprof or runtime/trace).
+func isRuntimeFunc(name string) bool {
+	return strings.HasPrefix(name, "runtime.") || strings.HasPrefix(name, "internal/runtime/")
+}
+
 // appendNormalized appends the normalized stack of docs/dump-buckets.md
 // (grouping "line", or "func" when funcOnly) for frames, innermost first:
-// one "FUNC FILE:LINE\n" (or "FUNC\n") per frame, trailing runtime.goexit
-// frames dropped.
+// one "FUNC FILE:LINE\n" (or "FUNC\n") per frame. The runtime's own frames
+// are left out, because each dump format shows a different subset of them;
+// a stack of nothing else keeps them all but runtime.goexit.
 func appendNormalized(dst []byte, frames []Frame, funcOnly bool) []byte {
-	for len(frames) > 0 && frames[len(frames)-1].Func == "runtime.goexit" {
-		frames = frames[:len(frames)-1]
+	user := 0
+	for _, f := range frames {
+		if !isRuntimeFunc(f.Func) {
+			user++
+		}
 	}
 	for _, f := range frames {
+		if user > 0 && isRuntimeFunc(f.Func) || user == 0 && f.Func == "runtime.goexit" {
+			continue
+		}
 		dst = append(dst, f.Func...)
 		if !funcOnly {
 			dst = append(dst, ' ')

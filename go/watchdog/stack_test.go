@@ -44,34 +44,38 @@ func TestXXH64Vectors(t *testing.T) {
 	}
 }
 
-// The example of docs/dump-buckets.md: its normalized text and ID (the ID
-// computed with libxxhash from the same bytes).
+// The vectors of docs/dump-buckets.md: the example stack as a
+// GOTRACEBACK=system traceback shows it (runtime frames left out of the ID),
+// a runtime worker, and the empty stack (the IDs computed with libxxhash
+// from the same bytes, and checked by tests/dump/test_buckets.c on the C side).
 func TestDocExampleID(t *testing.T) {
 	frames := []Frame{
 		{"runtime.gopark", "/usr/local/go/src/runtime/proc.go", 460},
 		{"runtime.chansend", "/usr/local/go/src/runtime/chan.go", 283},
 		{"runtime.chansend1", "/usr/local/go/src/runtime/chan.go", 161},
 		{"main.lookup.func1", "/src/app/main.go", 21},
-		{"runtime.goexit", "/usr/local/go/src/runtime/asm_amd64.s", 1700}, // dropped
+		{"runtime.goexit", "/usr/local/go/src/runtime/asm_amd64.s", 1700},
 	}
-	const text = "runtime.gopark /usr/local/go/src/runtime/proc.go:460\n" +
-		"runtime.chansend /usr/local/go/src/runtime/chan.go:283\n" +
-		"runtime.chansend1 /usr/local/go/src/runtime/chan.go:161\n" +
-		"main.lookup.func1 /src/app/main.go:21\n"
+	const text = "main.lookup.func1 /src/app/main.go:21\n"
 	if got := string(appendNormalized(nil, frames, false)); got != text {
 		t.Fatalf("normalized:\n%s\nwant:\n%s", got, text)
 	}
-	if id := FormatID(StackID(frames, false)); id != "104fa727bbcdee18" {
-		t.Fatalf("ID %s, want 104fa727bbcdee18", id)
+	if id := FormatID(StackID(frames, false)); id != "df0d811f5b9258a2" {
+		t.Fatalf("ID %s, want df0d811f5b9258a2", id)
 	}
-	funcText := "runtime.gopark\nruntime.chansend\nruntime.chansend1\nmain.lookup.func1\n"
-	if got := string(appendNormalized(nil, frames, true)); got != funcText {
+	// A profile shows the same goroutine without the runtime frames on top.
+	if id := FormatID(StackID(frames[3:], false)); id != "df0d811f5b9258a2" {
+		t.Fatalf("profile-style ID %s, want df0d811f5b9258a2", id)
+	}
+	if got := string(appendNormalized(nil, frames, true)); got != "main.lookup.func1\n" {
 		t.Fatalf("func grouping: %q", got)
 	}
-	// The vectors docs/dump-buckets.md gives for the C side's
-	// dump_stack_id: the func grouping and the empty stack.
-	if id := FormatID(StackID(frames, true)); id != "b39105644e097997" {
-		t.Fatalf("func grouping ID %s, want b39105644e097997", id)
+	if id := FormatID(StackID(frames, true)); id != "65e44acfd2f6b405" {
+		t.Fatalf("func grouping ID %s, want 65e44acfd2f6b405", id)
+	}
+	worker := []Frame{{Func: "runtime.gopark"}, {Func: "runtime.bgsweep"}, {Func: "runtime.goexit"}}
+	if id := FormatID(StackID(worker, true)); id != "cd68fd095909b424" {
+		t.Fatalf("runtime worker ID %s, want cd68fd095909b424", id)
 	}
 	if id := FormatID(StackID(nil, false)); id != "ef46db3751d8e999" {
 		t.Fatalf("empty stack ID %s, want ef46db3751d8e999", id)
