@@ -7,7 +7,7 @@
 //
 //   - growth: the bucket grew by at least 50 goroutines and by at least 15%
 //     within 5 minutes;
-//   - blocked: at least 20% of all goroutines were blocked on channels,
+//   - blocked: more than 20% of all goroutines were blocked on channels,
 //     selects or sync primitives in 2 consecutive samples (the alert names
 //     the largest blocked bucket).
 //

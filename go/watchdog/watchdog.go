@@ -22,7 +22,7 @@ type Config struct {
 	GrowthMin    int
 	GrowthRatio  float64
 	GrowthWindow time.Duration
-	// Blocked alert: at least BlockedShare (default 0.20) of all
+	// Blocked alert: more than BlockedShare (default 0.20) of all
 	// goroutines are blocked on channels, selects or sync primitives in
 	// BlockedSamples consecutive samples (default 2). It names the largest
 	// blocked bucket.
@@ -48,7 +48,7 @@ const (
 	// Growth: the bucket grew by GrowthMin and GrowthRatio within
 	// GrowthWindow.
 	Growth Reason = iota + 1
-	// Blocked: blocked goroutines were at least BlockedShare of all for
+	// Blocked: blocked goroutines were more than BlockedShare of all for
 	// BlockedSamples samples, and this is the largest blocked bucket.
 	Blocked
 )
@@ -364,7 +364,7 @@ func (w *Watchdog) evaluate(s *Sample) []Alert {
 	if s.Total > 0 {
 		share = float64(s.Blocked) / float64(s.Total)
 	}
-	overBlocked := share >= w.cfg.BlockedShare
+	overBlocked := share > w.cfg.BlockedShare
 	if overBlocked {
 		w.blockedN++
 	} else {

@@ -99,7 +99,7 @@ static void dump_usage(FILE *to) {
             "  --growth-pct P       alert when a bucket grows by P%% ... (default 15)\n"
             "  --growth-min N       ... and by N goroutines ... (default 50)\n"
             "  --window DUR         ... within DUR (default 5m)\n"
-            "  --blocked-pct P      alert when blocked goroutines are P%% of all ...\n"
+            "  --blocked-pct P      alert when blocked goroutines are over P%% of all ...\n"
             "                       (default 20)\n"
             "  --blocked-snapshots N  ... in N consecutive snapshots (default 2)\n"
             "  -h, --help           show this help\n"

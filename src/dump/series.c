@@ -156,7 +156,7 @@ static void check_blocked(dump_series *s, const dump_ignore *ignore) {
                 pt->blocked += dump_bucket_blocked(b);
         }
         double pct = pt->total ? 100.0 * (double)pt->blocked / (double)pt->total : 0;
-        run = pct >= s->opt.blocked_pct && pt->total ? run + 1 : 0;
+        run = pct > s->opt.blocked_pct && pt->total ? run + 1 : 0;
         if (run > longest || (run == longest && run && pct > worst)) {
             longest = run;
             worst = pct;
