@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what leakscope needs to build and test, on Debian 12 (or a
 # Debian-based system with the same package names): compilers, CMake,
-# Ninja, clang and libFuzzer for the fuzz target, xxHash, libyaml, cJSON.  Idempotent: it
+# Ninja, clang and libFuzzer for the fuzz target, xxHash, libyaml, cJSON,
+# chromium (headless: the lineage HTML report test).  Idempotent: it
 # asks dpkg first and only runs apt-get when something is missing, so a
 # machine that has everything does no network work.  Go (>= 1.26) is not
 # installed here; it is only checked for, on PATH or in /usr/local/go/bin.
@@ -9,7 +10,7 @@
 #   bash scripts/setup.sh
 set -euo pipefail
 
-packages=(cmake ninja-build gcc make pkg-config clang libclang-rt-14-dev llvm libxxhash-dev libyaml-dev libcjson-dev git ca-certificates jq)
+packages=(cmake ninja-build gcc make pkg-config clang libclang-rt-14-dev llvm libxxhash-dev libyaml-dev libcjson-dev git ca-certificates jq chromium)
 go_min_major=1
 go_min_minor=26
 

@@ -345,6 +345,14 @@ static void goroutine_unlink(lineage_reader *r, node *n) {
 
 /* ---- creation sites ---------------------------------------------------------------- */
 
+/* a equals the NUL-terminated b, without measuring b first. */
+static bool eq_nul(ls_str a, const char *b) {
+    for (size_t i = 0; i < a.len; i++)
+        if (b[i] != a.ptr[i] || b[i] == 0)
+            return false;
+    return b[a.len] == 0;
+}
+
 static const char *arena_str(lineage_reader *r, ls_str s) { return ls_arena_strndup(r->arena, s.ptr, s.len); }
 
 static lineage_site *intern_site(lineage_reader *r, const lineage_event *ev) {
@@ -352,8 +360,7 @@ static lineage_site *intern_site(lineage_reader *r, const lineage_event *ev) {
                  XXH3_64bits(ev->file.ptr, ev->file.len) * 0x9E3779B97F4A7C15ull;
     lineage_site **pp = &r->sbuckets[h & (r->nsbuckets - 1)];
     for (lineage_site *s = *pp; s; s = s->next_in_bucket)
-        if (s->hash == h && s->line == ev->line && ls_str_eq_cstr(ev->func, s->func) &&
-            ls_str_eq_cstr(ev->file, s->file))
+        if (s->hash == h && s->line == ev->line && eq_nul(ev->func, s->func) && eq_nul(ev->file, s->file))
             return s;
     if (r->nsites >= r->nsbuckets) {
         size_t nb = r->nsbuckets * 2;
@@ -468,12 +475,13 @@ static void end_node(lineage_reader *r, node *n, end_how how, int64_t t) {
     push_work(r, n);
     for (size_t i = base; i < r->nwork; i++) {
         node *x = r->work[i];
-        end_how inherited = x->end_how == END_DETACHED || x->kind == K_WITHOUT_CANCEL ? END_DETACHED
-                                                                                      : END_WITH_PARENT;
+        /* WithoutCancel is made to stop a cancel: what hangs below it is
+         * released with it but was not cancelled (see finish_live). */
+        end_how inherited = x->end_how == END_DETACHED ? END_DETACHED : END_WITH_PARENT;
         for (node *c = x->first_child; c; c = c->next_sib) {
             if (c->end_how != END_NONE || cancellable(c))
                 continue;
-            c->end_how = (uint8_t)inherited;
+            c->end_how = (uint8_t)(c->kind == K_WITHOUT_CANCEL ? END_DETACHED : inherited);
             c->end_t = t;
             goroutine_unlink(r, c);
             push_work(r, c);
@@ -491,14 +499,14 @@ static void end_node(lineage_reader *r, node *n, end_how how, int64_t t) {
 
 static node_kind parse_kind(ls_str k) {
     for (size_t i = 0; i < K_UNKNOWN; i++)
-        if (ls_str_eq_cstr(k, kind_names[i]))
+        if (eq_nul(k, kind_names[i]))
             return (node_kind)i;
     return K_UNKNOWN;
 }
 
 static end_how parse_how(ls_str h) {
     for (size_t i = END_CANCEL; i <= END_NEVER; i++)
-        if (ls_str_eq_cstr(h, end_names[i]))
+        if (eq_nul(h, end_names[i]))
             return (end_how)i;
     return END_OTHER;
 }
@@ -507,7 +515,7 @@ static parent_kind parse_root(ls_str p) {
     if (!ls_str_has_prefix(p, "root:"))
         return P_TRACKED;
     for (size_t i = P_BACKGROUND; i <= P_REMOTE; i++)
-        if (ls_str_eq_cstr(p, parent_names[i]))
+        if (eq_nul(p, parent_names[i]))
             return (parent_kind)i;
     return P_UNTRACKED;
 }

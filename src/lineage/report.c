@@ -343,7 +343,7 @@ static const char html_tail[] =
     "N.forEach(function(n,i){var never=n.findings.indexOf('never-cancelled')>=0;\n"
     "  var g=el('g',{'class':'n'+(n.findings.length?' f':'')+(never?' never':''),"
     "transform:'translate('+X(i)+','+Y(i)+')','data-index':i});\n"
-    "  el('rect',{width:W,height:H,rx:4});\n"
+    "  el('rect',{width:W,height:H,rx:4},g);\n"
     "  var lines=[(never?'\\u2716 NEVER CANCELLED ':'')+n.kind,short(n.func,32),"
     "short(n.file.split('/').pop()+':'+n.line,32),n.findings.join(' ')];\n"
     "  lines.forEach(function(s,k){el('text',{x:6,y:14+k*13},g).textContent=s;});\n"
@@ -355,6 +355,9 @@ static const char html_tail[] =
     "});\n"
     "document.getElementById('status').textContent='rendered '+N.length+' contexts'+"
     "(D.truncated?' (more findings than --max-nodes)':'');\n"
+    "if(location.hash==='#click'&&N.length){/* for tests: click the first node with a finding */\n"
+    "  var f=0;N.forEach(function(n,i){if(!f&&n.findings.length)f=i;});\n"
+    "  svg.querySelector('[data-index=\"'+f+'\"]').dispatchEvent(new MouseEvent('click'));}\n"
     "document.body.setAttribute('data-rendered','ok');\n"
     "})();\n</script>\n</body></html>\n";
 

@@ -19,7 +19,7 @@ typedef struct scanner {
     const char *why;
 } scanner;
 
-static void skip_ws(scanner *s) {
+static inline void skip_ws(scanner *s) {
     while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\r' || *s->p == '\n'))
         s->p++;
 }
@@ -122,13 +122,23 @@ static bool decode_escapes(scanner *s, const char *from, const char *to, ls_str 
     return true;
 }
 
+/* Bytes that end the fast part of a string: '"', '\\' and control bytes. */
+static const unsigned char string_stop[256] = {
+    [0 ... 0x1F] = 1,
+    ['"'] = 1,
+    ['\\'] = 1,
+};
+
 /* At the opening quote: the string's value in *out (decoded when needed). */
 static bool scan_string(scanner *s, ls_str *out) {
     const char *q = s->p + 1;
     bool escaped = false;
     for (;;) {
         const char *stop = q;
-        while (stop < s->end && *stop != '"' && *stop != '\\' && (unsigned char)*stop >= 0x20)
+        while (s->end - stop >= 4 && !string_stop[(unsigned char)stop[0]] && !string_stop[(unsigned char)stop[1]] &&
+               !string_stop[(unsigned char)stop[2]] && !string_stop[(unsigned char)stop[3]])
+            stop += 4;
+        while (stop < s->end && !string_stop[(unsigned char)*stop])
             stop++;
         if (stop == s->end)
             return fail(s, "unterminated string");
@@ -325,11 +335,29 @@ static const member_def members[] = {
     {"stack", 5, M_STACK, offsetof(lineage_event, stack), 0},
 };
 
+/* By length, then bytes: most lines hold a dozen members, so this runs
+ * a dozen times per line. */
 static const member_def *find_member(ls_str name) {
-    for (size_t i = 0; i < sizeof members / sizeof *members; i++) {
-        const member_def *m = &members[i];
-        if (m->len == name.len && m->name[0] == name.ptr[0] && memcmp(m->name, name.ptr, name.len) == 0)
-            return m;
+    static const member_def *by_len[16][8];
+    static bool ready;
+    if (!ready) { /* idempotent; races only store the same values */
+        for (size_t i = 0; i < sizeof members / sizeof *members; i++) {
+            const member_def **row = by_len[members[i].len];
+            size_t k = 0;
+            while (row[k])
+                k++;
+            row[k] = &members[i];
+        }
+        ready = true;
+    }
+    if (name.len >= 16)
+        return NULL;
+    for (const member_def *const *m = by_len[name.len]; *m; m++) {
+        size_t i = 0; /* names are short: a loop beats a call to memcmp */
+        while (i < name.len && (*m)->name[i] == name.ptr[i])
+            i++;
+        if (i == name.len)
+            return *m;
     }
     return NULL;
 }
@@ -373,19 +401,22 @@ static bool scan_member_value(scanner *s, lineage_event *ev, const member_def *m
     return true;
 }
 
+/* s equals the string literal lit (no strlen per call). */
+#define STR_IS(s, lit) ((s).len == sizeof(lit) - 1 && memcmp((s).ptr, lit, sizeof(lit) - 1) == 0)
+
 static lineage_ev classify(ls_str name) {
-    if (ls_str_eq_cstr(name, "derive"))
+    if (STR_IS(name, "derive"))
         return LINEAGE_EV_DERIVE;
-    if (ls_str_eq_cstr(name, "end"))
+    if (STR_IS(name, "end"))
         return LINEAGE_EV_END;
-    if (ls_str_eq_cstr(name, "header"))
+    if (STR_IS(name, "header"))
         return LINEAGE_EV_HEADER;
-    if (ls_str_eq_cstr(name, "drops"))
+    if (STR_IS(name, "drops"))
         return LINEAGE_EV_DROPS;
     return LINEAGE_EV_UNKNOWN;
 }
 
-static bool expect_char(scanner *s, char c, const char *why) {
+static inline bool expect_char(scanner *s, char c, const char *why) {
     skip_ws(s);
     if (s->p >= s->end || *s->p != c)
         return fail(s, why);
@@ -411,7 +442,7 @@ lineage_scan_status lineage_scan_line(const char *line, size_t len, lineage_even
         fail(&s, "truncated object");
         goto syntax;
     }
-    if (!ls_str_eq_cstr(name, "ev")) {
+    if (!STR_IS(name, "ev")) {
         *why = "the first member is not \"ev\"";
         return LINEAGE_SCAN_NOT_EV;
     }

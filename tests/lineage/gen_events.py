@@ -46,6 +46,7 @@ class Writer:
         self.buf = []
         self.t = 1795432800000000
         self.count = 0
+        self.stacks = False
 
     def tick(self):
         self.t += 1
@@ -68,6 +69,10 @@ class Writer:
         ident = "ln-%x-%08x-g%d" % (t, (line * 2654435761) & 0xFFFFFFFF, g)
         fields = ['"ev":"derive"', '"id":"%s"' % ident, '"parent":"%s"' % parent, '"kind":"%s"' % kind,
                   '"t":%d' % t, '"g":%d' % g, '"func":"%s"' % func, '"file":"%s"' % file, '"line":%d' % line]
+        if self.stacks and site not in ("handle", "value", "query", "rpc"):
+            fields.append('"stack":["%s %s:%d","main.(*Server).ServeHTTP /src/app/server.go:120",'
+                          '"net/http.HandlerFunc.ServeHTTP /usr/local/go/src/net/http/server.go:2322"]'
+                          % (func, file, line))
         for k, v in extra.items():
             fields.append('"%s":%s' % (k, ('"%s"' % v) if isinstance(v, str) else v))
         self.line("{" + ",".join(fields) + "}")
@@ -145,10 +150,12 @@ def main():
     ap.add_argument("--inject", action="append", default=[], metavar="KIND=N")
     ap.add_argument("--drops", type=int, default=0, help="write a drops event with this n")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--stacks", action="store_true", help="full stacks on the injected mistakes' derives")
     ap.add_argument("-o", "--output", default="-")
     args = ap.parse_args()
     out = sys.stdout if args.output == "-" else open(args.output, "w")
     w = Writer(out)
+    w.stacks = args.stacks
     rnd = random.Random(args.seed)
     w.line('{"ev":"header","v":1,"pid":4242,"process":"gen","host":"test","t":%d,"sample":"all","go":"go1.26"}' % w.t)
     g = 1000
