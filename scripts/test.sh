@@ -6,7 +6,8 @@
 #       ctest with leak detection on;
 #   (c) clang libFuzzer build in ./build-fuzz (-DLEAKSCOPE_FUZZ=ON), then
 #       the fuzz_go_parse target for $LEAKSCOPE_FUZZ_SECONDS seconds
-#       (default 60) on a copy of tests/fuzz/corpus/go_parse.
+#       (default 60) on a copy of tests/fuzz/corpus/go_parse;
+#   (d) fuzz_lineage for as long on a copy of tests/fuzz/corpus/lineage.
 #
 # Stops at the first failure.  Needs what scripts/setup.sh installs.
 #
@@ -82,9 +83,25 @@ fi
 runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$fuzz_log" | grep -oE '[0-9]+$' || echo '?')
 summary+=("build-fuzz: fuzz_go_parse ran $runs inputs in ${fuzz_seconds}s from $seeds seeds, corpus now $(ls "$corpus" | wc -l) files, no crash")
 
+# fuzz_lineage, the lineage event reader, the same way (kept apart from the
+# block above on purpose: a loop over all targets is expected to replace both).
+stage "(d) ${fuzz_seconds}s of fuzz_lineage"
+cmake --build build-fuzz --target fuzz_lineage
+lcorpus=build-fuzz/corpus/lineage
+rm -rf "$lcorpus" && mkdir -p "$lcorpus" && cp tests/fuzz/corpus/lineage/* "$lcorpus"/
+if ! build-fuzz/tests/fuzz/fuzz_lineage -dict=tests/fuzz/lineage.dict -max_len=65536 -rss_limit_mb=2048 \
+    -timeout=30 -max_total_time="$fuzz_seconds" -print_final_stats=1 -artifact_prefix="$artifacts" \
+    "$lcorpus" >build-fuzz/fuzz_lineage.log 2>&1; then
+    tail -n 30 build-fuzz/fuzz_lineage.log >&2
+    echo "test: fuzz_lineage failed; reproducer(s) in $artifacts; rerun: build-fuzz/tests/fuzz/fuzz_lineage FILE" >&2
+    exit 1
+fi
+runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' build-fuzz/fuzz_lineage.log | grep -oE '[0-9]+$' || echo '?')
+summary+=("build-fuzz: fuzz_lineage ran $runs inputs in ${fuzz_seconds}s, no crash")
+
 stage "summary ($((SECONDS - start))s)"
 printf '%s\n' "${summary[@]}"
-# One closing line over both ctest runs (the fuzz run counts as one test).
+# One closing line over both ctest runs (each fuzz run counts as one test).
 passed=0 failed=0
 for dir in build build-asan; do
     line=$(grep -E 'tests passed' "$dir/ctest.log" | tail -n 1)
@@ -92,4 +109,4 @@ for dir in build build-asan; do
     bad=$(grep -oE '[0-9]+ tests failed' <<<"$line" | grep -oE '^[0-9]+')
     passed=$((passed + total - bad)) failed=$((failed + bad))
 done
-echo "tests: $((passed + 1)) passed, $failed failed"
+echo "tests: $((passed + 2)) passed, $failed failed"

@@ -162,7 +162,7 @@ void lineage_reader_end_file(lineage_reader *r);
 int lineage_reader_read_path(lineage_reader *r, const char *path);
 
 /* Ends the input: contexts still live become findings.  The result lives
- * as long as the reader. */
+ * as long as the reader; later calls return the same result. */
 const lineage_result *lineage_reader_finish(lineage_reader *r);
 
 /* Number of lines reported to the sink as bad so far. */

@@ -106,7 +106,7 @@ struct lineage_reader {
     const char *path;
     uint64_t lineno, file_errors, errors;
     uint64_t proc;
-    bool seen_line;
+    bool seen_line, finished;
     int64_t max_t;
 };
 
@@ -128,6 +128,22 @@ static void *xcalloc(size_t n, size_t size) {
         abort();
     }
     return p;
+}
+
+/* a - b and a + b, clamped to int64: times come from files, and hostile
+ * ones must not overflow. */
+static int64_t sat_sub(int64_t a, int64_t b) {
+    int64_t r;
+    if (__builtin_sub_overflow(a, b, &r))
+        return b < 0 ? INT64_MAX : INT64_MIN;
+    return r;
+}
+
+static int64_t sat_add(int64_t a, int64_t b) {
+    int64_t r;
+    if (__builtin_add_overflow(a, b, &r))
+        return b > 0 ? INT64_MAX : INT64_MIN;
+    return r;
 }
 
 static const char *node_id(const node *n) { return n->id_long ? n->id_long : n->id; }
@@ -410,7 +426,7 @@ static void note_finding(lineage_reader *r, node *n, lineage_finding_kind k, int
     lineage_agg *a = &n->site->agg[k];
     if (a->count++ == 0)
         a->example = ls_arena_strndup(r->arena, node_id(n), n->idlen);
-    a->age_sum += age;
+    a->age_sum = sat_add(a->age_sum, age);
     if (age > a->age_max)
         a->age_max = age;
     r->res.totals[k]++;
@@ -567,9 +583,9 @@ static void check_timeout(lineage_reader *r, node *n, const lineage_event *ev) {
         pd = n->parent->deadline;
     else
         return;
-    int64_t remaining = pd - ev->t;
+    int64_t remaining = sat_sub(pd, ev->t);
     if (ev->timeout_us > remaining)
-        note_finding(r, n, LINEAGE_F_TIMEOUT_NO_EFFECT, ev->timeout_us - remaining);
+        note_finding(r, n, LINEAGE_F_TIMEOUT_NO_EFFECT, sat_sub(ev->timeout_us, remaining));
 }
 
 static void check_value_depth(lineage_reader *r, node *n, const lineage_event *ev) {
@@ -664,9 +680,9 @@ static void on_end(lineage_reader *r, const lineage_event *ev) {
         return; /* the first ending counts */
     end_how how = parse_how(ev->how);
     if (how == END_NEVER)
-        note_finding(r, n, LINEAGE_F_NEVER_CANCELLED, ev->t - n->t);
-    else if (n->deadline && ev->t - n->deadline > r->opt.late_us)
-        note_finding(r, n, LINEAGE_F_LATE_END, ev->t - n->deadline);
+        note_finding(r, n, LINEAGE_F_NEVER_CANCELLED, sat_sub(ev->t, n->t));
+    else if (n->deadline && sat_sub(ev->t, n->deadline) > r->opt.late_us)
+        note_finding(r, n, LINEAGE_F_LATE_END, sat_sub(ev->t, n->deadline));
     end_node(r, n, how, ev->t);
 }
 
@@ -805,9 +821,9 @@ static void finish_live(lineage_reader *r) {
             node *p = n->parent;
             if (p && propagates(p->end_how)) {
                 n->cancel_lost = 1;
-                note_finding(r, n, LINEAGE_F_CANCEL_LOST, r->max_t - p->end_t);
+                note_finding(r, n, LINEAGE_F_CANCEL_LOST, sat_sub(r->max_t, p->end_t));
             } else {
-                note_finding(r, n, LINEAGE_F_LIVE_AT_END, r->max_t - n->t);
+                note_finding(r, n, LINEAGE_F_LIVE_AT_END, sat_sub(r->max_t, n->t));
             }
         }
     }
@@ -897,6 +913,9 @@ static void collect_graph(lineage_reader *r) {
 }
 
 const lineage_result *lineage_reader_finish(lineage_reader *r) {
+    if (r->finished)
+        return &r->res;
+    r->finished = true;
     finish_live(r);
     collect_sites(r);
     collect_graph(r);
