@@ -16,7 +16,8 @@
 
 static void lineage_usage(FILE *to) {
     fprintf(to,
-            "usage: leakscope lineage [flags] EVENTS...\n\n"
+            "usage: leakscope lineage [flags] EVENTS...\n"
+            "       leakscope lineage build [-o EVENTS] -- go SUBCOMMAND ARGS...  (record; see build --help)\n\n"
             "Reads context lineage event files (JSON lines written by the Go package\n"
             "lineage; docs/lineage-events.md; '-' is stdin) as a stream and reports,\n"
             "grouped by creation site with counts and ages:\n"
@@ -110,6 +111,8 @@ static bool write_report(const char *output, const ls_buf *b) {
 }
 
 int cmd_lineage(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "build") == 0) /* a file named build: ./build */
+        return cmd_lineage_build(argc - 1, argv + 1);
     enum { OPT_FORMAT = 1000, OPT_DEPTH, OPT_LATE, OPT_NODES };
     static const struct option longopts[] = {
         {"format", required_argument, NULL, OPT_FORMAT},
