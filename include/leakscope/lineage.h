@@ -120,6 +120,7 @@ typedef struct lineage_gnode {
     int32_t parent_index; /* index in lineage_result.nodes, -1 none */
     int32_t broken_index; /* index of broken_from, -1 none */
     bool cancel_lost_edge; /* the parent→this edge is a cancel that never arrived */
+    bool remote_edge;      /* the parent is in another process (remote_parent) */
 } lineage_gnode;
 
 typedef struct lineage_options {

@@ -148,7 +148,9 @@ static int64_t sat_add(int64_t a, int64_t b) {
 
 static const char *node_id(const node *n) { return n->id_long ? n->id_long : n->id; }
 
-static uint64_t id_hash(uint64_t proc, ls_str id) { return XXH3_64bits_withSeed(id.ptr, id.len, proc); }
+/* By ID alone, so that a remote parent can be found in any process; the
+ * process is compared on lookup. */
+static uint64_t id_hash(ls_str id) { return XXH3_64bits(id.ptr, id.len); }
 
 static void diag(lineage_reader *r, ls_severity sev, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -232,9 +234,18 @@ uint64_t lineage_reader_errors(const lineage_reader *r) { return r->errors; }
 /* ---- node table ---------------------------------------------------------------- */
 
 static node *find_node(lineage_reader *r, uint64_t proc, ls_str id) {
-    uint64_t h = id_hash(proc, id);
+    uint64_t h = id_hash(id);
     for (node *n = r->buckets[h & (r->nbuckets - 1)]; n; n = n->hnext)
         if (n->hash == h && n->proc == proc && n->idlen == id.len && memcmp(node_id(n), id.ptr, id.len) == 0)
+            return n;
+    return NULL;
+}
+
+/* A context of another process by its lineage ID (a remote parent). */
+static node *find_remote(lineage_reader *r, uint64_t proc, ls_str id) {
+    uint64_t h = id_hash(id);
+    for (node *n = r->buckets[h & (r->nbuckets - 1)]; n; n = n->hnext)
+        if (n->hash == h && n->proc != proc && n->idlen == id.len && memcmp(node_id(n), id.ptr, id.len) == 0)
             return n;
     return NULL;
 }
@@ -619,7 +630,7 @@ static void on_derive(lineage_reader *r, const lineage_event *ev) {
     }
     r->res.derives++;
     node *n = alloc_node(r);
-    n->hash = id_hash(r->proc, ev->id);
+    n->hash = id_hash(ev->id);
     n->proc = r->proc;
     n->seq = r->seq++;
     n->idlen = (uint16_t)ev->id.len;
@@ -647,6 +658,12 @@ static void on_derive(lineage_reader *r, const lineage_event *ev) {
             link_child(p, n);
         else
             n->parent_kind = P_MISSING;
+    } else if (n->parent_kind == P_REMOTE && ev->remote_parent.len) {
+        /* The caller's context, when its file came first: one graph, and a
+         * cancel that never crossed the wire is a cancel-lost. */
+        node *p = find_remote(r, r->proc, ev->remote_parent);
+        if (p)
+            link_child(p, n);
     }
     insert_node(r, n);
     goroutine *gor = ev->has & LINEAGE_HAS_G ? find_goroutine(r, r->proc, ev->g, false) : NULL;
@@ -901,6 +918,7 @@ static void collect_graph(lineage_reader *r) {
         o->g = n->g;
         o->findings = n->findings;
         o->cancel_lost_edge = n->cancel_lost;
+        o->remote_edge = n->parent && n->parent->proc != n->proc;
         o->parent_index = n->parent && n->parent->in_graph ? n->parent->out_index : -1;
         o->broken_index = -1;
         if (n->broken_from) {

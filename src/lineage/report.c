@@ -228,7 +228,9 @@ void lineage_report_dot(ls_buf *o, const lineage_result *r) {
         const lineage_gnode *n = &r->nodes[i];
         if (n->parent_index >= 0)
             ls_buf_printf(o, "  n%d -> n%zu%s;\n", n->parent_index, i,
-                          n->cancel_lost_edge ? " [color=red, style=dashed, label=\"cancel lost\"]" : "");
+                          n->cancel_lost_edge ? " [color=red, style=dashed, label=\"cancel lost\"]"
+                          : n->remote_edge    ? " [style=dotted, label=\"remote\"]"
+                                              : "");
         if (n->broken_index >= 0)
             ls_buf_printf(o, "  n%d -> n%zu [color=red, style=dashed, label=\"broken: new root\"];\n",
                           n->broken_index, i);
@@ -259,8 +261,8 @@ static void html_graph_json(ls_buf *j, const lineage_result *r) {
             ls_buf_putc(j, ',');
         ls_buf_puts(j, "{\"id\":");
         json_str(j, n->id);
-        ls_buf_printf(j, ",\"p\":%d,\"b\":%d,\"lost\":%s,\"kind\":", n->parent_index, n->broken_index,
-                      n->cancel_lost_edge ? "true" : "false");
+        ls_buf_printf(j, ",\"p\":%d,\"b\":%d,\"lost\":%s,\"remote\":%s,\"kind\":", n->parent_index,
+                      n->broken_index, n->cancel_lost_edge ? "true" : "false", n->remote_edge ? "true" : "false");
         json_str(j, n->kind);
         ls_buf_puts(j, ",\"parent\":");
         json_str(j, n->parent ? n->parent : "");
@@ -336,7 +338,8 @@ static const char html_tail[] =
     "  if(x2<=x1){x1=X(a)+W/2;y1=Y(a)+H;x2=X(b)+W/2;y2=Y(b);}\n"
     "  var p=el('path',{d:'M'+x1+','+y1+' C'+(x1+GX/2)+','+y1+' '+(x2-GX/2)+','+y2+' '+x2+','+y2,"
     "'class':bad?'e bad':'e'});if(title){el('title',{},p).textContent=title;}}\n"
-    "N.forEach(function(n,i){if(n.p>=0)edge(n.p,i,n.lost,n.lost?'cancel never reached this context':'');"
+    "N.forEach(function(n,i){if(n.p>=0)edge(n.p,i,n.lost,n.lost?'cancel never reached this context':"
+    "n.remote?'parent in another process':'');"
     "if(n.b>=0)edge(n.b,i,true,'broken chain: a new root made while this context was live');});\n"
     "function short(s,m){return s.length>m?'\\u2026'+s.slice(s.length-m+1):s;}\n"
     "var sel=null;\n"

@@ -200,6 +200,29 @@ static void test_edge_cases_any_split(void) {
     lineage_reader_free(x.r);
 }
 
+/* A callee's root names its caller's context (remote_parent): one graph,
+ * and a cancel that never crossed the wire is a cancel-lost. */
+static void test_remote_parent(void) {
+#define HDR_PID(pid) "{\"ev\":\"header\",\"v\":1,\"pid\":" #pid ",\"host\":\"h\",\"t\":0}\n"
+    const char *lost = HDR_PID(1) D("c", "root:untracked", "cancel", 1, 1, "")
+        HDR_PID(2) D("s", "root:remote", "cancel", 2, 5, ",\"remote_parent\":\"c\"")
+        HDR_PID(1) E("c", "cancel", 3);
+    run x = read_text(lost, 0, NULL);
+    CHECK_EQ_UINT(x.res->totals[LINEAGE_F_CANCEL_LOST], 1);
+    CHECK_EQ_UINT(total(x.res), 1);
+    REQUIRE(x.res->nnodes == 2);
+    CHECK(x.res->nodes[1].remote_edge);
+    CHECK_EQ_INT(x.res->nodes[1].parent_index, 0);
+    lineage_reader_free(x.r);
+    const char *ok = HDR_PID(1) D("c", "root:untracked", "cancel", 1, 1, "")
+        HDR_PID(2) D("s", "root:remote", "cancel", 2, 5, ",\"remote_parent\":\"c\"") E("s", "parent", 4)
+        HDR_PID(1) E("c", "cancel", 3);
+    x = read_text(ok, 0, NULL);
+    CHECK_EQ_UINT(total(x.res), 0);
+    CHECK(x.res->peak_live <= 2);
+    lineage_reader_free(x.r);
+}
+
 /* The graph keeps findings with their ancestors, within max_nodes. */
 static void test_graph_nodes(void) {
     run x = read_text(HDR D("a", "root:untracked", "cancel", 1, 1, "") D("v", "a", "value", 2, 1, "")
@@ -233,6 +256,7 @@ int main(void) {
     test_value_depth();
     test_memory_follows_live();
     test_edge_cases_any_split();
+    test_remote_parent();
     test_graph_nodes();
     return check_finish();
 }
