@@ -51,7 +51,7 @@ expect_status 1 "mixed: findings"
 expect_match out.txt '^never-cancelled: 2 contexts' "mixed: never-cancelled heading"
 expect_match out.txt '^  /src/app/worker.go:31 main.startWorker: 2, age up to' "mixed: the site of never-cancelled"
 expect_match out.txt '^  /src/app/fanout.go:18 main.fanout: 1' "mixed: the site of cancel-lost"
-expect_match out.txt '^  /src/app/mw.go:61 main.decorate: 1, depth up to 9' "mixed: value depth"
+expect_match out.txt '^  /src/app/mw.go:61 main.decorate: 1, depth up to 11' "mixed: value depth"
 expect_match out.txt '^7 findings in 6 creation sites' "mixed: closing line"
 expect_match out.txt '^warning: the writer dropped 12 events' "mixed: drops reported"
 

@@ -75,7 +75,8 @@ typedef struct node {
     uint64_t hash, proc, seq;
     int64_t t, end_t, deadline, g;
     uint32_t refs; /* children plus nodes whose broken_from this is */
-    uint32_t value_depth;
+    struct node *deep_head; /* value-deep: the link the chain's finding was counted at */
+    uint32_t value_depth, chain_depth;
     uint32_t findings;
     int32_t out_index;
     uint16_t idlen;
@@ -608,9 +609,26 @@ static void check_value_depth(lineage_reader *r, node *n, const lineage_event *e
     if (depth < 1)
         depth = 1;
     n->value_depth = depth > UINT32_MAX ? UINT32_MAX : (uint32_t)depth;
-    /* One finding per chain: at the first link past the limit. */
-    if (depth > r->opt.max_value_depth && !(parent_value && p->value_depth > r->opt.max_value_depth))
+    if (depth <= r->opt.max_value_depth)
+        return;
+    /* One finding per chain, counted at its first link past the limit (the
+     * head); deeper links raise the depth reported for it.  The head is an
+     * ancestor, so it lives as long as they do. */
+    node *head = parent_value ? p->deep_head : NULL;
+    if (!head) {
+        n->deep_head = n;
+        n->chain_depth = n->value_depth;
         note_finding(r, n, LINEAGE_F_VALUE_DEEP, depth);
+        return;
+    }
+    n->deep_head = head;
+    if (n->value_depth > head->chain_depth) {
+        lineage_agg *a = &head->site->agg[LINEAGE_F_VALUE_DEEP];
+        a->age_sum = sat_add(a->age_sum, (int64_t)(n->value_depth - head->chain_depth));
+        if (n->value_depth > a->age_max)
+            a->age_max = n->value_depth;
+        head->chain_depth = n->value_depth;
+    }
 }
 
 static void on_derive(lineage_reader *r, const lineage_event *ev) {

@@ -7,6 +7,7 @@
  * and their ancestors (at most --max-nodes), since a whole event file can
  * hold millions of contexts.
  */
+#define _GNU_SOURCE /* qsort_r */
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,11 +32,10 @@ static void put_age(ls_buf *o, int64_t us) {
         ls_buf_printf(o, "%lldh%lldm", (long long)(us / 3600000000ll), (long long)(us / 60000000 % 60));
 }
 
-static int sort_kind; /* the finding kind sites are sorted by (qsort has no context argument) */
-
-static int cmp_by_kind(const void *a, const void *b) {
+static int cmp_by_kind(const void *a, const void *b, void *kind) {
     const lineage_site *x = *(lineage_site *const *)a, *y = *(lineage_site *const *)b;
-    uint64_t cx = x->agg[sort_kind].count, cy = y->agg[sort_kind].count;
+    int k = *(const int *)kind;
+    uint64_t cx = x->agg[k].count, cy = y->agg[k].count;
     if (cx != cy)
         return cx > cy ? -1 : 1;
     int c = strcmp(x->file, y->file);
@@ -55,8 +55,7 @@ static const lineage_site **sites_of_kind(const lineage_result *r, int k, size_t
     for (size_t i = 0; i < r->nsites; i++)
         if (r->sites[i]->agg[k].count)
             v[(*n)++] = r->sites[i];
-    sort_kind = k;
-    qsort(v, *n, sizeof *v, cmp_by_kind);
+    qsort_r(v, *n, sizeof *v, cmp_by_kind, &k);
     return v;
 }
 

@@ -133,6 +133,8 @@ static void test_value_depth(void) {
     run x = read_text(text, 0, &o);
     CHECK_EQ_UINT(x.res->totals[LINEAGE_F_VALUE_DEEP], 1); /* once per chain */
     CHECK_EQ_UINT(total(x.res), 1);
+    REQUIRE(x.res->nsites == 1);
+    CHECK_EQ_INT(x.res->sites[0]->agg[LINEAGE_F_VALUE_DEEP].age_max, 12); /* the chain's depth */
     lineage_reader_free(x.r);
     o.max_value_depth = 12;
     x = read_text(text, 0, &o);
