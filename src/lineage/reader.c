@@ -578,7 +578,7 @@ static void check_new_root(lineage_reader *r, node *n, const lineage_event *ev, 
         from = gor->live;
     else
         return;
-    if (from) {
+    if (from && from != n) { /* held naming itself: a writer's bug, no edge */
         n->broken_from = from;
         from->refs++;
     }
@@ -631,35 +631,18 @@ static void check_value_depth(lineage_reader *r, node *n, const lineage_event *e
     }
 }
 
-static void on_derive(lineage_reader *r, const lineage_event *ev) {
-    if (!ev->id.len || !ev->parent.len || !ev->kind.len || !(ev->has & LINEAGE_HAS_T)) {
-        diag(r, LS_SEV_ERROR, "a derive needs \"id\", \"parent\", \"kind\" and \"t\" (docs/lineage-events.md)");
-        return;
-    }
-    if (ev->id.len > UINT16_MAX) {
-        diag(r, LS_SEV_ERROR, "a lineage ID of %zu bytes is too long", ev->id.len);
-        return;
-    }
-    if (find_node(r, r->proc, ev->id)) {
-        r->res.duplicates++;
-        diag(r, LS_SEV_ERROR, "a second derive for %.*s (IDs are unique per process; was a file given twice?)",
-             (int)(ev->id.len > 80 ? 80 : ev->id.len), ev->id.ptr);
-        return;
-    }
-    r->res.derives++;
+/* A node for ev's context, not yet linked anywhere. */
+static node *new_node(lineage_reader *r, const lineage_event *ev) {
     node *n = alloc_node(r);
     n->hash = id_hash(ev->id);
     n->proc = r->proc;
     n->seq = r->seq++;
     n->idlen = (uint16_t)ev->id.len;
-    if (ev->id.len < ID_INLINE) {
-        memcpy(n->id, ev->id.ptr, ev->id.len);
-        n->id[ev->id.len] = 0;
-    } else {
-        n->id_long = xrealloc(NULL, ev->id.len + 1);
-        memcpy(n->id_long, ev->id.ptr, ev->id.len);
-        n->id_long[ev->id.len] = 0;
-    }
+    char *id = n->id;
+    if (ev->id.len >= ID_INLINE)
+        id = n->id_long = xrealloc(NULL, ev->id.len + 1); /* longer than the Go package writes */
+    memcpy(id, ev->id.ptr, ev->id.len);
+    id[ev->id.len] = 0;
     n->t = ev->t;
     n->g = ev->g;
     n->kind = (uint8_t)parse_kind(ev->kind);
@@ -669,6 +652,10 @@ static void on_derive(lineage_reader *r, const lineage_event *ev) {
     n->site->derived++;
     if (!n->site->stack && ev->stack.len)
         n->site->stack = arena_str(r, ev->stack);
+    return n;
+}
+
+static void link_parent(lineage_reader *r, node *n, const lineage_event *ev) {
     n->parent_kind = (uint8_t)parse_root(ev->parent);
     if (n->parent_kind == P_TRACKED) {
         node *p = find_node(r, r->proc, ev->parent);
@@ -683,21 +670,52 @@ static void on_derive(lineage_reader *r, const lineage_event *ev) {
         if (p)
             link_child(p, n);
     }
+}
+
+static void goroutine_push(goroutine *gor, node *n) {
+    n->gor = gor;
+    n->g_next = gor->live;
+    if (gor->live)
+        gor->live->g_prev = n;
+    gor->live = n;
+}
+
+static bool derive_is_valid(lineage_reader *r, const lineage_event *ev) {
+    if (!ev->id.len || !ev->parent.len || !ev->kind.len || !(ev->has & LINEAGE_HAS_T)) {
+        diag(r, LS_SEV_ERROR, "a derive needs \"id\", \"parent\", \"kind\" and \"t\" (docs/lineage-events.md)");
+        return false;
+    }
+    if (ev->id.len > UINT16_MAX) {
+        diag(r, LS_SEV_ERROR, "a lineage ID of %zu bytes is too long", ev->id.len);
+        return false;
+    }
+    if (find_node(r, r->proc, ev->id)) {
+        r->res.duplicates++;
+        diag(r, LS_SEV_ERROR, "a second derive for %.*s (IDs are unique per process; was a file given twice?)",
+             (int)(ev->id.len > 80 ? 80 : ev->id.len), ev->id.ptr);
+        return false;
+    }
+    return true;
+}
+
+static void on_derive(lineage_reader *r, const lineage_event *ev) {
+    if (!derive_is_valid(r, ev))
+        return;
+    r->res.derives++;
+    node *n = new_node(r, ev);
+    link_parent(r, n, ev);
     insert_node(r, n);
-    goroutine *gor = ev->has & LINEAGE_HAS_G ? find_goroutine(r, r->proc, ev->g, false) : NULL;
-    check_new_root(r, n, ev, gor);
+    bool has_g = ev->has & LINEAGE_HAS_G;
+    goroutine *gor = has_g ? find_goroutine(r, r->proc, ev->g, false) : NULL;
+    check_new_root(r, n, ev, gor); /* before n counts as held by its goroutine */
     check_timeout(r, n, ev);
     check_value_depth(r, n, ev);
-    if (ev->has & LINEAGE_HAS_G) {
-        gor = gor ? gor : find_goroutine(r, r->proc, ev->g, true);
-        n->gor = gor;
-        n->g_next = gor->live;
-        if (gor->live)
-            gor->live->g_prev = n;
-        gor->live = n;
-    }
-    if (n->parent && n->parent->end_how != END_NONE && !cancellable(n))
-        end_node(r, n, END_WITH_PARENT, ev->t); /* made under an ended context: ended already */
+    if (has_g)
+        goroutine_push(gor ? gor : find_goroutine(r, r->proc, ev->g, true), n);
+    node *p = n->parent;
+    if (p && p->end_how != END_NONE && !cancellable(n)) /* made under an ended context: ended already */
+        end_node(r, n, p->end_how == END_DETACHED || n->kind == K_WITHOUT_CANCEL ? END_DETACHED : END_WITH_PARENT,
+                 ev->t);
 }
 
 static void on_end(lineage_reader *r, const lineage_event *ev) {

@@ -94,6 +94,8 @@ static void test_each_finding(void) {
     expect_only(HDR D("a", "root:untracked", "cancel", 1, 1, "")
                     D("b", "root:todo", "cancel", 2, 9, ",\"held\":\"a\"") E("b", "cancel", 3) E("a", "cancel", 4),
                 LINEAGE_F_NEW_ROOT, 1);
+    /* a "held" naming the new context itself: still one finding, no edge */
+    expect_only(HDR D("b", "root:todo", "cancel", 2, 9, ",\"held\":\"b\"") E("b", "cancel", 3), LINEAGE_F_NEW_ROOT, 1);
     /* a cancel that never reached c (through a value context) */
     expect_only(HDR D("a", "root:untracked", "cancel", 1, 1, "") D("v", "a", "value", 2, 1, "")
                     D("c", "v", "cancel", 3, 2, "") E("a", "cancel", 4),
