@@ -107,5 +107,12 @@ run "$ls" lineage --late soon clean.jsonl
 expect_status 2 "bad --late"
 run "$ls" --help
 expect_match out.txt '^  lineage ' "leakscope --help lists lineage"
+run "$ls" lineage -o no/such/dir/report.txt clean.jsonl
+expect_status 2 "-o in a missing directory"
+expect_match err.txt 'cannot create no/such/dir/report.txt' "-o: the path named"
+if [ -w /dev/full ]; then
+    run "$ls" lineage -o /dev/full mixed.jsonl
+    expect_status 3 "a report that cannot be written"
+fi
 
 finish

@@ -97,17 +97,28 @@ static bool parse_format(const char *s, format *f) {
     return false;
 }
 
-static bool write_report(const char *output, const ls_buf *b) {
+/* EXIT_CLEAN when written; EXIT_INPUT when -o cannot be created (a usage
+ * error), EXIT_INTERNAL when writing failed. */
+static int write_report(const char *output, const ls_buf *b) {
     FILE *f = output ? fopen(output, "w") : stdout;
     if (!f) {
-        fprintf(stderr, "leakscope lineage: cannot write %s: %s\n", output, strerror(errno));
-        return false;
+        fprintf(stderr, "leakscope lineage: cannot create %s: %s\n", output, strerror(errno));
+        return EXIT_INPUT;
     }
     bool ok = fwrite(b->data ? b->data : "", 1, b->len, f) == b->len;
     ok = (output ? fclose(f) : fflush(f)) == 0 && ok;
-    if (!ok)
+    if (!ok) {
         fprintf(stderr, "leakscope lineage: writing %s failed: %s\n", output ? output : "stdout", strerror(errno));
-    return ok;
+        return EXIT_INTERNAL;
+    }
+    return EXIT_CLEAN;
+}
+
+static int exit_for(const lineage_result *res) {
+    for (int k = 0; k < LINEAGE_F_COUNT; k++)
+        if (res->totals[k])
+            return EXIT_FINDINGS;
+    return EXIT_CLEAN;
 }
 
 int cmd_lineage(int argc, char **argv) {
@@ -190,17 +201,9 @@ int cmd_lineage(int argc, char **argv) {
     case F_DOT: lineage_report_dot(&out, res); break;
     case F_HTML: lineage_report_html(&out, res); break;
     }
-    int status;
-    if (!write_report(output, &out))
-        status = EXIT_INTERNAL;
-    else if (unreadable || lineage_reader_errors(r))
-        status = EXIT_INPUT;
-    else {
-        uint64_t total = 0;
-        for (int k = 0; k < LINEAGE_F_COUNT; k++)
-            total += res->totals[k];
-        status = total ? EXIT_FINDINGS : EXIT_CLEAN;
-    }
+    int status = write_report(output, &out);
+    if (status == EXIT_CLEAN)
+        status = unreadable || lineage_reader_errors(r) ? EXIT_INPUT : exit_for(res);
     ls_buf_free(&out);
     lineage_reader_free(r);
     return status;
