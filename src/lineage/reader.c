@@ -31,7 +31,7 @@
 
 #include "leakscope/lineage.h"
 
-enum { ID_INLINE = 48, MAX_ERRORS_SHOWN = 20 };
+enum { ID_INLINE = 48, MAX_ERRORS_SHOWN = 20, MAX_LINE = 64 << 20 };
 
 typedef enum end_how {
     END_NONE,
@@ -107,7 +107,7 @@ struct lineage_reader {
     const char *path;
     uint64_t lineno, file_errors, errors;
     uint64_t proc;
-    bool seen_line, finished;
+    bool seen_line, finished, long_line;
     int64_t max_t;
 };
 
@@ -786,38 +786,67 @@ void lineage_reader_begin_file(lineage_reader *r, const char *path) {
     r->seen_line = false;
     r->proc = 0;
     r->carry.len = 0;
+    r->long_line = false;
     r->res.files++;
+}
+
+/* Keeps the start of a line cut by the end of a feed.  Past MAX_LINE the
+ * rest of the line is dropped (and reported once it ends), so one endless
+ * line cannot take memory without bound. */
+static void carry_append(lineage_reader *r, const char *p, size_t n) {
+    if (r->long_line)
+        return;
+    if (r->carry.len + n > MAX_LINE) {
+        r->long_line = true;
+        r->carry.len = 0;
+        return;
+    }
+    ls_buf_append(&r->carry, p, n);
+}
+
+/* The line that was being carried has ended. */
+static void carry_line(lineage_reader *r, bool unterminated) {
+    if (r->long_line) {
+        r->lineno++;
+        diag(r, LS_SEV_ERROR, "a line longer than %d MiB: skipped (is this an event file?)", MAX_LINE >> 20);
+        r->long_line = false;
+    } else {
+        on_line(r, r->carry.data, r->carry.len, unterminated);
+    }
+    r->carry.len = 0;
 }
 
 void lineage_reader_feed(lineage_reader *r, const char *data, size_t len) {
     const char *p = data, *end = data + len;
-    if (r->carry.len) {
+    if (r->carry.len || r->long_line) {
         const char *nl = memchr(p, '\n', len);
         if (!nl) {
-            ls_buf_append(&r->carry, p, len);
+            carry_append(r, p, len);
             return;
         }
-        ls_buf_append(&r->carry, p, (size_t)(nl - p));
-        on_line(r, r->carry.data, r->carry.len, false);
-        r->carry.len = 0;
+        carry_append(r, p, (size_t)(nl - p));
+        carry_line(r, false);
         p = nl + 1;
     }
     for (;;) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         if (!nl)
             break;
-        on_line(r, p, (size_t)(nl - p), false);
+        if ((size_t)(nl - p) > MAX_LINE) {
+            r->long_line = true;
+            carry_line(r, false);
+        } else {
+            on_line(r, p, (size_t)(nl - p), false);
+        }
         p = nl + 1;
     }
     if (p < end)
-        ls_buf_append(&r->carry, p, (size_t)(end - p));
+        carry_append(r, p, (size_t)(end - p));
 }
 
 void lineage_reader_end_file(lineage_reader *r) {
-    if (r->carry.len) {
-        on_line(r, r->carry.data, r->carry.len, true);
-        r->carry.len = 0;
-    }
+    if (r->carry.len || r->long_line)
+        carry_line(r, true);
     if (r->file_errors > MAX_ERRORS_SHOWN) {
         uint64_t hidden = r->file_errors - MAX_ERRORS_SHOWN;
         r->lineno = 0;

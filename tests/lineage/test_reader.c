@@ -227,6 +227,41 @@ static void test_remote_parent(void) {
     lineage_reader_free(x.r);
 }
 
+/* A line longer than the reader keeps (64 MiB) is skipped and reported,
+ * whether it arrives in pieces or whole; the lines around it are read. */
+static void test_endless_line(void) {
+    size_t big = (64u << 20) + 100;
+    char *junk = malloc(big);
+    REQUIRE(junk != NULL);
+    memset(junk, 'x', big);
+    const char *before = HDR D("a", "root:untracked", "cancel", 1, 1, "");
+    const char *after = "\n" E("a", "never", 5);
+    for (int whole = 0; whole < 2; whole++) {
+        errors_seen = 0;
+        ls_diag_sink sink = {count_diag, NULL};
+        lineage_reader *r = lineage_reader_new(NULL, sink);
+        lineage_reader_begin_file(r, "long.jsonl");
+        lineage_reader_feed(r, before, strlen(before));
+        if (whole) {
+            ls_buf b = {0};
+            ls_buf_append(&b, junk, big);
+            ls_buf_puts(&b, after);
+            lineage_reader_feed(r, b.data, b.len);
+            ls_buf_free(&b);
+        } else {
+            for (size_t i = 0; i < big; i += 1 << 20)
+                lineage_reader_feed(r, junk + i, big - i < (1u << 20) ? big - i : 1u << 20);
+            lineage_reader_feed(r, after, strlen(after));
+        }
+        lineage_reader_end_file(r);
+        const lineage_result *res = lineage_reader_finish(r);
+        CHECK_EQ_UINT(errors_seen, 1);
+        CHECK_EQ_UINT(res->totals[LINEAGE_F_NEVER_CANCELLED], 1);
+        lineage_reader_free(r);
+    }
+    free(junk);
+}
+
 /* The graph keeps findings with their ancestors, within max_nodes. */
 static void test_graph_nodes(void) {
     run x = read_text(HDR D("a", "root:untracked", "cancel", 1, 1, "") D("v", "a", "value", 2, 1, "")
@@ -261,6 +296,7 @@ int main(void) {
     test_memory_follows_live();
     test_edge_cases_any_split();
     test_remote_parent();
+    test_endless_line();
     test_graph_nodes();
     return check_finish();
 }
