@@ -19,12 +19,12 @@ static const command commands[] = {
     {"dump", "read goroutine dumps, bucket stacks, rank leak suspects", cmd_dump},
     {"lint", "find context and goroutine leaks in Go source", cmd_lint},
     {"parse", "parse Go files with leakscope's Go front end; dump ASTs", cmd_parse},
+    {"lineage", "find broken context chains in recorded lineage events", cmd_lineage},
 };
 
 /* Planned subcommands, listed so that users see what is coming. */
 static const command planned[] = {
     {"watch", "poll live pprof endpoints and alert on growing stacks", NULL},
-    {"lineage", "draw context lineage graphs from recorded events", NULL},
     {"probe", "trace goroutine creation and exit with eBPF", NULL},
 };
 
