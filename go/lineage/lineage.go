@@ -1,0 +1,321 @@
+package lineage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"time"
+)
+
+// deriving carries what begin learned about the parent to finish.
+type deriving struct {
+	s       *Sink
+	parent  *node  // nil: the parent is a root
+	root    string // "root:background", "root:todo", "root:untracked", "root:remote"
+	remote  *remoteParent
+	sampled bool
+	held    string
+	g       uint64 // 0 until known
+}
+
+// begin decides whether a derivation from parent is traced. pass means
+// "do nothing but the context call": no sink, or a descendant of an
+// unsampled root.
+func begin(parent context.Context) (d deriving, pass bool) {
+	s := active.Load()
+	if s == nil {
+		return d, true
+	}
+	r := draw()
+	timed := r&(1<<timedShift-1) == 0
+	var t0 time.Time
+	if timed {
+		t0 = time.Now()
+	}
+	d.s = s
+	switch pn := nodeOf(parent); {
+	case pn == unsampled:
+		pass = true
+	case pn != nil:
+		d.parent, d.sampled, d.remote = pn, true, pn.remote
+	default:
+		d.root = rootName(parent)
+		if d.root != "root:untracked" && held.count.Load() > 0 {
+			d.g = goid()
+			if d.held = heldBy(d.g); d.held != "" {
+				d.sampled = true // a broken chain is always worth a record
+			}
+		}
+		d.sampled = d.sampled || s.sampler.decide(r)
+	}
+	if timed && !d.sampled {
+		s.sampler.spent(time.Since(t0) << timedShift)
+	}
+	return d, pass
+}
+
+func rootName(ctx context.Context) string {
+	switch ctx {
+	case context.Background():
+		return "root:background"
+	case context.TODO():
+		return "root:todo"
+	}
+	return "root:untracked"
+}
+
+// timeout is what a derivation asked for: a duration (timeout kinds) or a
+// deadline (deadline kinds).
+type timeout struct {
+	d        time.Duration
+	deadline time.Time
+	has      bool
+}
+
+// finish records the derivation of ctx from parent and returns the
+// context to hand out.
+func (d *deriving) finish(parent, ctx context.Context, k kind, to timeout, key any) context.Context {
+	if !d.sampled {
+		return &tracked{Context: ctx, n: unsampled}
+	}
+	t0 := time.Now()
+	if d.g == 0 {
+		d.g = goid()
+	}
+	st := callerSite()
+	t := uniqueMicros()
+	n := &node{id: makeID(t, st.hash, d.g), kind: k, g: d.g, sink: d.s, remote: d.remote, valueDepth: 1}
+	ev := event{ev: evDerive, t: t, id: n.id, kind: k, g: d.g, site: st, held: d.held}
+	if d.parent != nil {
+		ev.parent = d.parent.id
+		if d.parent.kind == kindValue && k == kindValue {
+			n.valueDepth = d.parent.valueDepth + 1
+		}
+	} else {
+		ev.parent = d.root
+		if d.remote != nil {
+			ev.remoteParent = d.remote.id
+		}
+	}
+	if dl, ok := ctx.Deadline(); ok {
+		ev.deadline = dl.UnixMicro()
+	}
+	if pdl, ok := parent.Deadline(); ok {
+		ev.parentDeadline = pdl.UnixMicro()
+	}
+	if to.has {
+		ev.hasTimeout = true
+		if to.d != 0 || to.deadline.IsZero() {
+			ev.timeoutUS = to.d.Microseconds()
+		} else {
+			ev.timeoutUS = to.deadline.UnixMicro() - t
+		}
+	}
+	if k == kindValue {
+		ev.key = fmt.Sprintf("%T", key)
+		ev.valueDepth = n.valueDepth
+	}
+	if d.s.cfg.Stacks {
+		ev.stack = callerStack()
+	}
+	out := &tracked{Context: ctx, n: n}
+	d.s.emit(out, &ev)
+	d.s.sampler.spent(time.Since(t0))
+	return out
+}
+
+// watch observes the end of a sampled cancelable context and returns the
+// wrapped cancel function's state. ownDeadline says whether ctx has a
+// timer of its own (WithDeadline falls back to WithCancel when the parent
+// ends first).
+func watch(n *node, parent, ctx context.Context, ownDeadline bool, cancel context.CancelCauseFunc) *cancelRec {
+	holdAdd(n)
+	rec := &cancelRec{n: n, ctx: ctx, cancel: cancel}
+	rec.stop = context.AfterFunc(ctx, func() {
+		if !n.ended.CompareAndSwap(false, true) {
+			return
+		}
+		how := "parent"
+		if ownDeadline && errors.Is(ctx.Err(), context.DeadlineExceeded) && parent.Err() == nil {
+			how = "deadline"
+		}
+		endEvent(n, ctx, how, nil, 0)
+	})
+	// The cleanup's argument must not reach rec, or rec never becomes
+	// unreachable: n does not point back at it.
+	runtime.AddCleanup(rec, neverCancelled, n)
+	return rec
+}
+
+// cancelRec is what the wrapped cancel function closes over; when it
+// becomes unreachable without having been called, the context was never
+// cancelled by its owner.
+type cancelRec struct {
+	n      *node
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	stop   func() bool
+}
+
+func (r *cancelRec) call() { r.callCause(nil) }
+
+func (r *cancelRec) callCause(cause error) {
+	ours := r.ctx.Err() == nil && r.n.ended.CompareAndSwap(false, true)
+	if !ours {
+		r.cancel(cause)
+		return
+	}
+	t0 := time.Now()
+	r.stop()
+	r.cancel(cause)
+	endEvent(r.n, r.ctx, "cancel", callerSite(), goid())
+	r.n.sink.sampler.spent(time.Since(t0))
+}
+
+func neverCancelled(n *node) {
+	if n.ended.CompareAndSwap(false, true) {
+		endEvent(n, context.Background(), "never", nil, 0)
+	}
+}
+
+func endEvent(n *node, ctx context.Context, how string, st *site, g uint64) {
+	holdRemove(n)
+	ev := event{ev: evEnd, id: n.id, t: time.Now().UnixMicro(), how: how, site: st, g: g}
+	if how != "never" {
+		if err := ctx.Err(); err != nil {
+			ev.err = err.Error()
+		}
+		if c := context.Cause(ctx); c != nil {
+			ev.cause = c.Error()
+		}
+	}
+	n.sink.emit(ctx, &ev)
+}
+
+// hasOwnDeadline mirrors context.WithDeadline: the child gets a timer
+// unless the parent's deadline comes strictly earlier.
+func hasOwnDeadline(parent context.Context, d time.Time) bool {
+	pd, ok := parent.Deadline()
+	return !ok || !pd.Before(d)
+}
+
+func ignoreCause(cancel context.CancelFunc) context.CancelCauseFunc {
+	return func(error) { cancel() }
+}
+
+// WithCancel is context.WithCancel, recorded.
+func WithCancel(parent context.Context) (context.Context, context.CancelFunc) {
+	d, pass := begin(parent)
+	ctx, cancel := context.WithCancel(parent)
+	if pass {
+		return ctx, cancel
+	}
+	out := d.finish(parent, ctx, kindCancel, timeout{}, nil)
+	if !d.sampled {
+		return out, cancel
+	}
+	return out, watch(nodeOf(out), parent, out, false, ignoreCause(cancel)).call
+}
+
+// WithCancelCause is context.WithCancelCause, recorded.
+func WithCancelCause(parent context.Context) (context.Context, context.CancelCauseFunc) {
+	d, pass := begin(parent)
+	ctx, cancel := context.WithCancelCause(parent)
+	if pass {
+		return ctx, cancel
+	}
+	out := d.finish(parent, ctx, kindCancelCause, timeout{}, nil)
+	if !d.sampled {
+		return out, cancel
+	}
+	return out, watch(nodeOf(out), parent, out, false, cancel).callCause
+}
+
+// WithTimeout is context.WithTimeout, recorded.
+func WithTimeout(parent context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
+	return withDeadline(parent, time.Now().Add(timeout), timeout, kindTimeout, nil)
+}
+
+// WithTimeoutCause is context.WithTimeoutCause, recorded.
+func WithTimeoutCause(parent context.Context, timeout time.Duration, cause error) (context.Context, context.CancelFunc) {
+	return withDeadline(parent, time.Now().Add(timeout), timeout, kindTimeoutCause, cause)
+}
+
+// WithDeadline is context.WithDeadline, recorded.
+func WithDeadline(parent context.Context, d time.Time) (context.Context, context.CancelFunc) {
+	return withDeadline(parent, d, 0, kindDeadline, nil)
+}
+
+// WithDeadlineCause is context.WithDeadlineCause, recorded.
+func WithDeadlineCause(parent context.Context, d time.Time, cause error) (context.Context, context.CancelFunc) {
+	return withDeadline(parent, d, 0, kindDeadlineCause, cause)
+}
+
+func withDeadline(parent context.Context, dl time.Time, dur time.Duration, k kind, cause error) (context.Context, context.CancelFunc) {
+	d, pass := begin(parent)
+	var ctx context.Context
+	var cancel context.CancelFunc
+	if k == kindTimeoutCause || k == kindDeadlineCause {
+		ctx, cancel = context.WithDeadlineCause(parent, dl, cause)
+	} else {
+		ctx, cancel = context.WithDeadline(parent, dl)
+	}
+	if pass {
+		return ctx, cancel
+	}
+	to := timeout{d: dur, deadline: dl, has: true}
+	if k == kindDeadline || k == kindDeadlineCause {
+		to.d = 0
+	}
+	out := d.finish(parent, ctx, k, to, nil)
+	if !d.sampled {
+		return out, cancel
+	}
+	return out, watch(nodeOf(out), parent, out, hasOwnDeadline(parent, dl), ignoreCause(cancel)).call
+}
+
+// WithValue is context.WithValue, recorded.
+func WithValue(parent context.Context, key, val any) context.Context {
+	d, pass := begin(parent)
+	ctx := context.WithValue(parent, key, val)
+	if pass {
+		return ctx
+	}
+	return d.finish(parent, ctx, kindValue, timeout{}, key)
+}
+
+// WithoutCancel is context.WithoutCancel, recorded.
+func WithoutCancel(parent context.Context) context.Context {
+	d, pass := begin(parent)
+	ctx := context.WithoutCancel(parent)
+	if pass {
+		return ctx
+	}
+	return d.finish(parent, ctx, kindWithoutCancel, timeout{}, nil)
+}
+
+// AfterFunc is context.AfterFunc, recorded as an "afterfunc" node under
+// ctx: it ends "parent" when f is started because ctx ended, "cancel"
+// when stop prevents that.
+func AfterFunc(ctx context.Context, f func()) (stop func() bool) {
+	d, pass := begin(ctx)
+	if pass || !d.sampled {
+		return context.AfterFunc(ctx, f)
+	}
+	out := d.finish(ctx, ctx, kindAfterFunc, timeout{}, nil)
+	n := nodeOf(out)
+	stopInner := context.AfterFunc(ctx, func() {
+		if n.ended.CompareAndSwap(false, true) {
+			endEvent(n, ctx, "parent", nil, 0)
+		}
+		f()
+	})
+	return func() bool {
+		stopped := stopInner()
+		if stopped && n.ended.CompareAndSwap(false, true) {
+			endEvent(n, ctx, "cancel", callerSite(), goid())
+		}
+		return stopped
+	}
+}
