@@ -3,9 +3,9 @@ package lineage_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
-	"io"
 	"strings"
 	"time"
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"runtime"
+	"runtime/trace"
 	"strings"
 	"sync"
 	"testing"
@@ -400,5 +401,22 @@ func TestStacks(t *testing.T) {
 	st, _ := d["stack"].([]any)
 	if len(st) < 2 || !strings.Contains(st[0].(string), "TestStacks") {
 		t.Errorf("stack: %v", d["stack"])
+	}
+}
+
+func TestTraceMirror(t *testing.T) {
+	var tr bytes.Buffer
+	if err := trace.Start(&tr); err != nil {
+		t.Skip("a trace is already running:", err)
+	}
+	var id string
+	record(t, lineage.Config{Trace: true}, func() {
+		ctx, cancel := lineage.WithCancel(context.Background())
+		id = lineage.ID(ctx)
+		cancel()
+	})
+	trace.Stop()
+	if !bytes.Contains(tr.Bytes(), []byte(id)) {
+		t.Errorf("lineage ID %s not in the runtime trace", id)
 	}
 }
