@@ -420,3 +420,20 @@ func TestTraceMirror(t *testing.T) {
 		t.Errorf("lineage ID %s not in the runtime trace", id)
 	}
 }
+
+func TestSyncWritesBeforeReturning(t *testing.T) {
+	var buf syncBuffer
+	s, err := lineage.Start(lineage.Config{Writer: &buf, Sample: "all", Sync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx, cancel := lineage.WithCancel(context.Background())
+	if !strings.Contains(buf.String(), `"id":"`+lineage.ID(ctx)+`"`) {
+		t.Error("derive not written when WithCancel returned")
+	}
+	cancel()
+	if !strings.Contains(buf.String(), `{"ev":"end","id":"`+lineage.ID(ctx)+`"`) {
+		t.Error("end not written when cancel returned")
+	}
+}

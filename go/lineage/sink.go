@@ -39,6 +39,11 @@ type Config struct {
 	Budget float64
 	// Stacks records the full creation stack of every derived context.
 	Stacks bool
+	// Sync writes each event before the call that made it returns,
+	// instead of through the buffer: nothing is dropped or lost when the
+	// process exits without Close, at the price of a write per event on
+	// the caller's goroutine. Lineage builds (LEAKSCOPE_LINEAGE) use it.
+	Sync bool
 	// Trace mirrors every event into runtime/trace user logs (category
 	// "lineage") while a trace is being taken.
 	Trace bool
@@ -59,6 +64,8 @@ type Sink struct {
 	w          *bufio.Writer
 	err        error
 	sampler    sampler
+	syncMu     sync.Mutex // Sync mode: serializes encoding and writing
+	syncBuf    []byte
 	process    string
 	start      time.Time
 }
@@ -122,6 +129,8 @@ func (s *Sink) Close() error {
 	active.CompareAndSwap(s, nil)
 	close(s.done)
 	<-s.stopped
+	s.syncMu.Lock() // a Sync emit that passed the closed check finishes first
+	defer s.syncMu.Unlock()
 	if s.file != nil {
 		if err := s.file.Close(); err != nil && s.err == nil {
 			s.err = err
@@ -143,6 +152,16 @@ func (s *Sink) emit(ctx context.Context, ev *event) {
 		trace.Log(ctx, "lineage", string(appendEvent(nil, ev)))
 	}
 	if s.closed.Load() {
+		return
+	}
+	if s.cfg.Sync {
+		s.syncMu.Lock()
+		if !s.closed.Load() {
+			s.syncBuf = appendEvent(s.syncBuf[:0], ev)
+			s.write(s.syncBuf)
+			s.flush()
+		}
+		s.syncMu.Unlock()
 		return
 	}
 	select {
@@ -248,7 +267,8 @@ var envOnce sync.Once
 // startFromEnv starts a sink when LEAKSCOPE_LINEAGE names an events file,
 // so programs built by `leakscope lineage build` trace without code
 // changes. LEAKSCOPE_LINEAGE_SAMPLE picks the preset (default "all" there:
-// such builds are made to be looked at). Failures are reported once on
+// such builds are made to be looked at); events are written synchronously
+// (LEAKSCOPE_LINEAGE_SYNC=0: buffered) because nobody calls Close. Failures are reported once on
 // stderr; the program runs on untraced.
 func startFromEnv() {
 	envOnce.Do(func() {
@@ -260,7 +280,8 @@ func startFromEnv() {
 		if sample == "" {
 			sample = "all"
 		}
-		_, err := Start(Config{Path: path, Sample: sample, Stacks: os.Getenv("LEAKSCOPE_LINEAGE_STACKS") == "1"})
+		_, err := Start(Config{Path: path, Sample: sample, Sync: os.Getenv("LEAKSCOPE_LINEAGE_SYNC") != "0",
+			Stacks: os.Getenv("LEAKSCOPE_LINEAGE_STACKS") == "1"})
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "leakscope lineage: %v (LEAKSCOPE_LINEAGE=%q); tracing is off\n", err, path)
 		}
