@@ -24,7 +24,7 @@ type deriving struct {
 // unsampled root.
 func begin(parent context.Context) (d deriving, pass bool) {
 	s := active.Load()
-	if s == nil {
+	if s == nil || s.sampler.p.name == "off" {
 		return d, true
 	}
 	r := draw()
@@ -34,7 +34,13 @@ func begin(parent context.Context) (d deriving, pass bool) {
 		t0 = time.Now()
 	}
 	d.s = s
-	switch pn := nodeOf(parent); {
+	var pn *node
+	if t, ok := parent.(*tracked); ok { // the common case: no walk up the chain
+		pn = t.n
+	} else {
+		pn = nodeOf(parent)
+	}
+	switch {
 	case pn == unsampled:
 		pass = true
 	case pn != nil:

@@ -122,22 +122,23 @@ const pkgPrefix = "github.com/leakscope/leakscope/go/lineage."
 
 // userPCs returns the program counters of the calling goroutine from the
 // first frame outside this package on (method-value wrappers and inlining
-// make a fixed skip count unreliable).
-func userPCs(pcs []uintptr) []uintptr {
-	var all [48]uintptr
-	n := runtime.Callers(2, all[:])
+// make a fixed skip count unreliable), at most len(all) frames deep. The
+// unwinding is the expensive part, so callers ask for few frames unless
+// they want the whole stack.
+func userPCs(all []uintptr) []uintptr {
+	n := runtime.Callers(3, all)
 	for i, pc := range all[:n] {
 		if fn := siteOf(pc).fn; len(fn) < len(pkgPrefix) || fn[:len(pkgPrefix)] != pkgPrefix {
-			return append(pcs[:0], all[i:n]...)
+			return all[i:n]
 		}
 	}
-	return pcs[:0]
+	return nil
 }
 
 // callerSite returns the innermost site outside this package.
 func callerSite() *site {
-	var buf [48]uintptr
-	if pcs := userPCs(buf[:0]); len(pcs) > 0 {
+	var buf [6]uintptr // deep enough for every path through this package
+	if pcs := userPCs(buf[:]); len(pcs) > 0 {
 		return siteOf(pcs[0])
 	}
 	return &site{fn: "?", file: "?"}
@@ -145,34 +146,13 @@ func callerSite() *site {
 
 // callerStack returns the frames outside this package, innermost first.
 func callerStack() []string {
-	var buf [48]uintptr
-	pcs := userPCs(buf[:0])
+	var buf [64]uintptr
+	pcs := userPCs(buf[:])
 	out := make([]string, 0, len(pcs))
 	for _, pc := range pcs {
 		out = append(out, siteOf(pc).frame)
 	}
 	return out
-}
-
-// goid parses the goroutine ID out of the first line of runtime.Stack
-// ("goroutine 37 [running]:"). It costs a traceback of the calling
-// goroutine (about 4µs, more on deep stacks), so it runs only for sampled
-// contexts and once per derivation.
-func goid() uint64 {
-	var buf [64]byte
-	n := runtime.Stack(buf[:], false)
-	const prefix = "goroutine "
-	if n <= len(prefix) {
-		return 0
-	}
-	var id uint64
-	for _, c := range buf[len(prefix):n] {
-		if c < '0' || c > '9' {
-			break
-		}
-		id = id*10 + uint64(c-'0')
-	}
-	return id
 }
 
 // lastMicros makes lineage timestamps strictly increasing, so two

@@ -57,3 +57,19 @@ func TestEncoderAllocatesNothing(t *testing.T) {
 		t.Errorf("%v allocations per event", n)
 	}
 }
+
+func TestGoidMatchesRuntimeStack(t *testing.T) {
+	if haveGetg && goid() != stackGoid() {
+		t.Fatalf("goid %d, runtime.Stack says %d", goid(), stackGoid())
+	}
+	if haveGetg && goidOffset.off < 0 {
+		t.Error("no goid offset found: falling back to runtime.Stack")
+	}
+	done := make(chan [2]uint64)
+	for i := 0; i < 5; i++ {
+		go func() { done <- [2]uint64{goid(), stackGoid()} }()
+		if got := <-done; got[0] != got[1] {
+			t.Errorf("goid %d, runtime.Stack says %d", got[0], got[1])
+		}
+	}
+}
