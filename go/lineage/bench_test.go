@@ -112,6 +112,7 @@ func BenchmarkHandler(b *testing.B) {
 			serve(b, handler(traced))
 			b.StopTimer()
 			b.ReportMetric(s.Rate()*100, "%sampled")
+			b.ReportMetric(s.Overhead()*100, "%self-measured")
 			s.Close()
 			b.ReportMetric(float64(s.Drops())/float64(b.N), "drops/op")
 		})

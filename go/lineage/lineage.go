@@ -56,7 +56,7 @@ func begin(parent context.Context) (d deriving, pass bool) {
 		d.sampled = d.sampled || s.sampler.decide(r)
 	}
 	if timed && !d.sampled {
-		s.sampler.spent(time.Since(t0) << timedShift)
+		s.sampler.spentUnsampled(time.Since(t0))
 	}
 	return d, pass
 }

@@ -55,10 +55,12 @@ const timedShift = 6
 type sampler struct {
 	threshold atomic.Uint64
 	spentNS   atomic.Int64
-	p         preset
-	budget    float64
-	min       float64
-	last      time.Time
+	// lastOverhead holds the float64 bits of the last measured share.
+	lastOverhead atomic.Uint64
+	p            preset
+	budget       float64
+	min          float64
+	last         time.Time
 }
 
 func (s *sampler) init(p preset, budget float64) {
@@ -94,7 +96,23 @@ func (s *sampler) decide(r uint64) bool {
 	return t == math.MaxUint64 || r < t
 }
 
-func (s *sampler) spent(d time.Duration) { s.spentNS.Add(int64(d)) }
+// A timed region longer than this was descheduled, not busy: counting it
+// whole would make a loaded machine look like an expensive package.
+const (
+	maxTimedUnsampled = 2 * time.Microsecond
+	maxTimedSampled   = time.Millisecond
+)
+
+func (s *sampler) spent(d time.Duration) { s.spentNS.Add(int64(min(d, maxTimedSampled))) }
+
+// spentUnsampled counts one timed untraced derivation for the
+// 1<<timedShift it stands for.
+func (s *sampler) spentUnsampled(d time.Duration) {
+	s.spentNS.Add(int64(min(d, maxTimedUnsampled)) << timedShift)
+}
+
+// overhead returns the share measured in the last second.
+func (s *sampler) overhead() float64 { return math.Float64frombits(s.lastOverhead.Load()) }
 
 // adjust runs once a second on the drain goroutine: overhead is the
 // package's measured time over wall time × GOMAXPROCS. Over budget, the
@@ -105,10 +123,14 @@ func (s *sampler) adjust() {
 	wall := now.Sub(s.last)
 	s.last = now
 	spent := s.spentNS.Swap(0)
-	if !s.p.adaptve || s.budget < 0 || wall <= 0 {
+	if wall <= 0 {
 		return
 	}
 	overhead := float64(spent) / (float64(wall) * float64(runtime.GOMAXPROCS(0)))
+	s.lastOverhead.Store(math.Float64bits(overhead))
+	if !s.p.adaptve || s.budget < 0 {
+		return
+	}
 	r := s.rate()
 	switch {
 	case overhead > s.budget:

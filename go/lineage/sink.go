@@ -129,8 +129,6 @@ func (s *Sink) Close() error {
 	active.CompareAndSwap(s, nil)
 	close(s.done)
 	<-s.stopped
-	s.syncMu.Lock() // a Sync emit that passed the closed check finishes first
-	defer s.syncMu.Unlock()
 	if s.file != nil {
 		if err := s.file.Close(); err != nil && s.err == nil {
 			s.err = err
@@ -142,6 +140,10 @@ func (s *Sink) Close() error {
 // Drops returns how many events were dropped so far because the buffer
 // was full.
 func (s *Sink) Drops() int64 { return s.dropsTotal.Load() }
+
+// Overhead returns the share of CPU time (wall time × GOMAXPROCS) that
+// the package measured itself using over the last full second.
+func (s *Sink) Overhead() float64 { return s.sampler.overhead() }
 
 // Rate returns the current sampling rate (fraction of roots traced).
 func (s *Sink) Rate() float64 { return s.sampler.rate() }
@@ -198,8 +200,10 @@ func (s *Sink) drain() {
 				}
 				break
 			}
+			s.syncMu.Lock() // Sync mode: an emit past the closed check finishes first
 			s.writeDrops()
 			s.flush()
+			s.syncMu.Unlock()
 			return
 		}
 	}
