@@ -105,7 +105,7 @@ func BenchmarkHandler(b *testing.B) {
 	b.Run("lineage-nosink", func(b *testing.B) { serve(b, handler(traced)) })
 	for _, sample := range []string{"off", "default", "all"} {
 		b.Run("lineage-"+sample, func(b *testing.B) {
-			s, err := lineage.Start(lineage.Config{Writer: io.Discard, Sample: sample, Buffer: 1 << 16})
+			s, err := lineage.Start(lineage.Config{Writer: io.Discard, Sample: sample})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -144,7 +144,7 @@ func BenchmarkDerive(b *testing.B) {
 	})
 	for name, sample := range map[string]string{"unsampled-descendant": "0", "sampled": "all"} {
 		b.Run(name, func(b *testing.B) {
-			s, _ := lineage.Start(lineage.Config{Writer: io.Discard, Sample: sample, Buffer: 1 << 16})
+			s, _ := lineage.Start(lineage.Config{Writer: io.Discard, Sample: sample})
 			defer s.Close()
 			root, cancel := lineage.WithCancel(context.Background())
 			defer cancel()

@@ -46,9 +46,9 @@
 // roots as a CPU budget of 0.3% allows, starting at 0.1%), "stable"
 // (0.05%), "peak" (0.1%), "burst" (0.5%, for an error burst) and "off";
 // all but "all" and "off" back off when the package's measured time
-// exceeds the budget. A sampled derivation costs a few microseconds (the
-// goroutine ID comes from runtime.Stack); an unsampled one a context
-// lookup, and one allocation at its root.
+// exceeds the budget. A sampled derivation costs a few microseconds
+// (stack unwinding for its site, an AfterFunc to see its end, a cleanup);
+// an unsampled one a context lookup, and one allocation at its root.
 //
 // # Across processes
 //

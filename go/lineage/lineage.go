@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"sync/atomic"
 	"time"
 )
 
@@ -136,6 +137,8 @@ func (d *deriving) finish(parent, ctx context.Context, k kind, to timeout, key a
 // timer of its own (WithDeadline falls back to WithCancel when the parent
 // ends first).
 func watch(n *node, parent, ctx context.Context, ownDeadline bool, cancel context.CancelCauseFunc) *cancelRec {
+	t0 := time.Now()
+	defer func() { n.sink.sampler.spent(time.Since(t0)) }()
 	holdAdd(n)
 	rec := &cancelRec{n: n, ctx: ctx, cancel: cancel}
 	rec.stop = context.AfterFunc(ctx, func() {
@@ -150,7 +153,7 @@ func watch(n *node, parent, ctx context.Context, ownDeadline bool, cancel contex
 	})
 	// The cleanup's argument must not reach rec, or rec never becomes
 	// unreachable: n does not point back at it.
-	runtime.AddCleanup(rec, neverCancelled, n)
+	rec.cleanup = runtime.AddCleanup(rec, neverCancelled, n)
 	return rec
 }
 
@@ -162,17 +165,27 @@ type cancelRec struct {
 	ctx    context.Context
 	cancel context.CancelCauseFunc
 	stop   func() bool
+	// cleanup is stopped when cancel is called: the GC then has nothing
+	// to run for this context.
+	cleanup runtime.Cleanup
+	called  atomic.Bool
 }
 
 func (r *cancelRec) call() { r.callCause(nil) }
 
 func (r *cancelRec) callCause(cause error) {
-	ours := r.ctx.Err() == nil && r.n.ended.CompareAndSwap(false, true)
-	if !ours {
+	if r.called.Swap(true) {
 		r.cancel(cause)
 		return
 	}
 	t0 := time.Now()
+	r.cleanup.Stop()
+	ours := r.ctx.Err() == nil && r.n.ended.CompareAndSwap(false, true)
+	if !ours {
+		r.cancel(cause)
+		r.n.sink.sampler.spent(time.Since(t0))
+		return
+	}
 	r.stop()
 	r.cancel(cause)
 	endEvent(r.n, r.ctx, "cancel", callerSite(), goid())
