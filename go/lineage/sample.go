@@ -106,10 +106,25 @@ const (
 func (s *sampler) spent(d time.Duration) { s.spentNS.Add(int64(min(d, maxTimedSampled))) }
 
 // spentUnsampled counts one timed untraced derivation for the
-// 1<<timedShift it stands for.
+// 1<<timedShift it stands for. The clock read that ends the region is
+// part of the measurement, not of the work: it is taken off, or every
+// untraced derivation would be charged for it.
 func (s *sampler) spentUnsampled(d time.Duration) {
-	s.spentNS.Add(int64(min(d, maxTimedUnsampled)) << timedShift)
+	d = max(min(d, maxTimedUnsampled)-clockCost, 0)
+	s.spentNS.Add(int64(d) << timedShift)
 }
+
+// clockCost is the least time a time.Now/time.Since pair measures.
+var clockCost = func() time.Duration {
+	best := time.Duration(1 << 62)
+	for i := 0; i < 200; i++ {
+		t0 := time.Now()
+		if d := time.Since(t0); d < best {
+			best = d
+		}
+	}
+	return best
+}()
 
 // overhead returns the share measured in the last second.
 func (s *sampler) overhead() float64 { return math.Float64frombits(s.lastOverhead.Load()) }
