@@ -96,10 +96,6 @@ func derives(evs []event) []event {
 	return out
 }
 
-// waitEnd waits for the end of ctx to be observed (AfterFunc runs on its
-// own goroutine).
-func settle() { time.Sleep(20 * time.Millisecond) }
-
 func TestConstructorsRecordKindParentSite(t *testing.T) {
 	type key struct{}
 	var ids []string
@@ -190,22 +186,25 @@ func TestConstructorsRecordKindParentSite(t *testing.T) {
 func jsonNum(n int64) string { b, _ := json.Marshal(n); return string(b) }
 
 func TestEndings(t *testing.T) {
-	var parentEnd, deadlineEnd, cancelID string
-	evs := record(t, lineage.Config{}, func() {
-		p, cancelP := lineage.WithCancel(context.TODO())
-		child, cancelChild := lineage.WithTimeout(p, time.Hour)
-		defer cancelChild()
-		parentEnd = lineage.ID(child)
-		cancelID = lineage.ID(p)
-		cancelP()
-		<-child.Done()
-
-		d, cancelD := lineage.WithTimeoutCause(context.Background(), time.Millisecond, errors.New("too slow"))
-		defer cancelD()
-		deadlineEnd = lineage.ID(d)
-		<-d.Done()
-		settle()
-	})
+	var buf syncBuffer
+	s, err := lineage.Start(lineage.Config{Writer: &buf, Sample: "all", Sync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, cancelP := lineage.WithCancel(context.TODO())
+	child, cancelChild := lineage.WithTimeout(p, time.Hour)
+	defer cancelChild()
+	parentEnd, cancelID := lineage.ID(child), lineage.ID(p)
+	cancelP()
+	d, cancelD := lineage.WithTimeoutCause(context.Background(), time.Millisecond, errors.New("too slow"))
+	defer cancelD()
+	deadlineEnd := lineage.ID(d)
+	// The ends seen by AfterFunc are written from goroutines of their own.
+	for _, id := range []string{parentEnd, deadlineEnd} {
+		waitFor(t, &buf, `{"ev":"end","id":"`+id+`"`)
+	}
+	s.Close()
+	evs := parse(t, buf.String())
 	if e := find(evs, "end", parentEnd); e == nil || e.str("how") != "parent" || e.str("err") != "context canceled" {
 		t.Errorf("parent end: %v", e)
 	}
@@ -215,8 +214,20 @@ func TestEndings(t *testing.T) {
 	if e := find(evs, "end", deadlineEnd); e == nil || e.str("how") != "deadline" || e.str("err") != "context deadline exceeded" || e.str("cause") != "too slow" {
 		t.Errorf("deadline end: %v", e)
 	}
-	if find(evs, "derive", parentEnd).str("parent") != cancelID {
-		t.Error("child's parent is not p")
+	if find(evs, "derive", parentEnd).str("parent") != cancelID || find(evs, "derive", cancelID).str("parent") != "root:todo" {
+		t.Error("parents wrong")
+	}
+}
+
+// waitFor polls buf for text for up to 5 seconds (a loaded machine may
+// take a while to run the goroutine that writes it).
+func waitFor(t *testing.T, buf *syncBuffer, text string) {
+	t.Helper()
+	for i := 0; i < 1000 && !strings.Contains(buf.String(), text); i++ {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if !strings.Contains(buf.String(), text) {
+		t.Fatalf("%s not written:\n%s", text, buf.String())
 	}
 }
 
@@ -342,7 +353,7 @@ func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
 func TestSamplingKeepsGraphsWhole(t *testing.T) {
 	const roots = 4000
-	evs := record(t, lineage.Config{Sample: "0.25", Budget: -1}, func() {
+	evs := record(t, lineage.Config{Sample: "0.25", Sync: true}, func() {
 		for i := 0; i < roots; i++ {
 			r, cancel := lineage.WithCancel(context.Background())
 			c := lineage.WithValue(r, "k", i)
