@@ -17,6 +17,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"go/ast"
@@ -25,6 +26,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -54,11 +56,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	moduleDir := fl.String("module", ".", "root of the module to rewrite (the directory holding go.mod)")
 	outDir := fl.String("out", "", "directory for the rewritten copies and overlay.json (default: a new temporary directory)")
 	goDir := fl.String("lineage-dir", os.Getenv("LEAKSCOPE_GO_DIR"), "leakscope's Go module directory (module "+lineageModule+"; default $LEAKSCOPE_GO_DIR)")
+	events := fl.String("events", "", "with a go command after the flags: LEAKSCOPE_LINEAGE for it (default OUT/lineage-%p.jsonl)")
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
-	if fl.NArg() != 0 || *goDir == "" {
-		fmt.Fprintln(stderr, "usage: lineage-overlay -lineage-dir DIR [-module DIR] [-out DIR]")
+	command := fl.Args()
+	if *goDir == "" || len(command) == 1 {
+		fmt.Fprintln(stderr, "usage: lineage-overlay -lineage-dir DIR [-module DIR] [-out DIR] [-events PATTERN] [GO SUBCOMMAND ARGS...]")
 		return 2
 	}
 	res, err := prepare(*moduleDir, *outDir, *goDir, stderr)
@@ -66,9 +70,36 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "lineage-overlay: %v\n", err)
 		return 1
 	}
-	fmt.Fprintln(stdout, res.overlayPath)
 	fmt.Fprintf(stderr, "lineage-overlay: %d calls rewritten in %d of %d files\n", res.calls, res.files, res.scanned)
-	return 0
+	if len(command) == 0 {
+		fmt.Fprintln(stdout, res.overlayPath)
+		return 0
+	}
+	if *events == "" {
+		*events = filepath.Join(filepath.Dir(res.overlayPath), "lineage-%p.jsonl")
+	}
+	return runGo(command, res.overlayPath, *events, stdout, stderr)
+}
+
+// runGo runs "GO SUBCOMMAND -overlay=FILE ARGS..." with LEAKSCOPE_LINEAGE
+// set, in the current directory, and returns its exit status.
+func runGo(command []string, overlay, events string, stdout, stderr io.Writer) int {
+	args := append([]string{command[1], "-overlay=" + overlay}, command[2:]...)
+	cmd := exec.Command(command[0], args...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, stderr
+	cmd.Env = append(os.Environ(), "LEAKSCOPE_LINEAGE="+events)
+	fmt.Fprintf(stderr, "lineage-overlay: events go to %s\n", events)
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &exit):
+		return exit.ExitCode()
+	default:
+		fmt.Fprintf(stderr, "lineage-overlay: %v\n", err)
+		return 1
+	}
 }
 
 type result struct {

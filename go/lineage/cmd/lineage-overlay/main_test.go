@@ -137,3 +137,48 @@ func main() {
 		t.Errorf("no cancel derive in\n%s", data)
 	}
 }
+
+// TestRunsTheGoCommand uses the form leakscope lineage build relies on:
+// the go command after the flags, run with the overlay and the events
+// path.
+func TestRunsTheGoCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs tests")
+	}
+	mod := t.TempDir()
+	os.WriteFile(filepath.Join(mod, "go.mod"), []byte("module example.com/lib\n\ngo 1.26\n"), 0o644)
+	os.WriteFile(filepath.Join(mod, "lib_test.go"), []byte(`package lib
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+func TestT(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_ = ctx
+}
+`), 0o644)
+	goDir, _ := filepath.Abs("../../..")
+	events := filepath.Join(t.TempDir(), "ev-%p.jsonl")
+	t.Chdir(mod)
+	var stdout, stderr bytes.Buffer
+	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	code := run([]string{"-lineage-dir", goDir, "-events", events, goBin, "test", "-count=1", "."}, &stdout, &stderr)
+	if code != 0 || !strings.Contains(stdout.String(), "ok") {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout.String(), stderr.String())
+	}
+	files, _ := filepath.Glob(strings.Replace(events, "%p", "*", 1))
+	if len(files) != 1 {
+		t.Fatalf("event files %v", files)
+	}
+	data, _ := os.ReadFile(files[0])
+	if !strings.Contains(string(data), `"kind":"timeout","t":`) || !strings.Contains(string(data), `"how":"cancel"`) {
+		t.Errorf("events:\n%s", data)
+	}
+	if code := run([]string{"-lineage-dir", goDir, goBin}, &stdout, &stderr); code != 2 {
+		t.Errorf("a go command without a subcommand: exit %d", code)
+	}
+}
