@@ -125,3 +125,30 @@ func TestFromRemoteRejectsBadTraceparent(t *testing.T) {
 		t.Errorf("a later version's traceparent was refused: %v", ds[5])
 	}
 }
+
+func TestRemoteLineageIsTracedAtAnyRate(t *testing.T) {
+	const tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+	var withID, withoutID string
+	evs := record(t, lineage.Config{Sample: "0"}, func() {
+		ctx, cancel := lineage.FromRemote(context.Background(), tp, "x=1,lnscope=ln-5-6-g7")
+		defer cancel()
+		withID = lineage.ID(ctx)
+		// A client call from here continues the caller's trace ID.
+		out, ts, ok := lineage.Outgoing(ctx, "", "")
+		if !ok || !strings.HasPrefix(out, "00-4bf92f3577b34da6a3ce929d0e0e4736-") || ts != "lnscope="+withID+",x=1" {
+			t.Errorf("outgoing %q %q %v", out, ts, ok)
+		}
+		// (From a server's context: one from Background would be marked
+		// held, and so traced, since this goroutine holds ctx.)
+		server := context.WithValue(context.Background(), http.ServerContextKey, nil)
+		ctx2, cancel2 := lineage.FromRemote(server, tp, "x=1")
+		defer cancel2()
+		withoutID = lineage.ID(ctx2)
+	})
+	if withID == "" || withoutID != "" {
+		t.Errorf("traced: with lnscope %q, without %q", withID, withoutID)
+	}
+	if d := derives(evs); len(d) != 1 || d[0].str("remote_parent") != "ln-5-6-g7" {
+		t.Errorf("derives %v", d)
+	}
+}
