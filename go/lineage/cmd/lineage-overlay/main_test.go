@@ -166,7 +166,7 @@ func TestT(t *testing.T) {
 	t.Chdir(mod)
 	var stdout, stderr bytes.Buffer
 	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	code := run([]string{"-lineage-dir", goDir, "-events", events, goBin, "test", "-count=1", "."}, &stdout, &stderr)
+	code := run([]string{"-lineage-dir", goDir, "-events", events, "--", goBin, "test", "-count=1", "."}, &stdout, &stderr)
 	if code != 0 || !strings.Contains(stdout.String(), "ok") {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout.String(), stderr.String())
 	}
