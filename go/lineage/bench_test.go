@@ -99,7 +99,7 @@ func serve(b *testing.B, h http.Handler) {
 
 // BenchmarkHandler compares a handler deriving four contexts per request
 // with package context and with lineage at several sampling rates
-// (numbers in docs/lineage.md).
+// (numbers in docs/lineage-go.md).
 func BenchmarkHandler(b *testing.B) {
 	b.Run("context", func(b *testing.B) { serve(b, handler(plain)) })
 	b.Run("lineage-nosink", func(b *testing.B) { serve(b, handler(traced)) })

@@ -1,7 +1,7 @@
 // Command lineage-overlay prepares a `go build -overlay` file that makes a
 // module's context derivations go through package lineage without
 // touching its sources. `leakscope lineage build -- go test ./...` runs it
-// and then the go command with -overlay; docs/lineage.md describes the
+// and then the go command with -overlay; docs/lineage-go.md describes the
 // interface.
 //
 // Every .go file of the module (tests too) that imports "context" and
