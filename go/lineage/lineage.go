@@ -92,7 +92,7 @@ func (d *deriving) finish(parent, ctx context.Context, k kind, to timeout, key a
 	}
 	st := callerSite()
 	t := uniqueMicros()
-	n := &node{id: makeID(t, st.hash, d.g), kind: k, g: d.g, sink: d.s, remote: d.remote, valueDepth: 1}
+	n := &node{id: makeID(t, st.hash, d.g), kind: k, g: d.g, sink: d.s, remote: d.remote, valueDepth: 1, up: d.parent}
 	ev := event{ev: evDerive, t: t, id: n.id, kind: k, g: d.g, site: st, held: d.held}
 	if d.parent != nil {
 		ev.parent = d.parent.id
@@ -136,25 +136,94 @@ func (d *deriving) finish(parent, ctx context.Context, k kind, to timeout, key a
 // wrapped cancel function's state. ownDeadline says whether ctx has a
 // timer of its own (WithDeadline falls back to WithCancel when the parent
 // ends first).
-func watch(n *node, parent, ctx context.Context, ownDeadline bool, cancel context.CancelCauseFunc) *cancelRec {
+func watch(n *node, ctx context.Context, ownDeadline bool, cancel context.CancelCauseFunc) *cancelRec {
 	t0 := time.Now()
 	defer func() { n.sink.sampler.spent(time.Since(t0)) }()
 	holdAdd(n)
-	rec := &cancelRec{n: n, ctx: ctx, cancel: cancel}
-	rec.stop = context.AfterFunc(ctx, func() {
-		if !n.ended.CompareAndSwap(false, true) {
-			return
+	n.ctx, n.ownDeadline = ctx, ownDeadline
+	if dl, ok := ctx.Deadline(); ok {
+		n.deadline = dl
+	}
+	n.stop = context.AfterFunc(ctx, func() {
+		if n.ended.CompareAndSwap(false, true) {
+			endNode(n, howEnded(n), nil, 0)
 		}
-		how := "parent"
-		if ownDeadline && errors.Is(ctx.Err(), context.DeadlineExceeded) && parent.Err() == nil {
-			how = "deadline"
-		}
-		endEvent(n, ctx, how, nil, 0)
 	})
+	register(n) // after n.stop is set: an ancestor's cascade calls it
+	rec := &cancelRec{n: n, cancel: cancel}
 	// The cleanup's argument must not reach rec, or rec never becomes
 	// unreachable: n does not point back at it.
 	rec.cleanup = runtime.AddCleanup(rec, neverCancelled, n)
 	return rec
+}
+
+// register puts n among the kids of its nearest cancelable traced
+// ancestor (through value contexts; not through WithoutCancel, whose
+// descendants its cancellation does not reach).
+func register(n *node) {
+	a := n.up
+	for a != nil && a.kind == kindValue {
+		a = a.up
+	}
+	if a == nil || !a.kind.cancelable() {
+		return
+	}
+	// Lock order: ancestor, then descendant. An n that ends while this
+	// runs may stay in a.kids until a ends; a's cascade skips it.
+	a.mu.Lock()
+	if !a.ended.Load() && !n.ended.Load() {
+		if a.kids == nil {
+			a.kids = make(map[*node]struct{})
+		}
+		a.kids[n] = struct{}{}
+		n.mu.Lock()
+		n.reg = a
+		n.mu.Unlock()
+	}
+	a.mu.Unlock()
+}
+
+func deregister(n *node) {
+	n.mu.Lock()
+	a := n.reg
+	n.reg = nil
+	n.mu.Unlock()
+	if a != nil {
+		a.mu.Lock()
+		delete(a.kids, n)
+		a.mu.Unlock()
+	}
+}
+
+// howEnded classifies an ending that was not a call of n's own cancel.
+func howEnded(n *node) string {
+	if n.ownDeadline && !n.deadline.IsZero() && !time.Now().Before(n.deadline) &&
+		errors.Is(n.ctx.Err(), context.DeadlineExceeded) {
+		return "deadline"
+	}
+	return "parent"
+}
+
+// endNode records n's end, then the ends of its registered descendants
+// that ended with it. Cancellation reaches a context's descendants before
+// cancel returns, so they are recorded at once, on this goroutine, rather
+// than by their AfterFuncs' goroutines later: a process that exits right
+// after a cancel (a test binary) still has every end in its file.
+func endNode(n *node, how string, st *site, g uint64) {
+	endEvent(n, n.ctx, how, st, g)
+	deregister(n)
+	n.mu.Lock()
+	kids := n.kids
+	n.kids = nil
+	n.mu.Unlock()
+	for k := range kids {
+		// Not ended: an untraced WithoutCancel in between; its own
+		// AfterFunc will see its end.
+		if k.ctx.Err() != nil && k.ended.CompareAndSwap(false, true) {
+			k.stop()
+			endNode(k, howEnded(k), nil, 0)
+		}
+	}
 }
 
 // cancelRec is what the wrapped cancel function closes over; when it
@@ -162,9 +231,7 @@ func watch(n *node, parent, ctx context.Context, ownDeadline bool, cancel contex
 // cancelled by its owner.
 type cancelRec struct {
 	n      *node
-	ctx    context.Context
 	cancel context.CancelCauseFunc
-	stop   func() bool
 	// cleanup is stopped when cancel is called: the GC then has nothing
 	// to run for this context.
 	cleanup runtime.Cleanup
@@ -180,21 +247,22 @@ func (r *cancelRec) callCause(cause error) {
 	}
 	t0 := time.Now()
 	r.cleanup.Stop()
-	ours := r.ctx.Err() == nil && r.n.ended.CompareAndSwap(false, true)
+	ours := r.n.ctx.Err() == nil && r.n.ended.CompareAndSwap(false, true)
 	if !ours {
 		r.cancel(cause)
 		r.n.sink.sampler.spent(time.Since(t0))
 		return
 	}
-	r.stop()
+	r.n.stop()
 	r.cancel(cause)
-	endEvent(r.n, r.ctx, "cancel", callerSite(), goid())
+	endNode(r.n, "cancel", callerSite(), goid())
 	r.n.sink.sampler.spent(time.Since(t0))
 }
 
 func neverCancelled(n *node) {
 	if n.ended.CompareAndSwap(false, true) {
 		endEvent(n, context.Background(), "never", nil, 0)
+		deregister(n)
 	}
 }
 
@@ -234,7 +302,7 @@ func WithCancel(parent context.Context) (context.Context, context.CancelFunc) {
 	if !d.sampled {
 		return out, cancel
 	}
-	return out, watch(nodeOf(out), parent, out, false, ignoreCause(cancel)).call
+	return out, watch(nodeOf(out), out, false, ignoreCause(cancel)).call
 }
 
 // WithCancelCause is context.WithCancelCause, recorded.
@@ -248,7 +316,7 @@ func WithCancelCause(parent context.Context) (context.Context, context.CancelCau
 	if !d.sampled {
 		return out, cancel
 	}
-	return out, watch(nodeOf(out), parent, out, false, cancel).callCause
+	return out, watch(nodeOf(out), out, false, cancel).callCause
 }
 
 // WithTimeout is context.WithTimeout, recorded.
@@ -291,7 +359,7 @@ func withDeadline(parent context.Context, dl time.Time, dur time.Duration, k kin
 	if !d.sampled {
 		return out, cancel
 	}
-	return out, watch(nodeOf(out), parent, out, hasOwnDeadline(parent, dl), ignoreCause(cancel)).call
+	return out, watch(nodeOf(out), out, hasOwnDeadline(parent, dl), ignoreCause(cancel)).call
 }
 
 // WithValue is context.WithValue, recorded.

@@ -452,3 +452,35 @@ func TestSyncWritesBeforeReturning(t *testing.T) {
 		t.Error("end not written when cancel returned")
 	}
 }
+
+// A cancel records the ends of the traced descendants it reaches before it
+// returns, so a process that exits right after still has them.
+func TestCancelRecordsDescendantsAtOnce(t *testing.T) {
+	var buf syncBuffer
+	s, err := lineage.Start(lineage.Config{Writer: &buf, Sample: "all", Sync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	root, cancel := lineage.WithCancel(context.Background())
+	child, cancelChild := lineage.WithTimeout(lineage.WithValue(root, "k", 1), time.Hour)
+	defer cancelChild()
+	grandchild, cancelGrandchild := lineage.WithCancel(child)
+	defer cancelGrandchild()
+	detached, cancelDetached := lineage.WithCancel(lineage.WithoutCancel(root))
+	defer cancelDetached()
+	cancel()
+	text := buf.String()
+	for _, c := range []context.Context{child, grandchild} {
+		if !strings.Contains(text, `{"ev":"end","id":"`+lineage.ID(c)+`","t":`) {
+			t.Errorf("end of %s not written when cancel returned:\n%s", lineage.ID(c), text)
+		}
+	}
+	if strings.Contains(text, `"id":"`+lineage.ID(detached)+`","t":`) && strings.Contains(text, `{"ev":"end","id":"`+lineage.ID(detached)) {
+		t.Error("a context under WithoutCancel was recorded as ended")
+	}
+	evs := parse(t, text)
+	if e := find(evs, "end", lineage.ID(grandchild)); e == nil || e.str("how") != "parent" || e.str("err") != "context canceled" {
+		t.Errorf("grandchild end %v", e)
+	}
+}

@@ -47,6 +47,18 @@ type node struct {
 	ended      atomic.Bool
 	sink       *Sink
 	remote     *remoteParent // W3C trace data this lineage continues, if any
+	up         *node         // the nearest traced ancestor, nil at a root
+
+	// For cancelable nodes (set by watch before the context is handed
+	// out): what classifying and cascading an ending needs.
+	ctx         context.Context
+	stop        func() bool // stops the AfterFunc that watches ctx
+	ownDeadline bool
+	deadline    time.Time
+
+	mu   sync.Mutex         // guards kids and reg
+	kids map[*node]struct{} // live cancelable descendants registered here
+	reg  *node              // the ancestor whose kids hold this node
 }
 
 // unsampled is carried by the contexts below a root that was not sampled,

@@ -160,7 +160,7 @@ func FromRemote(parent context.Context, traceparent, tracestate string) (context
 	if !d.sampled {
 		return out, cancel
 	}
-	return out, watch(nodeOf(out), parent, out, false, ignoreCause(cancel)).call
+	return out, watch(nodeOf(out), out, false, ignoreCause(cancel)).call
 }
 
 // Outgoing returns the traceparent and tracestate to send from ctx, given
