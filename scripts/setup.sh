@@ -83,4 +83,9 @@ say "found $go_version at $go_bin"
 if ! command -v go >/dev/null 2>&1; then
     say "note: go is not on PATH; the scripts add $(dirname "$go_bin") themselves"
 fi
+# go/lineage/lineagegrpc (a module of its own) needs gRPC from the Go
+# module proxy; fetch it now so the tests do no network work.
+if ! (cd "$(dirname "$0")/../go/lineage/lineagegrpc" && "$go_bin" mod download); then
+    die "could not download the modules of go/lineage/lineagegrpc (go mod download; needs the Go module proxy)"
+fi
 say "done"

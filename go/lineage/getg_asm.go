@@ -1,0 +1,9 @@
+//go:build amd64 || arm64
+
+package lineage
+
+import "unsafe"
+
+func getg() unsafe.Pointer
+
+const haveGetg = true

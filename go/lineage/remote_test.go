@@ -1,0 +1,154 @@
+package lineage_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/leakscope/leakscope/go/lineage"
+)
+
+func TestHTTPJoinsCallerAndCallee(t *testing.T) {
+	var callerID, seenState, seenParent string
+	evs := record(t, lineage.Config{}, func() {
+		srv := httptest.NewServer(lineage.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			seenState = r.Header.Get("tracestate")
+			seenParent = r.Header.Get("traceparent")
+			ctx, cancel := lineage.WithTimeout(r.Context(), time.Second)
+			defer cancel()
+			_ = ctx
+		})))
+		defer srv.Close()
+		client := &http.Client{Transport: &lineage.Transport{}}
+		ctx, cancel := lineage.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		callerID = lineage.ID(ctx)
+		req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL, nil)
+		req.Header.Set("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+		req.Header.Add("tracestate", "rojo=00f067aa0ba902b7, lnscope=ln-old")
+		req.Header.Add("tracestate", "congo=t61rcWkgMzE")
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if req.Header.Get("tracestate") != "rojo=00f067aa0ba902b7, lnscope=ln-old" {
+			t.Error("Transport changed the caller's request")
+		}
+	})
+	if want := "lnscope=" + callerID + ",rojo=00f067aa0ba902b7,congo=t61rcWkgMzE"; seenState != want {
+		t.Errorf("tracestate sent %q, want %q", seenState, want)
+	}
+	if seenParent != "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" {
+		t.Errorf("traceparent changed: %q", seenParent)
+	}
+	var served, inner map[string]any
+	for _, e := range derives(evs) {
+		if e.str("parent") == "root:remote" {
+			served = e
+		}
+	}
+	if served == nil || served["remote_parent"] != callerID {
+		t.Fatalf("no root:remote derive with remote_parent %s: %v", callerID, derives(evs))
+	}
+	for _, e := range derives(evs) {
+		if e.str("parent") == served["id"] {
+			inner = e
+		}
+	}
+	if inner == nil || inner["kind"] != "timeout" {
+		t.Errorf("handler's context not under the served one: %v", derives(evs))
+	}
+}
+
+func TestOutgoingMakesTraceparent(t *testing.T) {
+	record(t, lineage.Config{}, func() {
+		ctx, cancel := lineage.WithCancel(context.Background())
+		defer cancel()
+		tp, ts, ok := lineage.Outgoing(ctx, "", "")
+		if !ok || len(tp) != 55 || !strings.HasPrefix(tp, "00-") || !strings.HasSuffix(tp, "-01") {
+			t.Errorf("traceparent %q ok=%v", tp, ok)
+		}
+		if ts != "lnscope="+lineage.ID(ctx) {
+			t.Errorf("tracestate %q", ts)
+		}
+		// A traceparent the caller has is kept; without a valid one its
+		// tracestate must not be trusted (W3C).
+		tp2, ts2, _ := lineage.Outgoing(ctx, "garbage", "a=1")
+		if tp2 == "garbage" || ts2 != "lnscope="+lineage.ID(ctx) {
+			t.Errorf("invalid traceparent kept: %q %q", tp2, ts2)
+		}
+		// Members that break the W3C syntax are dropped, the list stays at
+		// 32 members at most.
+		var many []string
+		for i := 0; i < 40; i++ {
+			many = append(many, "k"+string(rune('a'+i%26))+strings.Repeat("x", i/26)+"=v")
+		}
+		many = append(many, "BAD=1", "ok=has space ", "t@sys=1")
+		_, ts3, _ := lineage.Outgoing(ctx, "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", strings.Join(many, ","))
+		members := strings.Split(ts3, ",")
+		if len(members) != 32 || strings.Contains(ts3, "BAD") || !strings.HasPrefix(ts3, "lnscope=") {
+			t.Errorf("%d members: %q", len(members), ts3)
+		}
+	})
+	// Unsampled or untraced contexts change nothing.
+	if _, _, ok := lineage.Outgoing(context.Background(), "", ""); ok {
+		t.Error("Outgoing on an untraced context")
+	}
+}
+
+func TestFromRemoteRejectsBadTraceparent(t *testing.T) {
+	evs := record(t, lineage.Config{}, func() {
+		for _, tp := range []string{
+			"00-00000000000000000000000000000000-00f067aa0ba902b7-01",   // zero trace ID
+			"00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",   // zero parent ID
+			"ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",   // version ff
+			"00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",   // upper case
+			"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-x", // v00 is exactly 55
+		} {
+			_, cancel := lineage.FromRemote(context.Background(), tp, "lnscope=ln-1-2-g3")
+			cancel()
+		}
+		_, cancel := lineage.FromRemote(context.Background(), "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-future", "lnscope=ln-1-2-g3")
+		cancel()
+	})
+	ds := derives(evs)
+	for i, d := range ds[:5] {
+		if d.str("parent") != "root:background" {
+			t.Errorf("%d: %v", i, d)
+		}
+	}
+	if ds[5].str("parent") != "root:remote" || ds[5].str("remote_parent") != "ln-1-2-g3" {
+		t.Errorf("a later version's traceparent was refused: %v", ds[5])
+	}
+}
+
+func TestRemoteLineageIsTracedAtAnyRate(t *testing.T) {
+	const tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+	var withID, withoutID string
+	evs := record(t, lineage.Config{Sample: "0"}, func() {
+		ctx, cancel := lineage.FromRemote(context.Background(), tp, "x=1,lnscope=ln-5-6-g7")
+		defer cancel()
+		withID = lineage.ID(ctx)
+		// A client call from here continues the caller's trace ID.
+		out, ts, ok := lineage.Outgoing(ctx, "", "")
+		if !ok || !strings.HasPrefix(out, "00-4bf92f3577b34da6a3ce929d0e0e4736-") || ts != "lnscope="+withID+",x=1" {
+			t.Errorf("outgoing %q %q %v", out, ts, ok)
+		}
+		// (From a server's context: one from Background would be marked
+		// held, and so traced, since this goroutine holds ctx.)
+		server := context.WithValue(context.Background(), http.ServerContextKey, nil)
+		ctx2, cancel2 := lineage.FromRemote(server, tp, "x=1")
+		defer cancel2()
+		withoutID = lineage.ID(ctx2)
+	})
+	if withID == "" || withoutID != "" {
+		t.Errorf("traced: with lnscope %q, without %q", withID, withoutID)
+	}
+	if d := derives(evs); len(d) != 1 || d[0].str("remote_parent") != "ln-5-6-g7" {
+		t.Errorf("derives %v", d)
+	}
+}

@@ -1,0 +1,75 @@
+package lineage
+
+import (
+	"testing"
+	"time"
+)
+
+func TestAdaptiveRateFollowsBudget(t *testing.T) {
+	var s sampler
+	s.init(presets["default"], 0.003)
+	start := s.rate()
+	s.last = time.Now().Add(-time.Second)
+	s.spentNS.Store(int64(time.Second)) // a whole CPU-second: far over budget
+	s.adjust()
+	if r := s.rate(); r >= start || r < s.min {
+		t.Fatalf("over budget: rate %v -> %v", start, r)
+	}
+	low := s.rate()
+	s.last = time.Now().Add(-time.Second)
+	s.adjust() // nothing spent: doubles
+	if r := s.rate(); r < 1.9*low || r > 2.1*low {
+		t.Errorf("under budget: rate %v -> %v", low, r)
+	}
+	for i := 0; i < 40; i++ {
+		s.last = time.Now().Add(-time.Second)
+		s.adjust()
+	}
+	if s.rate() != 1 {
+		t.Errorf("default preset did not reach its ceiling: %v", s.rate())
+	}
+
+	var peak sampler
+	peak.init(presets["peak"], 0.003)
+	for i := 0; i < 5; i++ {
+		peak.last = time.Now().Add(-time.Second)
+		peak.adjust()
+	}
+	if peak.rate() != 0.001 {
+		t.Errorf("peak went past 0.1%%: %v", peak.rate())
+	}
+}
+
+func TestEncoderEscapes(t *testing.T) {
+	ev := event{ev: evEnd, id: "a\"b\\c\n\x01\xff\u00e9", t: 1, how: "never"}
+	got := string(appendEvent(nil, &ev))
+	want := `{"ev":"end","id":"a\"b\\c\n\u0001\ufffdé","t":1,"how":"never"}` + "\n"
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+func TestEncoderAllocatesNothing(t *testing.T) {
+	st := &site{fn: "main.f", file: "/a.go", line: 3}
+	ev := event{ev: evDerive, id: "ln-1-2-g3", parent: "root:todo", kind: kindTimeout, t: 5, g: 3, site: st, deadline: 9, hasTimeout: true, timeoutUS: 4}
+	buf := make([]byte, 0, 512)
+	if n := testing.AllocsPerRun(100, func() { buf = appendEvent(buf[:0], &ev) }); n != 0 {
+		t.Errorf("%v allocations per event", n)
+	}
+}
+
+func TestGoidMatchesRuntimeStack(t *testing.T) {
+	if haveGetg && goid() != stackGoid() {
+		t.Fatalf("goid %d, runtime.Stack says %d", goid(), stackGoid())
+	}
+	if haveGetg && goidOffset.off < 0 {
+		t.Error("no goid offset found: falling back to runtime.Stack")
+	}
+	done := make(chan [2]uint64)
+	for i := 0; i < 5; i++ {
+		go func() { done <- [2]uint64{goid(), stackGoid()} }()
+		if got := <-done; got[0] != got[1] {
+			t.Errorf("goid %d, runtime.Stack says %d", got[0], got[1])
+		}
+	}
+}
