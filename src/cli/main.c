@@ -18,12 +18,12 @@ typedef struct command {
 static const command commands[] = {
     {"lint", "find context and goroutine leaks in Go source", cmd_lint},
     {"dump", "read goroutine dumps, bucket stacks, rank leak suspects", cmd_dump},
+    {"watch", "poll live pprof endpoints, keep history, alert on growing stacks", cmd_watch},
     {"parse", "parse Go files with leakscope's Go front end; dump ASTs", cmd_parse},
 };
 
 /* Planned subcommands, listed so that users see what is coming. */
 static const command planned[] = {
-    {"watch", "poll live pprof endpoints and alert on growing stacks", NULL},
     {"lineage", "draw context lineage graphs from recorded events", NULL},
     {"probe", "trace goroutine creation and exit with eBPF", NULL},
 };
