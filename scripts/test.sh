@@ -5,8 +5,9 @@
 #   (b) gcc ASan+UBSan build in ./build-asan (-DLEAKSCOPE_SANITIZE=ON), then
 #       ctest with leak detection on;
 #   (c) clang libFuzzer build in ./build-fuzz (-DLEAKSCOPE_FUZZ=ON), then
-#       the fuzz_go_parse target for $LEAKSCOPE_FUZZ_SECONDS seconds
-#       (default 60) on a copy of tests/fuzz/corpus/go_parse.
+#       every fuzz target (fuzz_go_parse, fuzz_dump_text, fuzz_dump_debug1,
+#       fuzz_dump_pprof, fuzz_dump_report), each on a copy of its seeds in tests/fuzz/corpus/,
+#       sharing $LEAKSCOPE_FUZZ_SECONDS seconds (default 60) equally.
 #
 # Stops at the first failure.  Needs what scripts/setup.sh installs.
 #
@@ -50,41 +51,53 @@ CC=gcc cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLEA
 cmake --build build-asan
 run_ctest build-asan
 
-stage "(c) libFuzzer build (./build-fuzz, clang) and ${fuzz_seconds}s of fuzz_go_parse"
+# Every fuzz target shares the budget: each runs for an equal share of it.
+fuzz_targets=(go_parse dump_text dump_debug1 dump_pprof dump_report)
+per_target=$((fuzz_seconds / ${#fuzz_targets[@]}))
+((per_target > 0)) || per_target=1
+stage "(c) libFuzzer build (./build-fuzz, clang) and ${fuzz_seconds}s over ${#fuzz_targets[@]} fuzz targets (${per_target}s each)"
 CC=clang cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLEAKSCOPE_FUZZ=ON
-cmake --build build-fuzz --target fuzz_go_parse
-# Fuzz a copy: libFuzzer adds every new interesting input to its corpus
-# directory, and the committed seeds must stay as they are.
-corpus=build-fuzz/corpus/go_parse
-artifacts=build-fuzz/artifacts/
-rm -rf "$corpus" "$artifacts"
-mkdir -p "$corpus" "$artifacts"
-cp tests/fuzz/corpus/go_parse/* "$corpus"/
-seeds=$(ls "$corpus" | wc -l)
-fuzz_log=build-fuzz/fuzz.log
-# The full log is in $fuzz_log; the terminal gets it without the NEW/REDUCE
-# lines of corpus growth and the entries of libFuzzer's recommended dictionary.
-if ! build-fuzz/tests/fuzz/fuzz_go_parse \
-    -dict=tests/fuzz/go.dict \
-    -max_len=65536 \
-    -rss_limit_mb=2048 \
-    -timeout=30 \
-    -max_total_time="$fuzz_seconds" \
-    -print_final_stats=1 \
-    -artifact_prefix="$artifacts" \
-    "$corpus" 2>&1 | tee "$fuzz_log" | { grep --line-buffered -vE '^#[0-9]+.*(NEW|REDUCE)|# Uses: [0-9]+$' || true; }; then
-    echo
-    echo "test: fuzz_go_parse failed (crash, leak, UB, timeout or OOM); reproducer(s):" >&2
-    ls -l "$artifacts" >&2 || true
-    echo "rerun one with: build-fuzz/tests/fuzz/fuzz_go_parse ${artifacts}FILE" >&2
-    exit 1
-fi
-runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$fuzz_log" | grep -oE '[0-9]+$' || echo '?')
-summary+=("build-fuzz: fuzz_go_parse ran $runs inputs in ${fuzz_seconds}s from $seeds seeds, corpus now $(ls "$corpus" | wc -l) files, no crash")
+cmake --build build-fuzz --target "${fuzz_targets[@]/#/fuzz_}"
+# run_fuzz NAME: fuzz_NAME on a copy of tests/fuzz/corpus/NAME: libFuzzer adds
+# every new interesting input to its corpus directory, and the committed
+# seeds must stay as they are.  The go parser also gets its dictionary.
+run_fuzz() {
+    local name=$1 corpus=build-fuzz/corpus/$1 artifacts=build-fuzz/artifacts/$1/
+    local fuzz_log=build-fuzz/fuzz_$1.log extra=()
+    [[ $name == go_parse ]] && extra=(-dict=tests/fuzz/go.dict)
+    rm -rf "$corpus" "$artifacts"
+    mkdir -p "$corpus" "$artifacts"
+    cp tests/fuzz/corpus/"$name"/* "$corpus"/
+    local seeds
+    seeds=$(ls "$corpus" | wc -l)
+    # The full log is in $fuzz_log; the terminal gets it without the NEW/REDUCE
+    # lines of corpus growth and the entries of libFuzzer's recommended dictionary.
+    if ! build-fuzz/tests/fuzz/fuzz_"$name" \
+        "${extra[@]}" \
+        -max_len=65536 \
+        -rss_limit_mb=2048 \
+        -timeout=30 \
+        -max_total_time="$per_target" \
+        -print_final_stats=1 \
+        -artifact_prefix="$artifacts" \
+        "$corpus" 2>&1 | tee "$fuzz_log" | { grep --line-buffered -vE '^#[0-9]+.*(NEW|REDUCE)|# Uses: [0-9]+$' || true; }; then
+        echo
+        echo "test: fuzz_$name failed (crash, leak, UB, timeout or OOM); reproducer(s):" >&2
+        ls -l "$artifacts" >&2 || true
+        echo "rerun one with: build-fuzz/tests/fuzz/fuzz_$name ${artifacts}FILE" >&2
+        exit 1
+    fi
+    local runs
+    runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$fuzz_log" | grep -oE '[0-9]+$' || echo '?')
+    summary+=("build-fuzz: fuzz_$name ran $runs inputs in ${per_target}s from $seeds seeds, corpus now $(ls "$corpus" | wc -l) files, no crash")
+}
+for target in "${fuzz_targets[@]}"; do
+    run_fuzz "$target"
+done
 
 stage "summary ($((SECONDS - start))s)"
 printf '%s\n' "${summary[@]}"
-# One closing line over both ctest runs (the fuzz run counts as one test).
+# One closing line over both ctest runs (each fuzz target counts as one test).
 passed=0 failed=0
 for dir in build build-asan; do
     line=$(grep -E 'tests passed' "$dir/ctest.log" | tail -n 1)
@@ -92,4 +105,4 @@ for dir in build build-asan; do
     bad=$(grep -oE '[0-9]+ tests failed' <<<"$line" | grep -oE '^[0-9]+')
     passed=$((passed + total - bad)) failed=$((failed + bad))
 done
-echo "tests: $((passed + 1)) passed, $failed failed"
+echo "tests: $((passed + ${#fuzz_targets[@]})) passed, $failed failed"

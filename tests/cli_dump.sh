@@ -18,16 +18,21 @@ mkdir -p "$work/fx" "$work/leak" && (cd "$src/tests/dump/progs" && "$go" run ./l
     { echo "FAIL: go run ./leaks: $(tail -5 "$work/go.log")"; exit 1; }
 cd "$work" || exit 2
 fx=$work/fx
+# the lines the program marks with "// want: KIND"
+want_line() { grep -n "// want: $1" "$src/tests/dump/progs/leaks/main.go" | head -1 | cut -d: -f1; }
+sender_line=$(want_line sender)
+mutex_line=$(want_line mutex)
 
 # ---- one debug=2 dump: the leaks program's goroutines ----
 run "$leakscope" dump --no-color "$fx/goroutines.txt"
 expect_status 1 "suspects fail by default (--fail-on 1)"
 expect_match out.txt '^46 goroutines in 9 buckets \(.*goroutines.txt, text\)$' "total first"
 expect_match out.txt '^LEAK SUSPECTS: 2 buckets, 30 goroutines$' "suspects heading"
-expect_match out.txt '^ 1\. 25 goroutines blocked in chan send on one stack; created by main\.abandonSenders at main\.go:37$' "sender reason"
-expect_match out.txt '^ 2\. 5 goroutines blocked in sync\.Mutex\.Lock on one stack; created by main\.waitMutex at main\.go:67$' "mutex reason"
+expect_match out.txt '^ 1\. 25 goroutines blocked in chan send on one stack; created by main\.abandonSenders at main\.go:[0-9]+$' "sender reason"
+expect_match out.txt '^ 2\. 5 goroutines blocked in sync\.Mutex\.Lock on one stack; created by main\.waitMutex at main\.go:[0-9]+$' "mutex reason"
 expect_match out.txt '^ +25  chan send  [0-9a-f]{16}  SUSPECT$' "bucket line"
-expect_match out.txt 'created by main\.chain  main\.go:100  \(creator bucket [0-9a-f]{16}\)' "creator bucket"
+expect_match out.txt "^    at main\\.abandonSenders\\.func1  main\\.go:$sender_line\$" "the sender's frame"
+expect_match out.txt 'created by main\.chain  main\.go:[0-9]+  \(creator bucket [0-9a-f]{16}\)' "creator bucket"
 expect_no_match out.txt "$(printf '\033')" "no colors when not a terminal"
 expect_empty err.txt "no warnings on a clean dump"
 
@@ -38,7 +43,7 @@ expect_status 1 "30 suspect goroutines >= --fail-on 30"
 run "$leakscope" dump --fail-on 0 "$fx/goroutines.txt"
 expect_status 0 "--fail-on 0 never fails"
 
-run "$leakscope" dump --ignore-top main.abandonSenders.func1 --ignore-stack 'main\.waitMutex\.func1 .*main\.go:68' "$fx/goroutines.txt"
+run "$leakscope" dump --ignore-top main.abandonSenders.func1 --ignore-stack "main\\.waitMutex\\.func1 .*main\\.go:$mutex_line\$" "$fx/goroutines.txt"
 expect_status 0 "both suspects ignored"
 expect_match out.txt '^No leak suspects\.$' "no suspects left"
 expect_match out.txt 'ignored: --ignore-top main\.abandonSenders\.func1' "the rule is named"
@@ -52,6 +57,23 @@ expect_match out.txt '^LEAK SUSPECTS: 8 buckets, 45 goroutines$' "--min-count 1:
 run "$leakscope" dump --group func --top 3 "$fx/goroutines.txt"
 expect_match out.txt '^46 goroutines in 8 buckets' "--group func merges the two main.chain stacks"
 expect_match out.txt '^TOP BUCKETS \(3 of 8\)$' "--top"
+
+# ---- terminals: colors only on one, unless NO_COLOR or --no-color; widths ----
+if command -v script >/dev/null 2>&1; then
+    COLUMNS=40 script -qc "'$leakscope' dump --top 2 '$fx/goroutines.txt'" /dev/null >tty.txt 2>&1
+    expect_match tty.txt "$(printf '\033')\\[31m" "colors on a terminal"
+    NO_COLOR=1 COLUMNS=40 script -qc "'$leakscope' dump --top 2 '$fx/goroutines.txt'" /dev/null >tty.txt 2>&1
+    expect_no_match tty.txt "$(printf '\033')" "NO_COLOR"
+    COLUMNS=40 script -qc "'$leakscope' dump --no-color --top 2 '$fx/goroutines.txt'" /dev/null >tty.txt 2>&1
+    expect_no_match tty.txt "$(printf '\033')" "--no-color"
+else
+    fail "script(1) not found (util-linux): cannot test terminal output"
+fi
+COLUMNS=40 "$leakscope" dump --top 3 "$fx/goroutines.txt" >out.txt
+# every line but the suspects' reasons (which wrap) fits in 40 columns; … is one
+long=$(grep -v '^ *[0-9][0-9]*\. ' out.txt | sed 's/…/./g' | awk 'length($0) > 40' | head -3)
+if [ -z "$long" ]; then pass; else fail "lines wider than COLUMNS=40: $long"; fi
+expect_match out.txt '…$' "long lines are cut with …"
 
 # ---- the same bucket IDs from debug=2, debug=1 and protobuf ----
 # (but for main, which is busy writing a different profile each time)
@@ -74,13 +96,24 @@ if jq -e '.buckets[] | select(.count == 3 and .labels.job == "export") | .labels
 
 # debug=1 records no states: sync waits are recognised from the frames
 run "$leakscope" dump --no-color --top 0 "$fx/goroutines.debug1"
-expect_match out.txt '^        labels: job=export shard=7$' "labels (debug=2 prints none by default)"
+expect_match out.txt '^           labels: job=export shard=7$' "labels (debug=2 prints none by default)"
 expect_match out.txt '^ 1\. 5 goroutines blocked in sync\.Mutex\.Lock on one stack$' "state from frames"
 
 # ---- the goroutineleak profile ----
 run "$leakscope" dump --no-color "$work/leak/goroutineleak.pb.gz"
 expect_status 1 "leak profile suspects"
 expect_match out.txt "^ 1\. 25 goroutines on one stack; reported by the runtime's goroutineleak profile" "leak profile reason"
+
+# goroutineleak as debug=2: states end in " (leaked)"
+run "$leakscope" dump --no-color "$work/leak/goroutineleak.txt"
+expect_match out.txt "^ 1\\. 25 goroutines blocked in chan send \\(leaked\\) on one stack; reported by the runtime's goroutineleak profile" "leaked senders in debug=2"
+
+# ---- a runtime deadlock: every blocked goroutine is a suspect ----
+(cd "$src/tests/dump/progs" && "$go" run ./deadlock) >deadlock.txt 2>&1
+run "$leakscope" dump --no-color deadlock.txt
+expect_status 1 "deadlock suspects"
+expect_match out.txt '^  fatal error: all goroutines are asleep - deadlock!$' "the preamble is shown"
+expect_match out.txt '^ 2\. 1 goroutine blocked in sync\.WaitGroup\.Wait on one stack; the runtime found every goroutine asleep \(deadlock\)$' "a single goroutine is a suspect in a deadlock"
 
 # ---- a series: real stanzas replicated with new IDs, 1 minute apart ----
 i=0
@@ -110,6 +143,17 @@ expect_match out.txt '^  [0-9a-f]{16}    325     \+30\.0  grows  ALERT \+300' "c
 run "$leakscope" dump --no-color a.txt b.txt
 expect_match out.txt 'no timestamps: assumed one minute apart' "times assumed"
 
+# unix seconds in the names; modification times
+cp dump-2026-11-23T10:00:00Z.txt g.1795428000.txt && cp dump-2026-11-23T10:02:00Z.txt g.1795428120.txt
+run "$leakscope" dump --no-color g.1795428120.txt g.1795428000.txt
+expect_match out.txt '^SERIES: 2 snapshots over 2m0s$' "unix seconds in file names, sorted oldest first"
+expect_match out.txt 'counts: 25 175$' "oldest first"
+touch -d '2026-11-23 10:00:00' a.txt && touch -d '2026-11-23 10:03:00' b.txt
+run "$leakscope" dump --no-color --time-from mtime b.txt a.txt
+expect_match out.txt '^SERIES: 2 snapshots over 3m0s$' "--time-from mtime"
+run "$leakscope" dump --no-color --time-from name a.txt b.txt
+expect_match err.txt 'not every input has a file name timestamp' "--time-from name without timestamps says so"
+
 # ---- bad input: named, the rest still read ----
 run "$leakscope" dump --no-color "$src/tests/dump/testdata/junk.txt"
 expect_status 1 "junk lines are skipped, not fatal"
@@ -119,6 +163,9 @@ run "$leakscope" dump --fail-on 0 no-such-file.txt "$fx/goroutines.txt"
 expect_status 2 "an unreadable input is an input error"
 expect_match err.txt 'no-such-file\.txt' "names the file"
 expect_match out.txt '^46 goroutines in 9 buckets' "the other input is still reported"
+run "$leakscope" dump --fail-on 0 http://127.0.0.1:9/debug/pprof/goroutine "$fx/goroutines.txt"
+expect_status 2 "an endpoint that cannot be reached is an input error"
+expect_match err.txt 'http://127\.0\.0\.1:9/debug/pprof/goroutine' "names the URL"
 "$leakscope" dump --fail-on 0 - <"$fx/goroutines.txt" >out.txt 2>err.txt
 status=$?
 expect_status 0 "stdin"

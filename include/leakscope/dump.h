@@ -176,7 +176,8 @@ void dump_buckets_free(dump_buckets *b);
 dump_group dump_buckets_group(const dump_buckets *b);
 /* True when every goroutine of the bucket came from a goroutineleak profile. */
 bool dump_bucket_only_in_leak_profile(const dump_buckets *b, const dump_bucket *bucket);
-/* Bytes held (arena, tables), for --stats. */
+/* Bytes held at the most (arena, tables, the 12 bytes per goroutine kept
+ * while reading), for --stats. */
 size_t dump_buckets_memory(const dump_buckets *b);
 
 /* ---- states -------------------------------------------------------------- */
@@ -293,6 +294,8 @@ void dump_series_free(dump_series *s);
 typedef struct dump_suspect_options {
     uint64_t min_count;   /* blocked goroutines on one stack that make a suspect (5) */
     int64_t long_wait;    /* minutes; a blocked wait this long makes a suspect (10) */
+    bool deadlock;        /* the dump is the runtime's "all goroutines are asleep -
+                             deadlock!": every blocked bucket is a suspect (false) */
 } dump_suspect_options;
 
 void dump_suspect_options_default(dump_suspect_options *o);

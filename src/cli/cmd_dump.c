@@ -306,7 +306,14 @@ static int report(input *in, size_t n, const dump_opts *o, bool times_assumed) {
     }
     const dump_buckets *last = nsets ? sets[nsets - 1] : in[n - 1].buckets;
     dump_series *series = nsets > 1 ? dump_series_analyze(&o->series, times, sets, nsets, o->ignore) : NULL;
-    dump_suspects *suspects = dump_suspects_find(last, &o->suspect, o->ignore, series);
+    dump_suspect_options sopt = o->suspect;
+    for (size_t i = 0; i < n; i++) {
+        ls_str pre = in[i].stats.preamble;
+        /* the last snapshot is the one judged; a deadlock crash ends a series */
+        if (in[i].buckets == last && pre.len && memmem(pre.ptr, pre.len, "all goroutines are asleep", 25))
+            sopt.deadlock = true;
+    }
+    dump_suspects *suspects = dump_suspects_find(last, &sopt, o->ignore, series);
     bool tty = !o->output && isatty(STDOUT_FILENO);
     const char *no_color = getenv("NO_COLOR");
     dump_report r = {

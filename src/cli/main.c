@@ -16,8 +16,8 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
-    {"lint", "find context and goroutine leaks in Go source", cmd_lint},
     {"dump", "read goroutine dumps, bucket stacks, rank leak suspects", cmd_dump},
+    {"lint", "find context and goroutine leaks in Go source", cmd_lint},
     {"watch", "poll live pprof endpoints, keep history, alert on growing stacks", cmd_watch},
     {"parse", "parse Go files with leakscope's Go front end; dump ASTs", cmd_parse},
 };

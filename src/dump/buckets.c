@@ -4,12 +4,15 @@
  *
  * The per-goroutine path does no allocation: the normalized stack is built in
  * one reused buffer, hashed, and looked up in an open-addressing table of
- * bucket indexes.  Frames, states and labels are copied into the arena once
- * per bucket.  What is kept per goroutine is 12 bytes (its ID and its
- * bucket's index), so that "created by ... in goroutine N" can be resolved to
- * N's bucket after the last goroutine, when N has certainly been seen.  Wait
- * times go into a small log-linear histogram per bucket, so the median costs
- * no per-goroutine memory either.
+ * bucket indexes.  Buckets, frames, states and labels are copied into the
+ * arena once per bucket; function, file and state names are interned, so a
+ * name shared by many buckets is stored once.  What is kept per goroutine is
+ * 12 bytes (its ID and its bucket's index), so that "created by ... in
+ * goroutine N" can be resolved to N's bucket after the last goroutine, when N
+ * has certainly been seen.  Wait times are kept as a few (minutes, count)
+ * pairs and, past those, in a log-linear histogram per bucket, so the median
+ * costs no per-goroutine memory either.  A bucket is about 260 bytes plus its
+ * frames: --group=exact on pointer arguments makes a bucket per goroutine.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,16 +26,27 @@
  * up to 2^24 minutes (32 years); a bin's width is at most 1/8 of its value. */
 enum { HIST_EXACT = 64, HIST_SUB = 8, HIST_TOP_EXP = 24 };
 enum { HIST_BINS = HIST_EXACT + (HIST_TOP_EXP - 6 + 1) * HIST_SUB };
-/* Distinct creating goroutines remembered per bucket to find its creator bucket. */
+/* Distinct creating goroutines remembered per bucket to find its creator
+ * bucket; the first inline, the rest allocated when a second one arrives. */
 enum { CREATOR_SAMPLES = 16 };
+/* Distinct wait times kept as pairs before a histogram is allocated. */
+enum { WAIT_PAIRS = 2 };
+
+typedef struct wait_pair {
+    uint32_t minutes, count;
+} wait_pair;
 
 typedef struct bucket {
     dump_bucket pub;
-    uint64_t *wait_hist; /* HIST_BINS counts, allocated on the first wait time */
-    size_t states_cap;
-    uint64_t creators[CREATOR_SAMPLES];
+    uint64_t *wait_hist; /* HIST_BINS counts, once the pairs overflow */
+    wait_pair waits[WAIT_PAIRS];
+    uint32_t nwaits;
+    uint32_t states_cap;
     uint32_t ncreators;
+    uint64_t creator0;
+    uint64_t *creators; /* CREATOR_SAMPLES, [0] == creator0 */
     uint64_t leak_profile_count; /* goroutines of this bucket read from a goroutineleak profile */
+    uint32_t index; /* in at[] while reading (sorting comes after) */
 } bucket;
 
 /* One goroutine: 12 bytes, kept unaligned-free by splitting the ID. */
@@ -45,8 +59,10 @@ struct dump_buckets {
     dump_group group;
     ls_arena *arena;
     ls_buf stack; /* the normalized stack being hashed, reused */
-    bucket *at;
+    ls_intern *names; /* function, file and state names, copied once */
+    bucket **at; /* in the arena; the array of pointers is malloc'd */
     size_t len, cap;
+    size_t peak_refs_bytes;
     uint32_t *table; /* bucket index + 1, 0 = empty; size a power of two */
     size_t table_mask;
     goroutine_ref *refs;
@@ -71,28 +87,42 @@ static char *u32_digits(uint32_t v, char *end) {
     return end;
 }
 
+/* One line of the normalized stack.  Called once per frame of every
+ * goroutine: one reserve, then plain copies. */
 static void put_frame(ls_buf *out, const dump_frame *f, dump_group group) {
-    ls_buf_append(out, f->func.ptr, f->func.len);
+    size_t need = f->func.len + f->args.len + f->file.len + 16;
+    ls_buf_reserve(out, need);
+    char *p = out->data + out->len;
+    memcpy(p, f->func.ptr, f->func.len);
+    p += f->func.len;
     if (group == DUMP_GROUP_FUNC) {
-        ls_buf_putc(out, '\n');
+        *p++ = '\n';
+        out->len = (size_t)(p - out->data);
         return;
     }
     if (group == DUMP_GROUP_EXACT) {
-        if (f->args.len)
-            ls_buf_append(out, f->args.ptr, f->args.len);
-        else
-            ls_buf_append(out, "()", 2);
+        if (f->args.len) {
+            memcpy(p, f->args.ptr, f->args.len);
+            p += f->args.len;
+        } else {
+            *p++ = '(';
+            *p++ = ')';
+        }
     }
-    ls_buf_putc(out, ' ');
-    if (f->file.len)
-        ls_buf_append(out, f->file.ptr, f->file.len);
-    else
-        ls_buf_putc(out, '?');
-    char digits[12], *end = digits + sizeof digits;
-    char *start = u32_digits(f->file.len ? f->line : 0, end - 1);
-    start[-1] = ':';
-    end[-1] = '\n';
-    ls_buf_append(out, start - 1, (size_t)(end - start + 1));
+    *p++ = ' ';
+    if (f->file.len) {
+        memcpy(p, f->file.ptr, f->file.len);
+        p += f->file.len;
+    } else {
+        *p++ = '?';
+    }
+    *p++ = ':';
+    char digits[10], *end = digits + sizeof digits;
+    char *start = u32_digits(f->file.len ? f->line : 0, end);
+    memcpy(p, start, (size_t)(end - start));
+    p += end - start;
+    *p++ = '\n';
+    out->len = (size_t)(p - out->data);
 }
 
 uint64_t dump_stack_id(const dump_goroutine *g, dump_group group, ls_buf *out) {
@@ -113,11 +143,21 @@ static ls_str copy_str(ls_arena *a, ls_str s) {
     return ls_str_make(ls_arena_strndup(a, s.ptr, s.len), s.len);
 }
 
-static void copy_frame(ls_arena *a, dump_frame *to, const dump_frame *from) {
+/* A name stored once for all buckets. */
+static ls_str intern_str(dump_buckets *b, ls_str s) {
+    if (s.len == 0 || s.len > UINT32_MAX)
+        return s.len ? copy_str(b->arena, s) : ls_str_make("", 0);
+    const ls_atom *a = ls_intern_get(b->names, s.ptr, s.len);
+    if (!a)
+        a = ls_intern_put(b->names, ls_arena_strndup(b->arena, s.ptr, s.len), s.len);
+    return ls_str_make(a->ptr, a->len);
+}
+
+static void copy_frame(dump_buckets *b, dump_frame *to, const dump_frame *from) {
     *to = *from;
-    to->func = copy_str(a, from->func);
-    to->args = copy_str(a, from->args);
-    to->file = copy_str(a, from->file);
+    to->func = intern_str(b, from->func);
+    to->args = copy_str(b->arena, from->args);
+    to->file = intern_str(b, from->file);
 }
 
 static void copy_labels(ls_arena *a, dump_bucket *b, const dump_goroutine *g) {
@@ -137,6 +177,7 @@ dump_buckets *dump_buckets_new(dump_group group) {
         abort();
     b->group = group;
     b->arena = ls_arena_new(0);
+    b->names = ls_intern_new(b->arena);
     b->table_mask = 1023;
     b->table = calloc(b->table_mask + 1, sizeof *b->table);
     if (!b->table)
@@ -173,14 +214,14 @@ static void table_rebuild(dump_buckets *b, size_t size) {
         abort();
     b->table_mask = size - 1;
     for (size_t i = 0; i < b->len; i++)
-        table_insert(b, b->at[i].pub.id, (uint32_t)i);
+        table_insert(b, b->at[i]->pub.id, (uint32_t)i);
 }
 
 static bucket *table_find(const dump_buckets *b, uint64_t id) {
     size_t s = slot_of(b, id);
     for (uint32_t v; (v = b->table[s]) != 0; s = (s + 1) & b->table_mask)
-        if (b->at[v - 1].pub.id == id)
-            return &b->at[v - 1];
+        if (b->at[v - 1]->pub.id == id)
+            return b->at[v - 1];
     return NULL;
 }
 
@@ -189,13 +230,14 @@ static bucket *bucket_add(dump_buckets *b, uint64_t id, const dump_goroutine *g)
         b->at = grow(b->at, &b->cap, sizeof *b->at, 256);
     if ((b->len + 1) * 2 > b->table_mask + 1)
         table_rebuild(b, (b->table_mask + 1) * 2);
-    bucket *k = &b->at[b->len];
-    memset(k, 0, sizeof *k);
+    bucket *k = ls_arena_zalloc(b->arena, sizeof *k);
+    b->at[b->len] = k;
     k->pub.id = id;
+    k->index = (uint32_t)b->len;
     size_t n = g->nframes;
     dump_frame *frames = ls_arena_alloc(b->arena, (n ? n : 1) * sizeof *frames);
     for (size_t i = 0; i < n; i++)
-        copy_frame(b->arena, &frames[i], &g->frames[i]);
+        copy_frame(b, &frames[i], &g->frames[i]);
     k->pub.frames = frames;
     k->pub.nframes = n;
     k->pub.wait_min = k->pub.wait_median = k->pub.wait_max = -1;
@@ -233,8 +275,22 @@ static void add_wait(dump_buckets *b, bucket *k, int64_t minutes, uint64_t count
         p->wait_min = minutes;
     if (minutes > p->wait_max)
         p->wait_max = minutes;
-    if (!k->wait_hist)
+    if (!k->wait_hist) {
+        for (uint32_t i = 0; i < k->nwaits; i++) {
+            if (k->waits[i].minutes == minutes && count <= UINT32_MAX - k->waits[i].count) {
+                k->waits[i].count += (uint32_t)count;
+                return;
+            }
+        }
+        if (k->nwaits < WAIT_PAIRS && minutes <= UINT32_MAX && count <= UINT32_MAX) {
+            k->waits[k->nwaits++] = (wait_pair){(uint32_t)minutes, (uint32_t)count};
+            return;
+        }
         k->wait_hist = ls_arena_zalloc(b->arena, HIST_BINS * sizeof *k->wait_hist);
+        for (uint32_t i = 0; i < k->nwaits; i++)
+            k->wait_hist[hist_bin(k->waits[i].minutes)] += k->waits[i].count;
+        k->nwaits = 0;
+    }
     k->wait_hist[hist_bin(minutes)] += count;
 }
 
@@ -248,24 +304,33 @@ static void add_state(dump_buckets *b, bucket *k, ls_str state, uint64_t count) 
     }
     if (p->nstates == k->states_cap) {
         /* States per bucket are few: the old array stays in the arena. */
-        size_t cap = k->states_cap ? k->states_cap * 2 : 2;
+        uint32_t cap = k->states_cap ? k->states_cap * 2 : 2;
         dump_state_count *s = ls_arena_alloc(b->arena, cap * sizeof *s);
         if (p->nstates)
             memcpy(s, p->states, p->nstates * sizeof *s);
         p->states = s;
         k->states_cap = cap;
     }
-    p->states[p->nstates].state = copy_str(b->arena, state);
+    p->states[p->nstates].state = intern_str(b, state);
     p->states[p->nstates].count = count;
     p->nstates++;
 }
 
-static void add_creator(bucket *k, uint64_t creator) {
-    if (creator == 0 || k->ncreators == CREATOR_SAMPLES)
+static void add_creator(dump_buckets *b, bucket *k, uint64_t creator) {
+    if (creator == 0 || k->ncreators == CREATOR_SAMPLES || k->creator0 == creator)
         return;
-    for (uint32_t i = 0; i < k->ncreators; i++)
+    if (k->ncreators == 0) {
+        k->creator0 = creator;
+        k->ncreators = 1;
+        return;
+    }
+    for (uint32_t i = 1; i < k->ncreators; i++)
         if (k->creators[i] == creator)
             return;
+    if (!k->creators) {
+        k->creators = ls_arena_alloc(b->arena, CREATOR_SAMPLES * sizeof *k->creators);
+        k->creators[0] = k->creator0;
+    }
     k->creators[k->ncreators++] = creator;
 }
 
@@ -302,9 +367,9 @@ int dump_buckets_sink(void *ctx, const dump_goroutine *g) {
     add_wait(b, k, g->wait_minutes, count);
     if (g->has_created_by && !p->has_created_by) {
         p->has_created_by = true;
-        copy_frame(b->arena, &p->created_by, &g->created_by);
+        copy_frame(b, &p->created_by, &g->created_by);
     }
-    add_creator(k, g->creator_id);
+    add_creator(b, k, g->creator_id);
     if (g->nlabels && !p->nlabels)
         copy_labels(b->arena, p, g);
     if (g->id && (p->example_id == 0 || g->id < p->example_id))
@@ -315,7 +380,7 @@ int dump_buckets_sink(void *ctx, const dump_goroutine *g) {
     }
     if (g->locked_to_thread)
         p->locked_to_thread += count;
-    add_ref(b, g->id, (size_t)(k - b->at));
+    add_ref(b, g->id, k->index);
     return 0;
 }
 
@@ -333,7 +398,26 @@ static int64_t hist_median(const uint64_t *hist, uint64_t n, const dump_bucket *
     return p->wait_max;
 }
 
+static int cmp_pair(const void *x, const void *y) {
+    const wait_pair *a = x, *b = y;
+    return (a->minutes > b->minutes) - (a->minutes < b->minutes);
+}
+
 static void finish_waits(bucket *k) {
+    if (k->nwaits) { /* few distinct values: the exact median */
+        qsort(k->waits, k->nwaits, sizeof *k->waits, cmp_pair);
+        uint64_t n = 0, seen = 0;
+        for (uint32_t i = 0; i < k->nwaits; i++)
+            n += k->waits[i].count;
+        for (uint32_t i = 0; i < k->nwaits; i++) {
+            seen += k->waits[i].count;
+            if (seen >= (n + 1) / 2) {
+                k->pub.wait_median = k->waits[i].minutes;
+                break;
+            }
+        }
+        return;
+    }
     if (!k->wait_hist)
         return;
     uint64_t n = 0;
@@ -379,7 +463,7 @@ static void resolve_creator(const dump_buckets *b, bucket *k) {
     long found[CREATOR_SAMPLES];
     size_t n = 0;
     for (uint32_t i = 0; i < k->ncreators; i++) {
-        long idx = find_ref(b, k->creators[i]);
+        long idx = find_ref(b, i == 0 ? k->creator0 : k->creators[i]);
         if (idx >= 0)
             found[n++] = idx;
     }
@@ -393,11 +477,11 @@ static void resolve_creator(const dump_buckets *b, bucket *k) {
             best_votes = votes;
         }
     }
-    k->pub.creator_bucket = best_votes ? b->at[found[best]].pub.id : 0;
+    k->pub.creator_bucket = best_votes ? b->at[found[best]]->pub.id : 0;
 }
 
 static int cmp_bucket(const void *x, const void *y) {
-    const dump_bucket *a = x, *b = y;
+    const dump_bucket *a = &(*(bucket *const *)x)->pub, *b = &(*(bucket *const *)y)->pub;
     if (a->count != b->count)
         return a->count > b->count ? -1 : 1;
     return (a->id > b->id) - (a->id < b->id);
@@ -410,7 +494,7 @@ void dump_buckets_finish(dump_buckets *b) {
     if (!b->refs_sorted && b->nrefs > 1)
         qsort(b->refs, b->nrefs, sizeof *b->refs, cmp_ref);
     for (size_t i = 0; i < b->len; i++) {
-        bucket *k = &b->at[i];
+        bucket *k = b->at[i];
         finish_waits(k);
         if (k->pub.nstates > 1)
             qsort(k->pub.states, k->pub.nstates, sizeof *k->pub.states, cmp_state);
@@ -419,6 +503,7 @@ void dump_buckets_finish(dump_buckets *b) {
     /* Creator buckets are IDs, not indexes, so sorting does not disturb them. */
     if (b->len > 1)
         qsort(b->at, b->len, sizeof *b->at, cmp_bucket);
+    b->peak_refs_bytes = b->refs_cap * sizeof *b->refs;
     free(b->refs);
     b->refs = NULL;
     b->nrefs = b->refs_cap = 0;
@@ -429,7 +514,7 @@ void dump_buckets_finish(dump_buckets *b) {
 size_t dump_buckets_len(const dump_buckets *b) { return b->len; }
 
 const dump_bucket *dump_buckets_at(const dump_buckets *b, size_t i) {
-    return i < b->len ? &b->at[i].pub : NULL;
+    return i < b->len ? &b->at[i]->pub : NULL;
 }
 
 const dump_bucket *dump_buckets_find(const dump_buckets *b, uint64_t id) {
@@ -448,8 +533,9 @@ bool dump_bucket_only_in_leak_profile(const dump_buckets *b, const dump_bucket *
 }
 
 size_t dump_buckets_memory(const dump_buckets *b) {
+    size_t refs = b->refs_cap * sizeof *b->refs;
     return ls_arena_used(b->arena) + b->cap * sizeof *b->at + (b->table_mask + 1) * sizeof *b->table +
-           b->refs_cap * sizeof *b->refs + b->stack.cap;
+           (refs > b->peak_refs_bytes ? refs : b->peak_refs_bytes) + b->stack.cap;
 }
 
 void dump_buckets_free(dump_buckets *b) {

@@ -52,7 +52,7 @@ static void frame_line(dump_parser *p, const char *s, size_t n) {
         return;
     }
     const char *plus = NULL; /* the last "+0x" */
-    for (const char *q = fn; (q = memmem(q, (size_t)(fn + fnlen - q), "+0x", 3)) != NULL; q++)
+    for (const char *q = fn; (q = dump_find(q, (size_t)(fn + fnlen - q), "+0x", 3)) != NULL; q++)
         plus = q;
     size_t name_len = plus ? (size_t)(plus - fn) : fnlen;
     f->func_off = dump_stanza_copy(st, fn, name_len);
@@ -78,10 +78,10 @@ static void frame_line(dump_parser *p, const char *s, size_t n) {
 
 /* "K @ 0x... 0x..." opens a stanza of count K. */
 static bool count_line(dump_parser *p, const char *s, size_t n) {
-    const char *at = memmem(s, n, " @", 2);
+    const char *at = dump_find(s, n, " @", 2);
     uint64_t k;
-    if (!at || !dump_parse_uint(s, (size_t)(at - s), &k))
-        return false;
+    if (!at || !dump_parse_uint(s, (size_t)(at - s), &k) || k == 0)
+        return false; /* "0 @" counts no goroutine: junk */
     if (p->st.open)
         dump_stanza_emit(p);
     if (p->stopped)
@@ -100,7 +100,7 @@ static void labels_line(dump_parser *p, const char *s, size_t n) {
 }
 
 static bool profile_header(dump_parser *p, const char *s, size_t n) {
-    const char *h = memmem(s, n, " profile: total ", 16);
+    const char *h = dump_find(s, n, " profile: total ", 16);
     if (!h)
         return false;
     p->leak_profile = (size_t)(h - s) == 13 && memcmp(s, "goroutineleak", 13) == 0;

@@ -11,6 +11,8 @@
 #ifndef LEAKSCOPE_DUMP_INTERNAL_H
 #define LEAKSCOPE_DUMP_INTERNAL_H
 
+#include <string.h>
+
 #include "leakscope/dump.h"
 
 /* A line longer than this is junk (no runtime output comes close); the
@@ -50,6 +52,7 @@ typedef enum dump_file_target {
     DUMP_FILE_FRAME,
     DUMP_FILE_CREATED_BY,
     DUMP_FILE_ANCESTOR_CREATED_BY,
+    DUMP_FILE_DISCARD, /* the frame above was dropped (over DUMP_MAX_FRAMES) */
 } dump_file_target;
 
 typedef struct dump_stanza {
@@ -59,7 +62,7 @@ typedef struct dump_stanza {
     size_t state_off;
     uint32_t state_len;
     int64_t wait_minutes;
-    bool locked, elided, truncated, has_created_by;
+    bool locked, elided, truncated, has_created_by, leaked;
     dump_raw_frame created_by;
     dump_raw_frame *frames;
     size_t nframes, frames_cap;
@@ -105,6 +108,21 @@ struct dump_parser {
     dump_stanza st;
     dump_pprof *pprof;
 };
+
+/* memmem for the short haystacks of one line: glibc's memmem sets up a
+ * two-way search on every call, which costs more than the search here. */
+static inline const char *dump_find(const char *s, size_t n, const char *pat, size_t k) {
+    const char *end = s + n;
+    while ((size_t)(end - s) >= k) {
+        const char *c = memchr(s, pat[0], (size_t)(end - s) - k + 1);
+        if (!c)
+            return NULL;
+        if (memcmp(c, pat, k) == 0)
+            return c;
+        s = c + 1;
+    }
+    return NULL;
+}
 
 /* parser.c */
 void dump_problem(dump_parser *p, const char *what);

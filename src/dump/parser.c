@@ -97,7 +97,7 @@ void dump_set_preamble(dump_parser *p, const char *s, size_t n) {
 
 /* ---- line splitting --------------------------------------------------- */
 
-static void dispatch_line(dump_parser *p, const char *s, size_t n) {
+static inline __attribute__((always_inline)) void dispatch_line(dump_parser *p, const char *s, size_t n) {
     p->stats.lines++;
     if (n && s[n - 1] == '\r')
         n--;
@@ -114,8 +114,10 @@ static void split_lines(dump_parser *p, const char *data, size_t len) {
         if (!nl) {
             size_t rest = (size_t)(end - data);
             if (p->carry_overflow || p->carry.len + rest > DUMP_MAX_LINE) {
-                if (!p->carry_overflow)
-                    dump_problem(p, "line longer than 1 MiB skipped");
+                if (!p->carry_overflow && !p->stats.first_problem_line) {
+                    p->stats.first_problem_line = p->stats.lines + 1; /* not counted yet */
+                    p->stats.first_problem = "line longer than 1 MiB skipped";
+                }
                 p->carry_overflow = true;
                 p->carry.len = 0;
             } else {
@@ -137,6 +139,9 @@ static void split_lines(dump_parser *p, const char *data, size_t len) {
                 dispatch_line(p, p->carry.data, p->carry.len);
             }
             p->carry.len = 0;
+        } else if (n > DUMP_MAX_LINE) {
+            p->stats.lines++;
+            dump_skip_line(p, "line longer than 1 MiB skipped");
         } else {
             dispatch_line(p, data, n);
         }
@@ -150,13 +155,16 @@ static void split_lines(dump_parser *p, const char *data, size_t len) {
 
 static bool has_control_bytes(const unsigned char *s, size_t n) {
     for (size_t i = 0; i < n; i++)
-        if (s[i] < 0x20 && s[i] != '\n' && s[i] != '\r' && s[i] != '\t')
+        if (s[i] < 0x20 && s[i] != '\n' && s[i] != '\r' && s[i] != '\t' &&
+            s[i] != 0x1b) /* ESC: colored log prefixes are still text */
             return true;
     return false;
 }
 
 /* Decides the format from the held bytes, or returns AUTO to wait for more. */
 static dump_format sniff_format(const unsigned char *s, size_t n, bool at_end) {
+    if (n == 0)
+        return at_end ? DUMP_FORMAT_TEXT : DUMP_FORMAT_AUTO;
     if (n >= 2 && s[0] == 0x1f && s[1] == 0x8b)
         return DUMP_FORMAT_PPROF;
     if (n == 1 && s[0] == 0x1f && !at_end)

@@ -409,7 +409,8 @@ static int location_frames(dump_parser *p, const wire *w, uint64_t loc_id) {
     dump_pprof *pb = p->pprof;
     pb_location key = {loc_id, 0, 0};
     const pb_location *loc =
-        bsearch(&key, pb->locations.v, pb->locations.n, sizeof key, by_location_id);
+        pb->locations.n ? bsearch(&key, pb->locations.v, pb->locations.n, sizeof key, by_location_id)
+                        : NULL;
     if (!loc)
         return malformed(p, w, "sample refers to a location that does not exist");
     if (loc->nlines == 0) {
@@ -421,7 +422,9 @@ static int location_frames(dump_parser *p, const wire *w, uint64_t loc_id) {
         const pb_line *l = &pb->lines.v[loc->first_line + i];
         pb_function fkey = {l->function_id, 0, 0};
         const pb_function *fn =
-            bsearch(&fkey, pb->functions.v, pb->functions.n, sizeof fkey, by_function_id);
+            pb->functions.n
+                ? bsearch(&fkey, pb->functions.v, pb->functions.n, sizeof fkey, by_function_id)
+                : NULL;
         if (!fn)
             return malformed(p, w, "location refers to a function that does not exist");
         dump_frame *fr = VEC_PUSH(pb->frames);
@@ -551,8 +554,10 @@ int dump_pprof_finish(dump_parser *p) {
         dump_fail(p, "not a pprof profile (no sample type or string table)");
         return -1;
     }
-    qsort(pb->functions.v, pb->functions.n, sizeof *pb->functions.v, by_function_id);
-    qsort(pb->locations.v, pb->locations.n, sizeof *pb->locations.v, by_location_id);
+    if (pb->functions.n > 1)
+        qsort(pb->functions.v, pb->functions.n, sizeof *pb->functions.v, by_function_id);
+    if (pb->locations.n > 1)
+        qsort(pb->locations.v, pb->locations.n, sizeof *pb->locations.v, by_location_id);
     p->leak_profile = string_is(pb, pb->sample_type, "goroutineleak") ||
                       (pb->has_period_type && string_is(pb, pb->period_type, "goroutineleak"));
     for (size_t i = 0; i < pb->samples.n && !p->stopped; i++)

@@ -22,7 +22,7 @@ void dump_stanza_reset(dump_stanza *st) {
     st->state_off = 0;
     st->state_len = 0;
     st->wait_minutes = -1;
-    st->locked = st->elided = st->truncated = st->has_created_by = false;
+    st->locked = st->elided = st->truncated = st->has_created_by = st->leaked = false;
     memset(&st->created_by, 0, sizeof st->created_by);
     st->nframes = st->nlabels = st->nancestors = 0;
     st->file_target = DUMP_FILE_NONE;
@@ -41,7 +41,12 @@ void dump_stanza_free(dump_stanza *st) {
 
 size_t dump_stanza_copy(dump_stanza *st, const char *s, size_t n) {
     size_t off = st->bytes.len;
-    ls_buf_append(&st->bytes, s, n);
+    /* reserved even for n == 0: callers point into data right after */
+    if (__builtin_expect(st->bytes.cap - off < n || !st->bytes.data, 0))
+        ls_buf_reserve(&st->bytes, n ? n : 1);
+    if (n)
+        memcpy(st->bytes.data + off, s, n);
+    st->bytes.len = off + n;
     return off;
 }
 
@@ -143,7 +148,7 @@ void dump_stanza_emit(dump_parser *p) {
     g.wait_minutes = st->wait_minutes;
     g.locked_to_thread = st->locked;
     g.frames_elided = st->elided;
-    g.from_leak_profile = p->leak_profile;
+    g.from_leak_profile = p->leak_profile || st->leaked;
     g.frames = st->out_frames;
     g.nframes = own_frames;
     g.has_created_by = st->has_created_by;

@@ -325,6 +325,7 @@ void dump_ignore_free(dump_ignore *ig) {
 void dump_suspect_options_default(dump_suspect_options *o) {
     o->min_count = 5;
     o->long_wait = 10;
+    o->deadlock = false;
 }
 
 /* How strongly a wait points at a leak: a sender nobody receives from is the
@@ -372,7 +373,7 @@ static void put_site(ls_buf *out, const dump_frame *f) {
 }
 
 static void put_reason(ls_buf *out, const dump_buckets *set, const dump_bucket *b, dump_wait_kind kind,
-                       const dump_series_bucket *sb) {
+                       const dump_series_bucket *sb, bool deadlock) {
     uint64_t blocked = dump_bucket_blocked(b);
     put_count(out, blocked ? blocked : b->count);
     ls_buf_puts(out, b->count == 1 ? " goroutine" : " goroutines");
@@ -389,6 +390,8 @@ static void put_reason(ls_buf *out, const dump_buckets *set, const dump_bucket *
     }
     put_wait(out, b);
     ls_buf_puts(out, " on one stack");
+    if (deadlock && kind != DUMP_WAIT_NONE)
+        ls_buf_puts(out, "; the runtime found every goroutine asleep (deadlock)");
     if (set && dump_bucket_only_in_leak_profile(set, b))
         ls_buf_puts(out, "; reported by the runtime's goroutineleak profile (unreachable, can never wake)");
     if (sb && sb->verdict == DUMP_VERDICT_GROWS)
@@ -413,8 +416,11 @@ static judged judge(const dump_buckets *set, const dump_bucket *b, const dump_su
     bool leak_profile = dump_bucket_only_in_leak_profile(set, b) || b->in_leak_profile;
     bool grows = sb && (sb->verdict == DUMP_VERDICT_GROWS || sb->alert);
     bool many = kind != DUMP_WAIT_NONE && blocked >= opt->min_count;
-    bool long_wait = kind != DUMP_WAIT_NONE && b->wait_max >= opt->long_wait;
-    bool forever = kind == DUMP_WAIT_FOREVER;
+    /* A lone goroutine idling in receive or select for long is usually a
+     * daemon (a loop on ctx.Done()); a lone blocked sender or lock waiter is not. */
+    bool lone_ok = kind == DUMP_WAIT_CHAN_RECV || kind == DUMP_WAIT_SELECT;
+    bool long_wait = kind != DUMP_WAIT_NONE && b->wait_max >= opt->long_wait && (blocked >= 2 || !lone_ok);
+    bool forever = kind == DUMP_WAIT_FOREVER || (opt->deadlock && kind != DUMP_WAIT_NONE);
     j.suspect = many || long_wait || forever || leak_profile || grows;
     if (!j.suspect)
         return j;
@@ -473,7 +479,7 @@ dump_suspects *dump_suspects_find(const dump_buckets *set, const dump_suspect_op
         if (!j.suspect)
             continue;
         reason.len = 0;
-        put_reason(&reason, set, b, kind, sb);
+        put_reason(&reason, set, b, kind, sb, opt->deadlock);
         dump_suspect x = {b, j.score, b->count, ls_arena_strndup(s->arena, reason.data, reason.len)};
         add_suspect(s, &cap, x);
         s->goroutines += b->count;

@@ -54,31 +54,29 @@ bool dump_parse_hex(const char *s, size_t n, uint64_t *out) {
 
 /* "FILE:LINE", then optionally " +0xOFF" and " fp=.. sp=.. pc=.."
  * (GOTRACEBACK=system).  The file may contain spaces and colons
- * (C:/src/x.go), so the line number is the digits after the last colon
- * before the first " +0x" or " fp=". */
+ * (C:/src/x.go) but nothing after the line number does, so the last colon
+ * is the one before it: found scanning back from the end, which is short. */
 bool dump_parse_file_line(const char *s, size_t n, size_t *file_len, uint32_t *line,
                           uint64_t *pc_offset) {
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
         n--;
-    size_t loc_end = n;
-    const char *off = memmem(s, n, " +0x", 4);
-    const char *fp = memmem(s, n, " fp=", 4);
-    if (off)
-        loc_end = (size_t)(off - s);
-    else if (fp)
-        loc_end = (size_t)(fp - s);
-    const char *colon = memrchr(s, ':', loc_end);
+    const char *colon = memrchr(s, ':', n), *end = s + n;
     if (!colon || colon == s)
         return false;
-    uint64_t v;
-    if (!dump_parse_uint(colon + 1, (size_t)(s + loc_end - colon - 1), &v) || v > UINT32_MAX)
+    const char *p = colon + 1;
+    uint64_t v = 0;
+    while (p < end && *p >= '0' && *p <= '9' && v <= UINT32_MAX)
+        v = v * 10 + (uint64_t)(*p++ - '0');
+    if (p == colon + 1 || v > UINT32_MAX || (p < end && *p != ' '))
         return false;
     *file_len = (size_t)(colon - s);
     *line = (uint32_t)v;
     *pc_offset = 0;
-    if (off) {
-        const char *h = off + 2, *e = memchr(h, ' ', (size_t)(s + n - h));
-        if (!dump_parse_hex(h, e ? (size_t)(e - h) : (size_t)(s + n - h), pc_offset))
+    if (end - p >= 4 && memcmp(p, " +0x", 4) == 0) {
+        const char *h = p + 2, *e = h;
+        while (e < end && *e != ' ')
+            e++;
+        if (!dump_parse_hex(h, (size_t)(e - h), pc_offset))
             return false;
     }
     return true;
@@ -178,18 +176,20 @@ bool dump_parse_labels(dump_stanza *st, size_t base, const char *s, size_t n) {
 /* The bracket's inside after the state: ", 47 minutes", ", locked to
  * thread", ", synctest bubble 3" and " labels:{...}" (GODEBUG=tracebacklabels=1). */
 static void header_extras(dump_stanza *st, size_t base, const char *s, size_t n) {
-    const char *lab = memmem(s, n, " labels:{", 9);
+    const char *lab = dump_find(s, n, " labels:{", 9);
     size_t end = lab ? (size_t)(lab - s) : n;
     if (lab)
         dump_parse_labels(st, base + (size_t)(lab - s) + 8, lab + 8, n - end - 8);
-    const char *comma = memmem(s, end, ", ", 2);
+    const char *comma = dump_find(s, end, ", ", 2);
     size_t state_end = comma ? (size_t)(comma - s) : end;
     st->state_off = base;
     st->state_len = (uint32_t)state_end;
+    /* Go 1.26 marks what its leak detector found: "[chan send (leaked)]" */
+    st->leaked = state_end >= 9 && memcmp(s + state_end - 9, " (leaked)", 9) == 0;
     size_t i = state_end;
     while (i < end) {
         i += 2; /* ", " */
-        const char *next = memmem(s + i, end - i, ", ", 2);
+        const char *next = dump_find(s + i, end - i, ", ", 2);
         size_t e = next ? (size_t)(next - s) : end;
         const char *part = s + i;
         size_t len = e - i;
@@ -228,8 +228,11 @@ static bool parse_header(dump_parser *p, const char *s, size_t n) {
     }
     if (i >= n || s[i] != '[')
         return false;
-    if (p->st.open)
+    if (p->st.open) {
+        if (p->st.file_target != DUMP_FILE_NONE && p->st.file_target != DUMP_FILE_DISCARD)
+            p->st.truncated = true; /* a frame lost its file:line line */
         dump_stanza_emit(p);
+    }
     if (p->stopped)
         return true;
     dump_stanza *st = &p->st;
@@ -251,7 +254,7 @@ static bool header_after_prefix(dump_parser *p, const char *s, size_t n) {
         t--;
     if (t < 2 || s[t - 1] != ':' || s[t - 2] != ']')
         return false;
-    const char *g = memmem(s, n, "goroutine ", 10);
+    const char *g = dump_find(s, n, "goroutine ", 10);
     if (!g || g == s)
         return false;
     if (!parse_header(p, g, (size_t)(s + n - g)))
@@ -271,8 +274,9 @@ static bool parse_func_line(const char *s, size_t n, size_t *name_len) {
     if (!lp || lp == s)
         return false;
     size_t k = (size_t)(lp - s);
-    if (memchr(s, ' ', k) || memchr(s, '\t', k))
-        return false;
+    for (size_t i = 0; i < k; i++) /* names are short: a loop beats memchr calls */
+        if (s[i] == ' ' || s[i] == '\t')
+            return false;
     *name_len = k;
     return true;
 }
@@ -283,13 +287,18 @@ static dump_raw_frame *file_target(dump_stanza *st) {
     case DUMP_FILE_CREATED_BY: return &st->created_by;
     case DUMP_FILE_ANCESTOR_CREATED_BY:
         return st->nancestors ? &st->ancestors[st->nancestors - 1].created_by : NULL;
-    case DUMP_FILE_NONE: break;
+    case DUMP_FILE_NONE:
+    case DUMP_FILE_DISCARD: break;
     }
     return NULL;
 }
 
 static void file_line(dump_parser *p, const char *s, size_t n) {
     dump_stanza *st = &p->st;
+    if (st->file_target == DUMP_FILE_DISCARD) {
+        st->file_target = DUMP_FILE_NONE;
+        return;
+    }
     dump_raw_frame *f = file_target(st);
     if (!f) {
         if (!HAS_PREFIX(s, n, "goroutine running on other thread"))
@@ -326,7 +335,7 @@ static void set_func(dump_stanza *st, dump_raw_frame *f, const char *s, size_t n
 static void created_by_line(dump_parser *p, const char *s, size_t n) {
     dump_stanza *st = &p->st;
     s += 11, n -= 11; /* "created by " */
-    const char *in = memmem(s, n, " in goroutine ", 14);
+    const char *in = dump_find(s, n, " in goroutine ", 14);
     size_t name_len = in ? (size_t)(in - s) : n;
     uint64_t creator = 0;
     if (in && !dump_parse_uint(in + 14, (size_t)(s + n - in - 14), &creator)) {
@@ -363,12 +372,12 @@ static void ancestor_line(dump_parser *p, const char *s, size_t n) {
 
 static void frame_line(dump_parser *p, const char *s, size_t n, size_t name_len) {
     dump_stanza *st = &p->st;
-    if (st->file_target != DUMP_FILE_NONE)
+    if (st->file_target != DUMP_FILE_NONE && st->file_target != DUMP_FILE_DISCARD)
         dump_problem(p, "function line without its file:line line");
     dump_raw_frame *f = dump_stanza_add_frame(st);
     if (!f) {
         st->elided = true;
-        st->file_target = DUMP_FILE_NONE;
+        st->file_target = DUMP_FILE_DISCARD;
         return;
     }
     set_func(st, f, s, name_len, n);
@@ -386,15 +395,26 @@ static void elided_line(dump_stanza *st) {
 }
 
 static void end_stanza(dump_parser *p) {
-    if (p->st.file_target != DUMP_FILE_NONE)
+    if (p->st.file_target != DUMP_FILE_NONE && p->st.file_target != DUMP_FILE_DISCARD)
         p->st.truncated = true;
     dump_stanza_emit(p);
+}
+
+static bool preamble_line(dump_parser *p, const char *s, size_t n);
+
+static size_t blanks(const char *s, size_t n) {
+    size_t i = 0;
+    while (i < n && s[i] == ' ')
+        i++;
+    return i;
 }
 
 static void stanza_line(dump_parser *p, const char *s, size_t n) {
     size_t name_len;
     if (s[0] == '\t')
         file_line(p, s + 1, n - 1);
+    else if (s[0] == ' ') /* a log shipper that turned the tab into blanks */
+        file_line(p, s + blanks(s, n), n - blanks(s, n));
     else if (HAS_PREFIX(s, n, "created by "))
         created_by_line(p, s, n);
     else if (HAS_PREFIX(s, n, "...") && n > 16 && memcmp(s + n - 10, " elided...", 10) == 0)
@@ -403,7 +423,11 @@ static void stanza_line(dump_parser *p, const char *s, size_t n) {
         ancestor_line(p, s, n);
     else if (parse_func_line(s, n, &name_len))
         frame_line(p, s, n, name_len);
-    else if (!header_after_prefix(p, s, n))
+    else if (header_after_prefix(p, s, n))
+        return;
+    else if (preamble_line(p, s, n)) /* "exit status 2" of go run, a new panic... */
+        end_stanza(p);
+    else
         dump_skip_line(p, "unexpected line inside a goroutine stanza");
 }
 
@@ -433,7 +457,7 @@ static bool preamble_line(dump_parser *p, const char *s, size_t n) {
         }
     }
     static const char *const other[] = {"\tpanic: ", "runtime: ", "PC=", "signal arrived during ",
-                                        "exit status ", "[recovered", "-----", "\t", "fatal: ",
+                                        "exit status ", "signal: ", "[recovered", "-----", "fatal: ",
                                         "goroutine running on other thread"};
     for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
         size_t k = strlen(other[i]);
@@ -445,6 +469,11 @@ static bool preamble_line(dump_parser *p, const char *s, size_t n) {
 
 static void outside_line(dump_parser *p, const char *s, size_t n) {
     size_t name_len;
+    if (s[0] == '\t' && !p->in_skip_block) {
+        if (!preamble_line(p, s, n)) /* "\tpanic: " of a nested panic is known */
+            dump_skip_line(p, "file:line line outside a goroutine stanza");
+        return;
+    }
     if (p->in_skip_block && (s[0] == '\t' || parse_func_line(s, n, &name_len) ||
                              HAS_PREFIX(s, n, "created by ") || HAS_PREFIX(s, n, "...")))
         return;

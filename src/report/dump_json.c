@@ -97,6 +97,8 @@ static void put_bucket(ls_buf *o, const dump_report *r, const dump_bucket *b) {
     ls_buf_printf(o, ",\"count\":%llu,\"blocked\":%llu,\"wait_kind\":", (unsigned long long)b->count,
                   (unsigned long long)dump_bucket_blocked(b));
     put_cs(o, dump_wait_kind_name(dump_bucket_wait_kind(b)));
+    ls_buf_puts(o, ",\"state\":");
+    put_s(o, dump_bucket_state_or_inferred(b));
     ls_buf_puts(o, ",\"states\":[");
     for (size_t i = 0; i < b->nstates; i++) {
         ls_buf_puts(o, i ? ",{\"state\":" : "{\"state\":");

@@ -20,6 +20,8 @@ static const char *color(const text_out *t, const char *code) { return t->r->col
 #define YELLOW "\033[33m"
 #define DIM "\033[2m"
 #define RESET "\033[0m"
+/* Frames start right of the count column ("%9s  "). */
+#define FRAME_INDENT "           "
 
 /* Display width of s[0..n): UTF-8 continuation bytes and escapes take no column. */
 static size_t columns(const char *s, size_t n, size_t *cut, size_t width) {
@@ -222,12 +224,12 @@ static void put_frames(text_out *t, const dump_bucket *b) {
     for (size_t i = start; i < b->nframes && shown < 5; i++, shown++) {
         if (ls_str_eq_cstr(b->frames[i].func, "runtime.goexit"))
             break;
-        ls_buf_puts(t->out, "        ");
+        ls_buf_puts(t->out, FRAME_INDENT);
         put_site(t, &b->frames[i]);
         end_line(t);
     }
     if (b->nframes - start > shown && shown == 5) {
-        ls_buf_printf(t->out, "        %s... %zu more frames%s", color(t, DIM), b->nframes - start - shown,
+        ls_buf_printf(t->out, FRAME_INDENT "%s... %zu more frames%s", color(t, DIM), b->nframes - start - shown,
                       color(t, RESET));
         end_line(t);
     }
@@ -254,7 +256,7 @@ static void put_bucket(text_out *t, const dump_bucket *b) {
     end_line(t);
     put_frames(t, b);
     if (b->has_created_by) {
-        ls_buf_puts(o, "        created by ");
+        ls_buf_puts(o, FRAME_INDENT "created by ");
         put_site(t, &b->created_by);
         if (b->creator_bucket)
             ls_buf_printf(o, "  %s(creator bucket %s)%s", color(t, DIM), dump_id_hex(b->creator_bucket, hex),
@@ -262,7 +264,7 @@ static void put_bucket(text_out *t, const dump_bucket *b) {
         end_line(t);
     }
     if (b->nlabels) {
-        ls_buf_puts(o, "        labels:");
+        ls_buf_puts(o, FRAME_INDENT "labels:");
         for (size_t i = 0; i < b->nlabels; i++) {
             ls_buf_putc(o, ' ');
             put_str(t, b->labels[i].key);
@@ -280,8 +282,11 @@ static void put_buckets(text_out *t) {
     ls_buf_printf(t->out, "TOP BUCKETS (%zu of %zu)", shown, n);
     ls_buf_puts(t->out, color(t, RESET));
     end_line(t);
-    for (size_t i = 0; i < shown; i++)
+    for (size_t i = 0; i < shown; i++) {
+        if (i)
+            end_line(t); /* a blank line between buckets */
         put_bucket(t, dump_buckets_at(r->buckets, i));
+    }
     if (shown < n) {
         ls_buf_printf(t->out, "  ... %zu more buckets (--top 0 shows all)", n - shown);
         end_line(t);

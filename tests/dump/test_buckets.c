@@ -162,6 +162,19 @@ static void test_wait_medians(void) {
     CHECK(b->wait_median >= 179 * 7 / 8 && b->wait_median <= 179);
     dump_buckets_free(set);
 
+    /* Two distinct values (kept as exact pairs): 3 x 47 and 2 x 312 minutes. */
+    set = dump_buckets_new(DUMP_GROUP_LINE);
+    for (uint64_t i = 0; i < 5; i++) {
+        dump_goroutine g = mk_goroutine(i + 1, "chan send", i % 2 ? 312 : 47, f, n);
+        dump_buckets_sink(set, &g);
+    }
+    dump_buckets_finish(set);
+    b = dump_buckets_at(set, 0);
+    CHECK_EQ_INT(b->wait_min, 47);
+    CHECK_EQ_INT(b->wait_median, 47);
+    CHECK_EQ_INT(b->wait_max, 312);
+    dump_buckets_free(set);
+
     set = dump_buckets_new(DUMP_GROUP_LINE);
     dump_buckets_sink(set, &none);
     dump_buckets_finish(set);
@@ -247,6 +260,9 @@ static void test_scale(void) {
     CHECK_EQ_UINT(dump_buckets_total(set), GOROUTINES);
     CHECK(dump_buckets_memory(set) < 40u << 20);
     CHECK_EQ_UINT(dump_buckets_at(set, 0)->count, GOROUTINES / STACKS);
+    /* "runtime.gopark" and its file are shared by every bucket: stored once */
+    CHECK_EQ_PTR(dump_buckets_at(set, 0)->frames[0].func.ptr, dump_buckets_at(set, 1)->frames[0].func.ptr);
+    CHECK_EQ_PTR(dump_buckets_at(set, 0)->frames[0].file.ptr, dump_buckets_at(set, 1)->frames[0].file.ptr);
     CHECK(dump_buckets_at(set, 0)->creator_bucket != 0);
     dump_buckets_free(set);
     free(frames);

@@ -159,6 +159,14 @@ static void test_reasons_and_scores(void) {
     CHECK_EQ_UINT(s->len, 0);
     CHECK_EQ_UINT(s->goroutines, 0);
     dump_suspects_free(s);
+
+    /* In a runtime deadlock every blocked bucket is a suspect. */
+    opt.deadlock = true;
+    s = dump_suspects_find(set, &opt, ig, NULL);
+    CHECK_EQ_UINT(s->len, 3);
+    CHECK(strstr(s->at[2].reason, "3 goroutines blocked in chan receive on one stack; the runtime found every "
+                                  "goroutine asleep (deadlock)") != NULL);
+    dump_suspects_free(s);
     dump_ignore_free(ig);
     dump_buckets_free(set);
 }
@@ -178,7 +186,27 @@ static void test_leak_profile(void) {
     dump_buckets_free(set);
 }
 
+/* Long waits: a lone receiver is a daemon, a lone sender or lock waiter a suspect. */
+static void test_lone_long_waits(void) {
+    size_t n;
+    const dump_frame *send = chan_send_stack(&n, "()");
+    dump_buckets *set = dump_buckets_new(DUMP_GROUP_LINE);
+    sink_n(set, 1, 1, "chan receive", 600, worker, 4, NULL);
+    sink_n(set, 2, 1, "chan send", 600, send, n, NULL);
+    sink_n(set, 3, 1, "sync.Mutex.Lock", 30, mutex_wait, 5, NULL);
+    sink_n(set, 10, 2, "select", 30, read_loop, 3, NULL); /* two: a suspect (no built-in ignores here) */
+    dump_buckets_finish(set);
+    dump_suspects *s = dump_suspects_find(set, NULL, NULL, NULL);
+    CHECK_EQ_UINT(s->len, 3);
+    CHECK_EQ_UINT(s->goroutines, 4);
+    for (size_t i = 0; i < s->len; i++)
+        CHECK(strstr(s->at[i].reason, "chan receive") == NULL);
+    dump_suspects_free(s);
+    dump_buckets_free(set);
+}
+
 int main(void) {
+    test_lone_long_waits();
     test_wait_kinds();
     test_ignores();
     test_reasons_and_scores();

@@ -4,7 +4,8 @@
 //	goroutines.txt      debug=2 (tracebacks)
 //	goroutines.debug1   debug=1 (aggregated text)
 //	goroutines.pb.gz    debug=0 (gzip'd protobuf)
-//	goroutineleak.pb.gz goroutineleak.debug1  (only with GOEXPERIMENT=goroutineleakprofile)
+//	goroutineleak.pb.gz goroutineleak.debug1 goroutineleak.txt
+//	                    (only with GOEXPERIMENT=goroutineleakprofile)
 //
 // The counts below are what the tests assert; the "// want:" comments mark
 // the lines the parked frames point at (the tests find them with grep).
@@ -149,6 +150,7 @@ func main() {
 	write(dir, "goroutines.pb.gz", "goroutine", 0)
 	write(dir, "goroutineleak.pb.gz", "goroutineleak", 0)
 	write(dir, "goroutineleak.debug1", "goroutineleak", 1)
+	write(dir, "goroutineleak.txt", "goroutineleak", 2) // every goroutine; leaked ones say so
 	runtime.KeepAlive(never)
 	runtime.KeepAlive(&mu)
 	runtime.KeepAlive(cond)
