@@ -102,6 +102,19 @@ consistent() {
 }
 consistent hist.db && pass || fail "hist.db is consistent"
 
+# ---- --report: the history as dump's HTML report ------------------------------
+
+run "$leakscope" watch --report --db hist.db --window 30s --growth-min 30 -o report.html
+expect_status 1 "--report on a history with a leak"
+expect_match report.html '^<!DOCTYPE html>' "--report writes HTML"
+expect_match report.html "\"id\":\"$(jq -r .bucket alert.json)\",\"label\":\"main.leakSend\",\"verdict\":\"[^\"]*grows" "the report shows the alerted bucket growing, under the same ID"
+run "$leakscope" watch --report --db hist.db --target nope
+expect_status 2 "--report for an unknown target"
+expect_match err.txt "no good scrapes of 'nope'" "the unknown target is named"
+run "$leakscope" watch --report --db missing.db
+expect_status 2 "--report without a history"
+expect_match err.txt 'missing.db: cannot read the history' "the missing database is named"
+
 # ---- SIGKILL mid-run ----------------------------------------------------------
 
 for round in 1 2 3; do

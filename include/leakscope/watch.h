@@ -137,6 +137,24 @@ long watch_store_retain(watch_store *st, double now, double max_age, uint64_t ma
                         char *err, size_t errlen);
 void watch_store_close(watch_store *st);
 
+/* A target's good scrapes rebuilt from the history, for `watch --report`. */
+typedef struct watch_history {
+    char *target;
+    size_t n;
+    double *times;         /* unix seconds, increasing */
+    dump_buckets **snaps;  /* finished bucket sets (line grouping) */
+} watch_history;
+
+/*
+ * Reads the scrapes of target (NULL: the only target in the history) since
+ * the given unix time, at most max_points of them spread evenly (the last
+ * one always).  Returns 0, or -1 with a message in err (no such target,
+ * several targets and none named, no scrapes).
+ */
+int watch_store_history(watch_store *st, const char *target, double since, size_t max_points,
+                        watch_history *out, char *err, size_t errlen);
+void watch_history_free(watch_history *h);
+
 /* ---- detection ----------------------------------------------------------- */
 
 typedef enum watch_alert_kind { WATCH_ALERT_GROWTH, WATCH_ALERT_BLOCKED } watch_alert_kind;
@@ -164,6 +182,9 @@ void watch_detector_add(watch_detector *d, double time, dump_buckets *buckets,
                         void (*alert)(void *ctx, const watch_alert *a), void *ctx);
 /* The latest snapshot, or NULL. */
 const dump_buckets *watch_detector_latest(const watch_detector *d);
+/* The snapshots in the window, oldest first; *time gets the i-th's time. */
+size_t watch_detector_len(const watch_detector *d);
+const dump_buckets *watch_detector_at(const watch_detector *d, size_t i, double *time);
 /* Buckets alerting now (fired and not recovered). */
 size_t watch_detector_alerting(const watch_detector *d);
 void watch_detector_free(watch_detector *d);
@@ -188,6 +209,8 @@ typedef struct watch_events {
     /* A problem that does not stop watching (a scrape failed, the disk is
      * full, a reload failed); msg names the target or file. */
     void (*problem)(void *ctx, const char *msg);
+    /* Optional: the HTTP server listens at url ("http://127.0.0.1:9090"). */
+    void (*listening)(void *ctx, const char *url);
     /* Optional: after each scrape is stored and checked. */
     void (*scraped)(void *ctx, const watch_target *t, const watch_scrape *r);
 } watch_events;
@@ -205,6 +228,8 @@ typedef struct watch_options {
     uint64_t retain_bytes;     /* 0: no limit */
     double max_backoff;        /* seconds */
     double duration;           /* stop after this many seconds; 0: run until stopped */
+    const char *listen;        /* "HOST:PORT" for /metrics, /api/targets and /; NULL: none */
+    unsigned metrics_top;      /* buckets per target in the metrics and the API */
     const volatile sig_atomic_t *stop;   /* set by SIGINT/SIGTERM */
     volatile sig_atomic_t *reload;       /* set by SIGHUP; cleared when done */
 } watch_options;

@@ -5,11 +5,15 @@
  * JSON lines on stderr, through --on-alert and --webhook, problems as
  * "leakscope watch: ..." lines.
  */
+#define _GNU_SOURCE /* gmtime_r */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "leakscope/watch.h"
@@ -32,12 +36,16 @@ typedef struct watch_cli {
     unsigned webhook_attempts;
     bool quiet;
     unsigned long alerts;
+    bool report;
+    double since; /* seconds before now; 0: all */
+    const char *target, *output;
 } watch_cli;
 
 static void watch_usage(FILE *to) {
     fprintf(to,
             "usage: leakscope watch [flags] TARGET...\n"
             "       leakscope watch [flags] --targets FILE\n"
+            "       leakscope watch --report [--db FILE] [--since D] [--target NAME] [-o FILE]\n"
             "\n"
             "Polls the goroutine profile of live Go services, keeps the history in\n"
             "SQLite, and alerts on stacks that grow (docs/watch.md). A TARGET is\n"
@@ -72,6 +80,19 @@ static void watch_usage(FILE *to) {
             "                        blocked ...                               (default 20)\n"
             "  --blocked-scrapes N   ... for N scrapes in a row (default 2; 0: never)\n"
             "\n"
+            "metrics:\n"
+            "  --listen ADDR         serve /metrics (Prometheus), /api/targets (JSON) and a\n"
+            "                        page with charts at / on ADDR (127.0.0.1:9464, :9464)\n"
+            "  --metrics-top N       buckets per target with their own series (default 20;\n"
+            "                        the rest are summed as bucket=\"other\")\n"
+            "\n"
+            "report (no scraping):\n"
+            "  --report              write the history of a target as the HTML report of\n"
+            "                        leakscope dump for a series (--db, the thresholds)\n"
+            "  --since D             only the last D of the history (default: all of it)\n"
+            "  --target NAME         the target (needed when the history holds several)\n"
+            "  -o, --output FILE     write the report to FILE (default: stdout)\n"
+            "\n"
             "alerts:\n"
             "  --on-alert CMD        run CMD (with sh -c) for each alert, the JSON on stdin\n"
             "  --webhook URL         POST each alert's JSON to URL (retried 3 times)\n"
@@ -86,7 +107,8 @@ static void watch_usage(FILE *to) {
 enum {
     OPT_TARGETS = 256, OPT_INTERVAL, OPT_TIMEOUT, OPT_CONCURRENCY, OPT_FORMAT, OPT_MAX_BACKOFF, OPT_DURATION,
     OPT_DB, OPT_NO_DB, OPT_RETAIN, OPT_RETAIN_SIZE, OPT_GROWTH_PCT, OPT_GROWTH_MIN, OPT_WINDOW,
-    OPT_BLOCKED_PCT, OPT_BLOCKED_SCRAPES, OPT_ON_ALERT, OPT_WEBHOOK,
+    OPT_BLOCKED_PCT, OPT_BLOCKED_SCRAPES, OPT_ON_ALERT, OPT_WEBHOOK, OPT_LISTEN, OPT_METRICS_TOP,
+    OPT_REPORT, OPT_SINCE, OPT_TARGET,
 };
 
 static const struct option longopts[] = {
@@ -108,6 +130,12 @@ static const struct option longopts[] = {
     {"blocked-scrapes", required_argument, NULL, OPT_BLOCKED_SCRAPES},
     {"on-alert", required_argument, NULL, OPT_ON_ALERT},
     {"webhook", required_argument, NULL, OPT_WEBHOOK},
+    {"listen", required_argument, NULL, OPT_LISTEN},
+    {"metrics-top", required_argument, NULL, OPT_METRICS_TOP},
+    {"report", no_argument, NULL, OPT_REPORT},
+    {"since", required_argument, NULL, OPT_SINCE},
+    {"target", required_argument, NULL, OPT_TARGET},
+    {"output", required_argument, NULL, 'o'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -203,6 +231,14 @@ static bool set_option(int c, const char *arg, watch_cli *w) {
     case OPT_ON_ALERT: w->on_alert = arg; return true;
     case OPT_WEBHOOK: w->webhook = arg; return true;
     case 'q': w->quiet = true; return true;
+    case OPT_REPORT: w->report = true; return true;
+    case OPT_SINCE: return duration_flag("--since", arg, &w->since, false);
+    case OPT_TARGET: w->target = arg; return true;
+    case 'o': w->output = arg; return true;
+    case OPT_LISTEN: o->listen = arg; return true;
+    case OPT_METRICS_TOP:
+        return number(arg, &v) && v >= 1 && v <= 10000 ? (o->metrics_top = (unsigned)v, true)
+                                                       : bad_value("--metrics-top", "a number from 1 to 10000", arg);
     }
     return set_threshold(c, arg, &o->thresholds);
 }
@@ -238,6 +274,87 @@ static void print_problem(void *ctx, const char *msg) {
         fprintf(stderr, "leakscope watch: %s\n", msg);
 }
 
+static void print_listening(void *ctx, const char *url) {
+    (void)ctx;
+    fprintf(stderr, "leakscope watch: serving %s/metrics, %s/api/targets and %s/\n", url, url, url);
+    fflush(stderr);
+}
+
+/* The time of a point, as its name in the report. */
+static void point_name(char buf[32], double t) {
+    time_t secs = (time_t)t;
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    strftime(buf, 32, "%Y-%m-%d %H:%M:%SZ", &tm);
+}
+
+static int write_report(const watch_cli *w, const watch_history *h) {
+    dump_ignore *ignore = dump_ignore_new(true);
+    dump_series *series = dump_series_analyze(&w->o.thresholds, h->times, (const dump_buckets *const *)h->snaps,
+                                              h->n, ignore);
+    dump_suspect_options sopt;
+    dump_suspect_options_default(&sopt);
+    const dump_buckets *last = h->snaps[h->n - 1];
+    dump_suspects *suspects = dump_suspects_find(last, &sopt, ignore, series);
+    dump_report_input *inputs = calloc(h->n, sizeof *inputs);
+    char (*names)[32] = calloc(h->n, sizeof *names);
+    if (!inputs || !names)
+        abort();
+    for (size_t i = 0; i < h->n; i++) {
+        point_name(names[i], h->times[i]);
+        inputs[i] = (dump_report_input){.name = names[i], .time = h->times[i]};
+    }
+    dump_report r = {.inputs = inputs, .ninputs = h->n, .buckets = last, .suspects = suspects,
+                     .series = h->n > 1 ? series : NULL, .ignore = ignore, .top = 50};
+    ls_buf out = {0};
+    dump_report_html(&out, &r);
+    bool alert = false;
+    for (size_t i = 0; i < series->nbuckets; i++)
+        alert |= series->buckets[i].alert;
+    FILE *f = w->output ? fopen(w->output, "wb") : stdout;
+    int status = alert ? EXIT_FINDINGS : EXIT_CLEAN;
+    if (!f || fwrite(out.data, 1, out.len, f) != out.len || (w->output && fclose(f) != 0)) {
+        fprintf(stderr, "leakscope watch: %s: cannot write the report: %s\n", w->output ? w->output : "<stdout>",
+                strerror(errno));
+        status = EXIT_INPUT;
+    }
+    ls_buf_free(&out);
+    free(inputs);
+    free(names);
+    dump_suspects_free(suspects);
+    dump_series_free(series);
+    dump_ignore_free(ignore);
+    return status;
+}
+
+/* --report: the history as dump's HTML report for a series. */
+static int run_report(const watch_cli *w) {
+    const char *db = w->o.db_path;
+    if (!db || access(db, R_OK) != 0) {
+        fprintf(stderr, "leakscope watch: --report: %s: cannot read the history%s%s\n", db ? db : "(--no-db)",
+                db ? ": " : "", db ? strerror(errno) : "");
+        return EXIT_INPUT;
+    }
+    char err[1024];
+    watch_store *st = watch_store_open(db, err, sizeof err);
+    if (!st) {
+        fprintf(stderr, "leakscope watch: %s\n", err);
+        return EXIT_INPUT;
+    }
+    watch_history h;
+    double since = w->since > 0 ? (double)time(NULL) - w->since : 0;
+    int status;
+    if (watch_store_history(st, w->target, since, 500, &h, err, sizeof err)) {
+        fprintf(stderr, "leakscope watch: --report: %s\n", err);
+        status = EXIT_INPUT;
+    } else {
+        status = write_report(w, &h);
+    }
+    watch_history_free(&h);
+    watch_store_close(st);
+    return status;
+}
+
 static void install_signals(void) {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -260,17 +377,20 @@ int cmd_watch(int argc, char **argv) {
     o->db_path = "leakscope.db";
     o->retain_age = 7 * 86400;
     o->retain_bytes = (uint64_t)1 << 30;
+    o->metrics_top = 20;
     dump_series_options_default(&o->thresholds);
     bool bad = false;
     int c;
     optind = 1;
-    while (!bad && (c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+    while (!bad && (c = getopt_long(argc, argv, "qho:", longopts, NULL)) != -1) {
         if (c == 'h') {
             watch_usage(stdout);
             return EXIT_CLEAN;
         }
         bad = c == '?' || c == ':' || !set_option(c, optarg, &w);
     }
+    if (!bad && w.report)
+        return run_report(&w);
     if (!bad && optind >= argc && !o->targets_file) {
         fprintf(stderr, "leakscope watch: no targets; give host:port or URLs, or --targets FILE\n");
         bad = true;
@@ -284,7 +404,7 @@ int cmd_watch(int argc, char **argv) {
     o->stop = &stop_requested;
     o->reload = &reload_requested;
     install_signals();
-    watch_events ev = {.ctx = &w, .alert = print_alert, .problem = print_problem};
+    watch_events ev = {.ctx = &w, .alert = print_alert, .problem = print_problem, .listening = print_listening};
     char err[1024];
     if (watch_run(o, &ev, err, sizeof err)) {
         fprintf(stderr, "leakscope watch: %s\n", err);

@@ -182,6 +182,16 @@ const dump_buckets *watch_detector_latest(const watch_detector *d) {
     return d->nsnaps ? d->snaps[d->nsnaps - 1].buckets : NULL;
 }
 
+size_t watch_detector_len(const watch_detector *d) {
+    return d->nsnaps;
+}
+
+const dump_buckets *watch_detector_at(const watch_detector *d, size_t i, double *time) {
+    if (time)
+        *time = d->snaps[i].time;
+    return d->snaps[i].buckets;
+}
+
 size_t watch_detector_alerting(const watch_detector *d) {
     return d->nalerts;
 }

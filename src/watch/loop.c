@@ -14,16 +14,8 @@
 #include <string.h>
 #include <sys/time.h>
 
-#include "leakscope/watch.h"
+#include "watch_internal.h"
 
-typedef struct target_state {
-    watch_target t;
-    watch_detector *detector;
-    double next_due;
-    unsigned failures;
-    bool in_flight, removed;
-    bool adopted; /* during adopt_targets */
-} target_state;
 
 typedef struct loop {
     const watch_options *o;
@@ -35,6 +27,9 @@ typedef struct loop {
     size_t nstates;
     target_state *current; /* the target whose alerts are being raised */
     char *last_store_error; /* so that a full disk is said once, not every scrape */
+    watch_http *http;       /* --listen */
+    bool dirty;             /* the published documents are out of date */
+    double last_publish;
 } loop;
 
 static double now_seconds(void) {
@@ -146,6 +141,10 @@ static void on_alert(void *ctx, const watch_alert *a) {
     loop *l = ctx;
     target_state *s = l->current;
     watch_alert copy = *a;
+    if (a->kind == WATCH_ALERT_GROWTH)
+        s->stats.alerts_growth++;
+    else
+        s->stats.alerts_blocked++;
     if (l->store && a->bucket) {
         double first = watch_store_first_seen(l->store, &s->t, a->bucket->id);
         if (first >= 0)
@@ -197,6 +196,16 @@ static void schedule(loop *l, target_state *s, const watch_scrape *r) {
     s->next_due = r->start + wait;
 }
 
+static void count_scrape(target_state *s, const watch_scrape *r) {
+    watch_target_stats *st = &s->stats;
+    st->scrapes++;
+    st->errors += r->error[0] != '\0';
+    st->up = r->error[0] == '\0';
+    st->last_time = r->start;
+    st->last_duration = r->duration;
+    snprintf(st->last_error, sizeof st->last_error, "%s", r->error);
+}
+
 static void on_scrape(void *ctx, watch_scrape *r) {
     loop *l = ctx;
     target_state *s = r->owner;
@@ -206,6 +215,8 @@ static void on_scrape(void *ctx, watch_scrape *r) {
         return; /* freed by the sweep in the loop */
     }
     schedule(l, s, r);
+    count_scrape(s, r);
+    l->dirty = true;
     if (l->store)
         store_scrape(l, s, r);
     if (r->buckets) {
@@ -256,6 +267,20 @@ static void retain(loop *l, double now) {
         problem(l, "%s%s", err, "");
 }
 
+/* Renders what --listen serves, at most once a second. */
+static void publish(loop *l, double now) {
+    if (!l->http || !l->dirty || now - l->last_publish < 1.0)
+        return;
+    ls_buf metrics = {0}, json = {0};
+    watch_status_metrics(&metrics, l->states, l->nstates, l->o->metrics_top, l->ignore);
+    watch_status_json(&json, l->states, l->nstates, l->o->metrics_top);
+    watch_http_publish(l->http, &metrics, &json);
+    ls_buf_free(&metrics);
+    ls_buf_free(&json);
+    l->dirty = false;
+    l->last_publish = now;
+}
+
 static void run_loop(loop *l) {
     const watch_options *o = l->o;
     double start = now_seconds(), last_retain = start;
@@ -266,17 +291,43 @@ static void run_loop(loop *l) {
         if (o->reload && *o->reload) {
             *o->reload = 0;
             reload(l);
+            l->dirty = true;
         }
         double next = start_due(l, now);
         double wait_ms = (next - now) * 1000;
         wait_ms = wait_ms < 0 ? 0 : wait_ms > 1000 ? 1000 : wait_ms;
         watch_scraper_poll(l->scraper, (int)wait_ms, on_scrape, l);
         sweep_removed(l);
+        publish(l, now);
         if (l->store && now - last_retain >= 60) {
             retain(l, now);
             last_retain = now;
         }
     }
+}
+
+static int start_http(loop *l, char *err, size_t errlen) {
+    char *url = NULL;
+    l->http = watch_http_start(l->o->listen, &url, err, errlen);
+    if (!l->http)
+        return -1;
+    l->dirty = true;
+    publish(l, now_seconds()); /* an empty document before the first scrape */
+    if (l->ev->listening)
+        l->ev->listening(l->ev->ctx, url);
+    free(url);
+    return 0;
+}
+
+static void cleanup(loop *l) {
+    watch_http_stop(l->http);
+    watch_scraper_free(l->scraper);
+    for (size_t i = 0; i < l->nstates; i++)
+        state_free(l->states[i]);
+    free(l->states);
+    dump_ignore_free(l->ignore);
+    watch_store_close(l->store);
+    free(l->last_store_error);
 }
 
 int watch_run(const watch_options *o, const watch_events *ev, char *err, size_t errlen) {
@@ -299,15 +350,13 @@ int watch_run(const watch_options *o, const watch_events *ev, char *err, size_t 
     }
     l.ignore = dump_ignore_new(true);
     adopt_targets(&l, &list);
+    if (o->listen && start_http(&l, err, errlen)) {
+        cleanup(&l);
+        return -1;
+    }
     if (l.store)
         retain(&l, now_seconds());
     run_loop(&l);
-    watch_scraper_free(l.scraper);
-    for (size_t i = 0; i < l.nstates; i++)
-        state_free(l.states[i]);
-    free(l.states);
-    dump_ignore_free(l.ignore);
-    watch_store_close(l.store);
-    free(l.last_store_error);
+    cleanup(&l);
     return 0;
 }

@@ -360,3 +360,162 @@ void watch_store_close(watch_store *st) {
     free(st->path);
     free(st);
 }
+
+/* ---- reading the history back ------------------------------------------- */
+
+/* The only target with scrapes, or a message naming them all. */
+static char *only_target(watch_store *st, char *err, size_t errlen) {
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db, "SELECT name FROM targets WHERE id IN (SELECT target_id FROM scrapes) ORDER BY name",
+                           -1, &s, NULL) != SQLITE_OK) {
+        fail(st, "cannot read the targets", err, errlen);
+        return NULL;
+    }
+    ls_buf names = {0};
+    size_t n = 0;
+    char *name = NULL;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(s, 0);
+        ls_buf_printf(&names, "%s%s", n++ ? ", " : "", t ? t : "");
+        if (n == 1)
+            name = strdup(t ? t : "");
+    }
+    sqlite3_finalize(s);
+    if (n != 1) {
+        free(name);
+        name = NULL;
+        ls_buf_putc(&names, '\0');
+        if (n == 0)
+            snprintf(err, errlen, "%s: the history holds no scrapes", st->path);
+        else
+            snprintf(err, errlen, "%s: the history holds %zu targets (%s); choose one with --target NAME", st->path, n,
+                     names.data);
+    }
+    ls_buf_free(&names);
+    return name;
+}
+
+/* "FUNC FILE:LINE" lines (the normalized stack) back into frames. */
+static size_t parse_stack(const char *text, size_t len, dump_frame *frames, size_t cap) {
+    size_t n = 0;
+    const char *p = text, *end = text + len;
+    while (p < end && n < cap) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (!eol)
+            eol = end;
+        dump_frame *f = &frames[n++];
+        memset(f, 0, sizeof *f);
+        const char *sp = memchr(p, ' ', (size_t)(eol - p));
+        f->func = ls_str_make(p, (size_t)((sp ? sp : eol) - p));
+        if (sp) {
+            const char *colon = sp + 1, *c;
+            for (c = sp + 1; c < eol; c++)
+                if (*c == ':')
+                    colon = c;
+            if (!(colon - sp - 1 == 1 && sp[1] == '?'))
+                f->file = ls_str_make(sp + 1, (size_t)(colon - sp - 1));
+            f->line = (uint32_t)strtoul(colon + 1, NULL, 10);
+        }
+        p = eol + 1;
+    }
+    return n;
+}
+
+static dump_buckets *read_snapshot(watch_store *st, sqlite3_stmt *q, sqlite3_int64 tid, sqlite3_int64 sid,
+                                   dump_frame *frames, size_t cap) {
+    dump_buckets *set = dump_buckets_new(DUMP_GROUP_LINE);
+    sqlite3_bind_int64(q, 1, tid);
+    sqlite3_bind_int64(q, 2, sid);
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        dump_goroutine g = {0};
+        g.count = (uint64_t)sqlite3_column_int64(q, 0);
+        g.state = ls_str_make((const char *)sqlite3_column_text(q, 1), (size_t)sqlite3_column_bytes(q, 1));
+        g.wait_minutes = -1;
+        const char *stack = (const char *)sqlite3_column_text(q, 2);
+        g.frames = frames;
+        g.nframes = parse_stack(stack ? stack : "", (size_t)sqlite3_column_bytes(q, 2), frames, cap);
+        const char *created = (const char *)sqlite3_column_text(q, 3);
+        if (created) {
+            g.has_created_by = parse_stack(created, strlen(created), &g.created_by, 1) == 1;
+        }
+        dump_buckets_sink(set, &g);
+    }
+    sqlite3_reset(q);
+    (void)st;
+    dump_buckets_finish(set);
+    return set;
+}
+
+int watch_store_history(watch_store *st, const char *target, double since, size_t max_points, watch_history *out,
+                        char *err, size_t errlen) {
+    memset(out, 0, sizeof *out);
+    out->target = target ? strdup(target) : only_target(st, err, errlen);
+    if (!out->target)
+        return -1;
+    sqlite3_stmt *s = NULL, *q = NULL;
+    int rc = -1;
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT s.id, s.time, t.id FROM scrapes s JOIN targets t ON t.id = s.target_id "
+                           "WHERE t.name = ?1 AND s.error IS NULL AND s.time >= ?2 ORDER BY s.time",
+                           -1, &s, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(st->db,
+                           "SELECT c.goroutines, c.state, k.stack, k.created_by FROM counts c JOIN stacks k "
+                           "ON k.target_id = ?1 AND k.bucket_id = c.bucket_id WHERE c.scrape_id = ?2",
+                           -1, &q, NULL) != SQLITE_OK) {
+        fail(st, "cannot read the history", err, errlen);
+        goto done;
+    }
+    sqlite3_bind_text(s, 1, out->target, -1, SQLITE_STATIC);
+    sqlite3_bind_double(s, 2, since);
+    sqlite3_int64 *ids = NULL, tid = -1;
+    double *times = NULL;
+    size_t n = 0, cap = 0;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 256;
+            ids = realloc(ids, cap * sizeof *ids);
+            times = realloc(times, cap * sizeof *times);
+            if (!ids || !times)
+                abort();
+        }
+        ids[n] = sqlite3_column_int64(s, 0);
+        times[n] = sqlite3_column_double(s, 1);
+        tid = sqlite3_column_int64(s, 2);
+        n++;
+    }
+    if (n == 0) {
+        snprintf(err, errlen, "%s: no good scrapes of '%s' in the time asked for (is the name right? see --since)",
+                 st->path, out->target);
+    } else {
+        size_t keep = max_points && n > max_points ? max_points : n;
+        out->times = malloc(keep * sizeof *out->times);
+        out->snaps = calloc(keep, sizeof *out->snaps);
+        dump_frame *frames = malloc(4096 * sizeof *frames);
+        if (!out->times || !out->snaps || !frames)
+            abort();
+        for (size_t k = 0; k < keep; k++) {
+            /* evenly spread, the last scrape always included */
+            size_t i = keep == 1 ? n - 1 : (size_t)((double)k * (double)(n - 1) / (double)(keep - 1));
+            out->times[k] = times[i];
+            out->snaps[k] = read_snapshot(st, q, tid, ids[i], frames, 4096);
+            out->n++;
+        }
+        free(frames);
+        rc = 0;
+    }
+    free(ids);
+    free(times);
+done:
+    sqlite3_finalize(s);
+    sqlite3_finalize(q);
+    return rc;
+}
+
+void watch_history_free(watch_history *h) {
+    for (size_t i = 0; i < h->n; i++)
+        dump_buckets_free(h->snaps[i]);
+    free(h->snaps);
+    free(h->times);
+    free(h->target);
+    memset(h, 0, sizeof *h);
+}
