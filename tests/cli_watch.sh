@@ -14,7 +14,7 @@ go=$3
 command -v sqlite3 >/dev/null || { echo "sqlite3 (the shell) is needed: bash scripts/setup.sh"; exit 1; }
 command -v jq >/dev/null || { echo "jq is needed: bash scripts/setup.sh"; exit 1; }
 
-work=$(mktemp -d)
+work=$(mktemp -d "${TMPDIR:-/tmp}/leakscope_watch_test.XXXXXX")
 pids=
 cleanup() {
     for p in $pids; do kill "$p" 2>/dev/null; done

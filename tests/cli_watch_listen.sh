@@ -15,7 +15,7 @@ done
 chromium=$(command -v chromium || command -v chromium-browser || true)
 [ -n "$chromium" ] || { echo "FAIL: chromium is needed: bash scripts/setup.sh"; exit 1; }
 
-work=$(mktemp -d)
+work=$(mktemp -d "${TMPDIR:-/tmp}/leakscope_watch_test.XXXXXX")
 pids=
 cleanup() {
     for p in $pids; do kill "$p" 2>/dev/null; done

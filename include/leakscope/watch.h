@@ -76,6 +76,9 @@ void watch_targets_add_arg(watch_targets *t, const char *arg, dump_format format
  */
 int watch_targets_load(watch_targets *t, const char *path, dump_format format, double interval,
                        const dump_series_options *thresholds, char *err, size_t errlen);
+/* The same for a targets file already in memory; name is used in messages. */
+int watch_targets_parse(watch_targets *t, const char *name, const char *data, size_t len, dump_format format,
+                        double interval, const dump_series_options *thresholds, char *err, size_t errlen);
 void watch_targets_free(watch_targets *t);
 /* Frees what one target owns (for targets moved out of a watch_targets). */
 void watch_target_clear(watch_target *w);

@@ -98,6 +98,9 @@ static void adopt_targets(loop *l, watch_targets *list) {
             s = calloc(1, sizeof *s);
             if (!s)
                 abort();
+            /* first scrapes spread over the interval: 50 targets scraped at
+             * the same instant would slow each other (and the host) down */
+            s->next_due = now_seconds() + list->at[i].interval * (double)i / (double)list->len;
         }
         s->t = list->at[i];
         s->adopted = true;

@@ -297,6 +297,40 @@ static int load_root(loader *l, yaml_node_t *root, watch_targets *out, const wat
     return 0;
 }
 
+/* Loads the document parser reads; name is the file in messages. */
+static int load_document(yaml_parser_t *parser, watch_targets *t, const char *name, dump_format format,
+                         double interval, const dump_series_options *thresholds, char *err, size_t errlen) {
+    yaml_document_t doc;
+    if (!yaml_parser_load(parser, &doc)) {
+        snprintf(err, errlen, "%s:%lu: not valid YAML: %s", name, (unsigned long)parser->problem_mark.line + 1,
+                 parser->problem ? parser->problem : "syntax error");
+        return -1;
+    }
+    watch_targets fresh = {0};
+    watch_target defaults = {.interval = interval, .thresholds = *thresholds};
+    loader l = {&doc, name, err, errlen, format};
+    int rc = load_root(&l, yaml_document_get_root_node(&doc), &fresh, &defaults);
+    if (rc == 0) {
+        for (size_t i = 0; i < fresh.len; i++)
+            *add_target(t) = fresh.at[i];
+        free(fresh.at);
+    } else {
+        watch_targets_free(&fresh);
+    }
+    yaml_document_delete(&doc);
+    return rc;
+}
+
+int watch_targets_parse(watch_targets *t, const char *name, const char *data, size_t len, dump_format format,
+                        double interval, const dump_series_options *thresholds, char *err, size_t errlen) {
+    yaml_parser_t parser;
+    yaml_parser_initialize(&parser);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
+    int rc = load_document(&parser, t, name, format, interval, thresholds, err, errlen);
+    yaml_parser_delete(&parser);
+    return rc;
+}
+
 int watch_targets_load(watch_targets *t, const char *path, dump_format format, double interval,
                        const dump_series_options *thresholds, char *err, size_t errlen) {
     FILE *f = fopen(path, "rb");
@@ -305,27 +339,9 @@ int watch_targets_load(watch_targets *t, const char *path, dump_format format, d
         return -1;
     }
     yaml_parser_t parser;
-    yaml_document_t doc;
     yaml_parser_initialize(&parser);
     yaml_parser_set_input_file(&parser, f);
-    int rc = -1;
-    if (!yaml_parser_load(&parser, &doc)) {
-        snprintf(err, errlen, "%s:%lu: not valid YAML: %s", path, (unsigned long)parser.problem_mark.line + 1,
-                 parser.problem ? parser.problem : "syntax error");
-    } else {
-        watch_targets fresh = {0};
-        watch_target defaults = {.interval = interval, .thresholds = *thresholds};
-        loader l = {&doc, path, err, errlen, format};
-        rc = load_root(&l, yaml_document_get_root_node(&doc), &fresh, &defaults);
-        if (rc == 0) {
-            for (size_t i = 0; i < fresh.len; i++)
-                *add_target(t) = fresh.at[i];
-            free(fresh.at);
-        } else {
-            watch_targets_free(&fresh);
-        }
-        yaml_document_delete(&doc);
-    }
+    int rc = load_document(&parser, t, path, format, interval, thresholds, err, errlen);
     yaml_parser_delete(&parser);
     fclose(f);
     return rc;

@@ -9,7 +9,9 @@
 //	/ready       answers "ok" once the pool is running
 //
 // A pool of -workers goroutines waits on a job channel the whole time: a
-// stable bucket that must never alert.  The listening address (with the
+// stable bucket that must never alert.  -idle N adds N more goroutines that
+// wait for ever, spread over -stacks distinct stacks (nested calls of
+// different depths): the load of bench/watch.sh.  The listening address (with the
 // port the kernel chose for -addr 127.0.0.1:0) is printed on stdout as the
 // first line, "listening on ADDR", so that tests can find it.
 package main
@@ -36,6 +38,16 @@ func leakSend(i int) {
 	leakCh <- i // the leak: tests look for this line
 }
 
+// idle waits for ever on a stack depth frames deeper than its caller's, so
+// that goroutines started with different depths land in different buckets.
+func idle(ch chan int, depth int) {
+	if depth > 0 {
+		idle(ch, depth-1)
+		return
+	}
+	<-ch
+}
+
 // worker is one goroutine of the stable pool.
 func worker() {
 	for job := range jobs {
@@ -59,8 +71,14 @@ func handleLeak(w http.ResponseWriter, r *http.Request) {
 func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "address to listen on")
 	workers := flag.Int("workers", 20, "goroutines in the stable pool")
+	idleCount := flag.Int("idle", 0, "goroutines that wait for ever (bench/watch.sh)")
+	stacks := flag.Int("stacks", 50, "distinct stacks of the -idle goroutines")
 	flag.Parse()
 
+	never := make(chan int)
+	for i := 0; i < *idleCount; i++ {
+		go idle(never, i%max(*stacks, 1))
+	}
 	for i := 0; i < *workers; i++ {
 		go worker()
 	}
