@@ -233,6 +233,34 @@ static void test_store(void) {
     watch_store_close(st);
 }
 
+/* Retention by size: the oldest scrapes go until the data fits. */
+static void test_retain_size(void) {
+    char path[512], err[512] = "";
+    snprintf(path, sizeof path, "%s/size.db", tmpdir);
+    watch_store *st = watch_store_open(path, err, sizeof err);
+    if (!CHECK_OK(st))
+        return;
+    watch_target t = {.name = "api", .url = "http://a:1/", .interval = 1};
+    dump_buckets *set = snapshot(10);
+    for (int i = 0; i < 2000; i++) {
+        watch_scrape r = {.start = 1000.0 + i, .duration = 0.01, .http_status = 200, .buckets = set};
+        watch_store_put_scrape(st, &t, &r, err, sizeof err);
+    }
+    watch_history h;
+    CHECK(watch_store_history(st, NULL, 0, 0, &h, err, sizeof err) == 0 && h.n == 2000);
+    watch_history_free(&h);
+    long deleted = watch_store_retain(st, 3000, 0, 64 * 1024, err, sizeof err);
+    CHECK(deleted > 0 && deleted < 2000);
+    if (CHECK_OK(watch_store_history(st, NULL, 0, 0, &h, err, sizeof err) == 0)) {
+        CHECK(h.n == (size_t)(2000 - deleted));
+        CHECK(h.times[h.n - 1] == 2999.0); /* the newest are kept */
+        watch_history_free(&h);
+    }
+    CHECK(watch_store_retain(st, 3000, 0, 64 * 1024, err, sizeof err) == 0); /* it fits now */
+    dump_buckets_free(set);
+    watch_store_close(st);
+}
+
 int main(void) {
     if (!mkdtemp(tmpdir)) {
         perror("mkdtemp");
@@ -243,6 +271,7 @@ int main(void) {
     test_targets_file();
     test_detector();
     test_store();
+    test_retain_size();
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     if (system(cmd) != 0)
