@@ -234,4 +234,16 @@ EOF
         fail "the webhook got the alert after a retry: $(cat hook.jsonl 2>/dev/null) $(cat err.txt)"
 fi
 
+# ---- a slow --on-alert does not hold scraping up ----------------------------------
+
+"$leakscope" watch --interval 500ms --window 30s --growth-min 30 --blocked-scrapes 0 --db slow.db \
+    --on-alert 'sleep 4; cat >> slow.jsonl' --duration 9s "$addr" >/dev/null 2>err.txt &
+watch_pid=$!
+sleep 2
+curl -sf "http://$addr/leak?n=300" >/dev/null
+wait "$watch_pid"
+after=$(q slow.db "SELECT count(*) FROM scrapes WHERE time > (SELECT time FROM alerts) AND time < (SELECT time FROM alerts) + 3.5")
+[ "$after" -ge 4 ] && pass || fail "scrapes go on while --on-alert runs: $after in the 3.5 s after the alert"
+[ "$(wc -l <slow.jsonl 2>/dev/null)" = 1 ] && pass || fail "the alert queued for a slow --on-alert is delivered before exit"
+
 finish

@@ -83,7 +83,8 @@ void watch_targets_free(watch_targets *t);
 /* Frees what one target owns (for targets moved out of a watch_targets). */
 void watch_target_clear(watch_target *w);
 
-/* "30s", "5m", "1h30m", "250ms", "2d" or a bare number of seconds; -1 if bad. */
+/* "30s", "5m", "1h30m", "250ms", "2d" or a bare number of seconds; -1 if bad
+ * or over 10^9 seconds. */
 double watch_parse_duration(const char *s);
 
 /* ---- the scraper --------------------------------------------------------- */
@@ -200,7 +201,8 @@ void watch_alert_json(ls_buf *out, const watch_target *t, const watch_alert *a);
 int watch_webhook_post(const char *url, const char *body, size_t len, unsigned attempts,
                        char *err, size_t errlen);
 /* Runs cmd with sh -c, the body on its stdin; waits for it. Its exit status,
- * or -1 with a message in err. */
+ * or -1 with a message in err.  The caller ignores SIGPIPE (a command that
+ * does not read its stdin would otherwise end the process). */
 int watch_run_command(const char *cmd, const char *body, size_t len, char *err, size_t errlen);
 
 /* ---- the loop ------------------------------------------------------------ */

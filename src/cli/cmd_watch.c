@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "leakscope/watch.h"
+#include "watch_deliver.h"
 
 static volatile sig_atomic_t stop_requested, reload_requested;
 
@@ -34,6 +35,7 @@ typedef struct watch_cli {
     watch_options o;
     const char *on_alert, *webhook;
     unsigned webhook_attempts;
+    watch_deliver *deliver;
     bool quiet;
     unsigned long alerts;
     bool report;
@@ -149,7 +151,7 @@ static bool bad_value(const char *flag, const char *want, const char *got) {
 static bool number(const char *s, double *out) {
     char *end;
     double v = strtod(s, &end);
-    if (end == s || *end || v < 0 || v != v)
+    if (end == s || *end || !(v >= 0 && v <= 1e12)) /* bounded: converted to integers */
         return false;
     *out = v;
     return true;
@@ -249,23 +251,7 @@ static void print_alert(void *ctx, const watch_target *t, const char *json, size
     w->alerts++;
     fprintf(stderr, "%.*s\n", (int)len, json);
     fflush(stderr);
-    char err[1024];
-    if (w->on_alert) {
-        /* a JSON line, newline included, so that `cat >> alerts.jsonl` works */
-        char *line = malloc(len + 1);
-        if (!line)
-            abort();
-        memcpy(line, json, len);
-        line[len] = '\n';
-        int rc = watch_run_command(w->on_alert, line, len + 1, err, sizeof err);
-        free(line);
-        if (rc < 0)
-            fprintf(stderr, "leakscope watch: %s\n", err);
-        else if (rc != 0)
-            fprintf(stderr, "leakscope watch: --on-alert '%s' exited with status %d\n", w->on_alert, rc);
-    }
-    if (w->webhook && watch_webhook_post(w->webhook, json, len, w->webhook_attempts, err, sizeof err))
-        fprintf(stderr, "leakscope watch: %s\n", err);
+    watch_deliver_push(w->deliver, json, len);
 }
 
 static void print_problem(void *ctx, const char *msg) {
@@ -364,6 +350,9 @@ static void install_signals(void) {
     sigaction(SIGTERM, &sa, NULL);
     sa.sa_handler = on_hup;
     sigaction(SIGHUP, &sa, NULL);
+    /* a peer or an --on-alert command that goes away must not end watch */
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, NULL);
 }
 
 int cmd_watch(int argc, char **argv) {
@@ -406,7 +395,10 @@ int cmd_watch(int argc, char **argv) {
     install_signals();
     watch_events ev = {.ctx = &w, .alert = print_alert, .problem = print_problem, .listening = print_listening};
     char err[1024];
-    if (watch_run(o, &ev, err, sizeof err)) {
+    w.deliver = watch_deliver_start(w.on_alert, w.webhook, w.webhook_attempts);
+    int rc = watch_run(o, &ev, err, sizeof err);
+    watch_deliver_finish(w.deliver); /* what is queued is still delivered */
+    if (rc) {
         fprintf(stderr, "leakscope watch: %s\n", err);
         return EXIT_INPUT;
     }

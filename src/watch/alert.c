@@ -175,8 +175,6 @@ int watch_run_command(const char *cmd, const char *body, size_t len, char *err, 
         _exit(127);
     }
     close(fds[0]);
-    /* a command that does not read its stdin must not kill us with SIGPIPE */
-    void (*old)(int) = signal(SIGPIPE, SIG_IGN);
     for (size_t off = 0; off < len;) {
         ssize_t n = write(fds[1], body + off, len - off);
         if (n < 0 && errno == EINTR)
@@ -186,7 +184,6 @@ int watch_run_command(const char *cmd, const char *body, size_t len, char *err, 
         off += (size_t)n;
     }
     close(fds[1]);
-    signal(SIGPIPE, old);
     int status;
     while (waitpid(pid, &status, 0) < 0)
         if (errno != EINTR) {

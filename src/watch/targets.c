@@ -34,8 +34,8 @@ double watch_parse_duration(const char *s) {
         return -1;
     char *whole;
     double secs = strtod(s, &whole);
-    if (*whole == '\0') /* a bare number: seconds */
-        return secs >= 0 ? secs : -1;
+    if (*whole == '\0') /* a bare number: seconds; bounded so that conversions to integers stay defined */
+        return secs >= 0 && secs <= 1e9 ? secs : -1;
     double total = 0;
     const char *p = s;
     while (*p) {
@@ -56,7 +56,7 @@ double watch_parse_duration(const char *s) {
         }
         total += v * unit;
     }
-    return total;
+    return total >= 0 && total <= 1e9 ? total : -1;
 }
 
 static const char *format_debug(dump_format f) {
@@ -167,8 +167,9 @@ static int get_number(loader *l, yaml_node_t *v, const char *key, double *out) {
     const char *s = scalar(v);
     char *end = NULL;
     double d = s ? strtod(s, &end) : -1;
-    if (!s || end == s || *end || d < 0)
-        return fail_at(l, v, "%s must be a number >= 0, not '%s'", key, s ? s : "(not a scalar)");
+    /* the bound keeps the conversions to integers defined */
+    if (!s || end == s || *end || !(d >= 0 && d <= 1e12))
+        return fail_at(l, v, "%s must be a number from 0 to 10^12, not '%s'", key, s ? s : "(not a scalar)");
     *out = d;
     return 0;
 }
@@ -198,6 +199,8 @@ static int load_thresholds(loader *l, yaml_node_t *map, dump_series_options *o) 
         } else if (strcmp(key, "growth_pct") == 0 || strcmp(key, "growth_min") == 0 ||
                    strcmp(key, "blocked_pct") == 0 || strcmp(key, "blocked_scrapes") == 0) {
             rc = get_number(l, v, key, &d);
+            if (rc == 0 && strcmp(key, "blocked_scrapes") == 0 && d > 1e6)
+                rc = fail_at(l, v, "blocked_scrapes must be at most 1000000, not '%s'", scalar(v));
             if (rc == 0)
                 set_threshold(o, key, d);
         } else {

@@ -37,6 +37,9 @@ static void test_durations(void) {
     CHECK(watch_parse_duration("") < 0);
     CHECK(watch_parse_duration("5q") < 0);
     CHECK(watch_parse_duration("-3s") < 0);
+    CHECK(watch_parse_duration("1e300s") < 0);
+    CHECK(watch_parse_duration("inf") < 0);
+    CHECK(watch_parse_duration("nan") < 0);
 }
 
 static void check_url(const char *arg, dump_format f, const char *want) {
@@ -93,6 +96,11 @@ static void test_targets_file(void) {
         {"targets:\n  - {url: a:1, thresholds: {growth: 5}}\n", "bad.yml:2: unknown threshold 'growth'"},
         {"targets: [\n", "bad.yml:2: not valid YAML"},
         {"target:\n  - url: a:1\n", "bad.yml:1: unknown key 'target' at the top"},
+        /* found by fuzz_watch_targets: a count too large for an integer */
+        {"targets:\n  - {url: a:1, thresholds: {growth_min: 88888888888888888888888888}}\n",
+         "bad.yml:2: growth_min must be a number from 0 to 10^12"},
+        {"targets:\n  - {url: a:1, thresholds: {blocked_scrapes: 55555555552}}\n",
+         "bad.yml:2: blocked_scrapes must be at most 1000000"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         watch_targets b = {0};
