@@ -166,6 +166,24 @@ expect_match out.txt '^46 goroutines in 9 buckets' "the other input is still rep
 run "$leakscope" dump --fail-on 0 http://127.0.0.1:9/debug/pprof/goroutine "$fx/goroutines.txt"
 expect_status 2 "an endpoint that cannot be reached is an input error"
 expect_match err.txt 'http://127\.0\.0\.1:9/debug/pprof/goroutine' "names the URL"
+# an http:// endpoint (a static server standing in for /debug/pprof/goroutine)
+if command -v python3 >/dev/null 2>&1; then
+    (cd "$fx" && exec python3 -u -m http.server 0 --bind 127.0.0.1) >http.log 2>&1 &
+    server=$!
+    port=
+    for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+        port=$(sed -n 's/.*port \([0-9][0-9]*\).*/\1/p' http.log | head -1)
+        [ -n "$port" ] && break
+        sleep 0.25
+    done
+    run "$leakscope" dump --no-color --fail-on 0 "http://127.0.0.1:$port/goroutines.pb.gz"
+    expect_status 0 "an http:// input"
+    expect_match out.txt "^46 goroutines in 9 buckets \\(http://127\\.0\\.0\\.1:$port/goroutines\\.pb\\.gz, pprof\\)$" "read over HTTP"
+    kill "$server" 2>/dev/null
+    wait "$server" 2>/dev/null
+else
+    fail "python3 not found: cannot serve a dump over HTTP"
+fi
 "$leakscope" dump --fail-on 0 - <"$fx/goroutines.txt" >out.txt 2>err.txt
 status=$?
 expect_status 0 "stdin"

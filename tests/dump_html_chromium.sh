@@ -55,4 +55,13 @@ expect_no_match dom.html '<html[^>]* data-js-error=' "window.onerror never ran"
 expect_no_match console.log 'Uncaught|CONSOLE.*[Ee]rror' "no errors on the console"
 expect_match dom.html 'grows linearly \(fit 1\.00\)' "the verdict is on the page"
 
+# One input: no series, no chart, and still no script error.
+run "$leakscope" dump --format html -o one.html --fail-on 0 dump-2026-11-23T10:02:00Z.txt
+timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --virtual-time-budget=5000 --dump-dom \
+    "file://$work/one.html" >one-dom.html 2>/dev/null
+expect_match one-dom.html '<table id="buckets">' "one input: the bucket table"
+expect_match one-dom.html '<details><summary>main\.lookup\.func1' "one input: expandable stacks"
+expect_match one-dom.html '<div id="js-errors"></div>' "one input: no script errors"
+expect_no_match one-dom.html 'id="chart"' "one input: no chart"
+
 finish

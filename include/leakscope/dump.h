@@ -346,6 +346,8 @@ typedef struct dump_report {
 void dump_report_text(ls_buf *out, const dump_report *r);
 void dump_report_json(ls_buf *out, const dump_report *r);
 void dump_report_html(ls_buf *out, const dump_report *r);
+/* 1234567 as "1,234,567", as the reasons and the text output write counts. */
+void dump_put_count(ls_buf *out, uint64_t v);
 /* "9f1c0e5a3b2d4c61" into buf[17]. */
 const char *dump_id_hex(uint64_t id, char buf[17]);
 

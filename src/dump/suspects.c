@@ -342,8 +342,7 @@ static double kind_weight(dump_wait_kind k) {
     return 1.0;
 }
 
-/* 1234567 -> "1,234,567" */
-static void put_count(ls_buf *out, uint64_t v) {
+void dump_put_count(ls_buf *out, uint64_t v) {
     char digits[32];
     int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)v);
     for (int i = 0; i < n; i++) {
@@ -372,12 +371,40 @@ static void put_site(ls_buf *out, const dump_frame *f) {
     }
 }
 
-static void put_reason(ls_buf *out, const dump_buckets *set, const dump_bucket *b, dump_wait_kind kind,
+/* What a bucket waits on, possibly learnt from another snapshot. */
+typedef struct waiting {
+    dump_wait_kind kind;
+    ls_str state;
+    uint64_t blocked;
+} waiting;
+
+/*
+ * debug=1 and protobuf snapshots record no states: in a series, the same
+ * bucket (same ID) in a traceback snapshot tells what it waits on.
+ */
+static waiting waiting_of(const dump_bucket *b, const dump_series *series) {
+    waiting w = {dump_bucket_wait_kind(b), dump_bucket_state_or_inferred(b), dump_bucket_blocked(b)};
+    if (w.state.len || !series)
+        return w;
+    for (size_t p = series->npoints; p-- > 0;) {
+        const dump_bucket *other = dump_buckets_find(series->points[p].buckets, b->id);
+        if (other && dump_bucket_state(other).len) {
+            w.kind = dump_bucket_wait_kind(other);
+            w.state = dump_bucket_state(other);
+            w.blocked = w.kind != DUMP_WAIT_NONE ? b->count : 0;
+            break;
+        }
+    }
+    return w;
+}
+
+static void put_reason(ls_buf *out, const dump_buckets *set, const dump_bucket *b, const waiting *w,
                        const dump_series_bucket *sb, bool deadlock) {
-    uint64_t blocked = dump_bucket_blocked(b);
-    put_count(out, blocked ? blocked : b->count);
+    dump_wait_kind kind = w->kind;
+    uint64_t blocked = w->blocked;
+    dump_put_count(out, blocked ? blocked : b->count);
     ls_buf_puts(out, b->count == 1 ? " goroutine" : " goroutines");
-    ls_str state = dump_bucket_state_or_inferred(b);
+    ls_str state = w->state;
     if (kind != DUMP_WAIT_NONE) {
         ls_buf_puts(out, " blocked in ");
         if (state.len)
@@ -410,9 +437,10 @@ typedef struct judged {
 } judged;
 
 static judged judge(const dump_buckets *set, const dump_bucket *b, const dump_suspect_options *opt,
-                    dump_wait_kind kind, const dump_series_bucket *sb) {
+                    const waiting *w, const dump_series_bucket *sb) {
     judged j = {0};
-    uint64_t blocked = dump_bucket_blocked(b);
+    dump_wait_kind kind = w->kind;
+    uint64_t blocked = w->blocked;
     bool leak_profile = dump_bucket_only_in_leak_profile(set, b) || b->in_leak_profile;
     bool grows = sb && (sb->verdict == DUMP_VERDICT_GROWS || sb->alert);
     bool many = kind != DUMP_WAIT_NONE && blocked >= opt->min_count;
@@ -473,13 +501,13 @@ dump_suspects *dump_suspects_find(const dump_buckets *set, const dump_suspect_op
             s->ignored_goroutines += b->count;
             continue;
         }
-        dump_wait_kind kind = dump_bucket_wait_kind(b);
+        waiting w = waiting_of(b, series);
         const dump_series_bucket *sb = series ? dump_series_find(series, b->id) : NULL;
-        judged j = judge(set, b, opt, kind, sb);
+        judged j = judge(set, b, opt, &w, sb);
         if (!j.suspect)
             continue;
         reason.len = 0;
-        put_reason(&reason, set, b, kind, sb, opt->deadlock);
+        put_reason(&reason, set, b, &w, sb, opt->deadlock);
         dump_suspect x = {b, j.score, b->count, ls_arena_strndup(s->arena, reason.data, reason.len)};
         add_suspect(s, &cap, x);
         s->goroutines += b->count;

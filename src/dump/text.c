@@ -274,9 +274,8 @@ static bool parse_func_line(const char *s, size_t n, size_t *name_len) {
     if (!lp || lp == s)
         return false;
     size_t k = (size_t)(lp - s);
-    for (size_t i = 0; i < k; i++) /* names are short: a loop beats memchr calls */
-        if (s[i] == ' ' || s[i] == '\t')
-            return false;
+    if (memchr(s, ' ', k) || memchr(s, '\t', k))
+        return false;
     *name_len = k;
     return true;
 }

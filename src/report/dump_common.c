@@ -1,18 +1,8 @@
-/* Helpers shared by the dump writers: numbers with separators, file base
- * names, durations, and which buckets a report shows. */
+/* Helpers shared by the dump writers: file base names, durations, and
+ * which buckets a report shows. */
 #include <stdio.h>
 
 #include "dump_common.h"
-
-void dump_put_count(ls_buf *out, uint64_t v) {
-    char digits[32];
-    int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)v);
-    for (int i = 0; i < n; i++) {
-        if (i > 0 && (n - i) % 3 == 0)
-            ls_buf_putc(out, ',');
-        ls_buf_putc(out, digits[i]);
-    }
-}
 
 ls_str dump_file_base(ls_str file) {
     const char *end = file.ptr + file.len, *p = end;

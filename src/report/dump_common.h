@@ -4,8 +4,6 @@
 
 #include "leakscope/dump.h"
 
-/* 1234567 -> "1,234,567" */
-void dump_put_count(ls_buf *out, uint64_t v);
 /* The last path element of file. */
 ls_str dump_file_base(ls_str file);
 /* Seconds as "5m0s", "1h2m3s", "40s". */

@@ -12,7 +12,8 @@ dumpread=$1
 src=$2
 go=$3
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+server=
+trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
 cd "$work" || exit 1
 fx=$work/fx
 if ! sh "$src/tests/dump/gen_fixtures.sh" "$fx" "$go" >gen.log 2>&1; then
@@ -210,7 +211,8 @@ with socketserver.TCPServer(("127.0.0.1", 0), Quiet) as s:
     run "$dumpread" "$url/missing.txt"
     expect_status 2 "http 404: input error"
     expect_match err.txt "^$url/missing.txt: HTTP request failed: .*404" "http 404: message names the URL"
-    kill $server
+    kill "$server"
+    server=
 else
     echo "note: python3 not found; http:// source not tested"
 fi

@@ -147,7 +147,28 @@ static void test_new_and_gone(void) {
         dump_buckets_free(snaps[i]);
 }
 
+/* A debug=1 snapshot has no states: the traceback snapshot before it tells. */
+static void test_states_across_formats(void) {
+    dump_buckets *text = snapshot(100, "chan send", 10, 0);
+    dump_buckets *agg = dump_buckets_new(DUMP_GROUP_LINE);
+    dump_goroutine g = mk_goroutine(0, NULL, -1, leak, 3);
+    g.count = 300;
+    dump_buckets_sink(agg, &g);
+    dump_buckets_finish(agg);
+    const dump_buckets *sets[2] = {text, agg};
+    double times[2] = {0, 60};
+    dump_series *s = dump_series_analyze(NULL, times, sets, 2, NULL);
+    dump_suspects *sus = dump_suspects_find(agg, NULL, NULL, s);
+    CHECK_EQ_UINT(sus->len, 1);
+    CHECK(strncmp(sus->at[0].reason, "300 goroutines blocked in chan send on one stack; grows", 55) == 0);
+    dump_suspects_free(sus);
+    dump_series_free(s);
+    dump_buckets_free(text);
+    dump_buckets_free(agg);
+}
+
 int main(void) {
+    test_states_across_formats();
     test_linear_growth();
     test_thresholds();
     test_new_and_gone();
