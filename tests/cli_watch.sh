@@ -202,6 +202,22 @@ expect_match err.txt 'target 127.0.0.1:1: .*\(failure 1; next try in 2s\)' "firs
 expect_match err.txt '\(failure 2; next try in 4s\)' "second failure backs off to 4 s"
 [ "$(grep -c 'failure' err.txt)" -le 3 ] && pass || fail "backoff limits the retries: $(cat err.txt)"
 
+# ---- a target that accepts and never answers: --timeout --------------------------
+
+python3 -c '
+import socket, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
+print(s.getsockname()[1], flush=True)
+conns = []
+while True:
+    c, _ = s.accept(); conns.append(c)
+' >hang.port &
+pids="$pids $!"
+wait_for hang.port '^[0-9]+$' 5
+run "$leakscope" watch --interval 1s --timeout 1s --no-db --duration 3500ms "127.0.0.1:$(cat hang.port)"
+expect_status 0 "watching a target that never answers"
+expect_match err.txt "target 127.0.0.1:$(cat hang.port): .*timed out after 1[0-9]{3} milliseconds.*\(failure 1; next try in 2s\)" "the scrape times out after --timeout and backs off"
+
 # ---- the webhook ----------------------------------------------------------------
 
 if command -v python3 >/dev/null; then
