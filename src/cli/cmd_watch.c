@@ -97,7 +97,7 @@ static void watch_usage(FILE *to) {
             "\n"
             "alerts:\n"
             "  --on-alert CMD        run CMD (with sh -c) for each alert, the JSON on stdin\n"
-            "  --webhook URL         POST each alert's JSON to URL (retried 3 times)\n"
+            "  --webhook URL         POST each alert's JSON to URL (3 attempts)\n"
             "  -q, --quiet           do not report scrape failures, only alerts\n"
             "  -h, --help            show this help\n"
             "\n"
