@@ -262,4 +262,18 @@ after=$(q slow.db "SELECT count(*) FROM scrapes WHERE time > (SELECT time FROM a
 [ "$after" -ge 4 ] && pass || fail "scrapes go on while --on-alert runs: $after in the 3.5 s after the alert"
 [ "$(wc -l <slow.jsonl 2>/dev/null)" = 1 ] && pass || fail "the alert queued for a slow --on-alert is delivered before exit"
 
+# ---- --format debug2: the state and the creation site --------------------------
+
+"$leakscope" watch --format debug2 --interval 1s --window 30s --growth-min 30 --blocked-scrapes 0 --no-db \
+    --duration 7s "$addr" >/dev/null 2>err.txt &
+watch_pid=$!
+sleep 2.5
+curl -sf "http://$addr/leak?n=400" >/dev/null
+wait "$watch_pid"
+grep '"kind":"growth"' err.txt | head -1 >alert3.json
+go_line=$(grep -n 'go leakSend(i)' "$repo/go/cmd/leakyservice/main.go" | cut -d: -f1)
+[ "$(jq -r .created_by.func alert3.json)" = main.handleLeak ] && [ "$(jq -r .created_by.line alert3.json)" = "$go_line" ] && pass ||
+    fail "debug2 alerts name the go statement (main.handleLeak line $go_line): $(head -c 600 err.txt)"
+[ "$(jq -r .state alert3.json)" = "chan send" ] && pass || fail "debug2 alerts carry the state: $(head -c 600 alert3.json)"
+
 finish
