@@ -2,7 +2,9 @@
 # Installs what leakscope needs to build and test, on Debian 12 (or a
 # Debian-based system with the same package names): compilers, CMake,
 # Ninja, clang and libFuzzer for the fuzz target, xxHash, libyaml, cJSON,
-# zlib and libcurl (dump readers), chromium (headless, the dump HTML
+# zlib and libcurl (dump readers), SQLite (watch history; the sqlite3
+# shell for its tests), libmicrohttpd (watch --listen) and Prometheus (its
+# test), chromium (headless, the dump HTML
 # test).  Idempotent: it
 # asks dpkg first and only runs apt-get when something is missing, so a
 # machine that has everything does no network work.  Go (>= 1.26) is not
@@ -11,7 +13,7 @@
 #   bash scripts/setup.sh
 set -euo pipefail
 
-packages=(cmake ninja-build gcc make pkg-config clang libclang-rt-14-dev llvm libxxhash-dev libyaml-dev libcjson-dev zlib1g-dev libcurl4-openssl-dev git ca-certificates jq patch chromium)
+packages=(cmake ninja-build gcc make pkg-config clang libclang-rt-14-dev llvm libxxhash-dev libyaml-dev libcjson-dev zlib1g-dev libcurl4-openssl-dev libsqlite3-dev sqlite3 libmicrohttpd-dev prometheus git ca-certificates jq patch chromium curl python3)
 go_min_major=1
 go_min_minor=26
 

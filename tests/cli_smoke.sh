@@ -37,9 +37,13 @@ run "$leakscope" frobnicate
 expect_status 2 "an unknown command"
 expect_match err.txt 'frobnicate' "the unknown command is named"
 
+run "$leakscope" probe
+expect_status 2 "probe (planned, not available)"
+expect_match err.txt 'not available' "probe says it is not available"
+
 run "$leakscope" watch
-expect_status 2 "watch (planned, not available)"
-expect_match err.txt 'not available' "watch says it is not available"
+expect_status 2 "watch without targets"
+expect_match err.txt 'no targets' "watch without targets says what to give"
 
 run "$leakscope" lint --help
 expect_status 0 "lint --help (tests/cli_lint.sh tests lint)"

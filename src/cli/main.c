@@ -18,13 +18,13 @@ typedef struct command {
 static const command commands[] = {
     {"dump", "read goroutine dumps, bucket stacks, rank leak suspects", cmd_dump},
     {"lint", "find context and goroutine leaks in Go source", cmd_lint},
+    {"watch", "poll live pprof endpoints, keep history, alert on growing stacks", cmd_watch},
     {"parse", "parse Go files with leakscope's Go front end; dump ASTs", cmd_parse},
     {"lineage", "find broken context chains in recorded lineage events", cmd_lineage},
 };
 
 /* Planned subcommands, listed so that users see what is coming. */
 static const command planned[] = {
-    {"watch", "poll live pprof endpoints and alert on growing stacks", NULL},
     {"probe", "trace goroutine creation and exit with eBPF", NULL},
 };
 
