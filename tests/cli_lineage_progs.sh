@@ -106,12 +106,12 @@ for v in bad good; do
     wait "$bpid"
     [ $? -eq 0 ] && pass || fail "chain/$v: process B's status; stderr: $(head -c 300 "B-$v.err")"
     bpid=
-    expect_match "A-$v.out" '^checkout: 504 ' "chain/$v: A's deadline (300 ms) answers the request"
+    expect_match "A-$v.out" '^checkout: 504 ' "chain/$v: A's deadline (500 ms) answers the request"
     # The caller's file first: B's request context joins A's (remote_parent).
     run "$ls" lineage --format json -o "chain-$v.json" "A-$v.jsonl" "B-$v.jsonl"
     expect_report "chain-$v.json" "chain/$v: two files, nothing bad" \
         '.files == 2 and .bad_lines == 0 and .drops == 0 and .orphan_ends == 0'
-    # B's request context is a root:remote child of A's 300 ms context, the
+    # B's request context is a root:remote child of A's 500 ms context, the
     # one the goroutine made its call under.
     a_ctx=$(jq -r 'select(.ev == "derive" and .kind == "timeout") | .id' "A-$v.jsonl")
     if [ -n "$a_ctx" ] && jq -se --arg a "$a_ctx" 'map(select(.ev == "derive" and .parent == "root:remote")) |
@@ -122,7 +122,7 @@ done
 expect_status 0 "chain/good: no findings"
 expect_report chain-good.json "chain/good: no findings" '([.totals[]] | add) == 0'
 # Good: A's deadline reached B's task across the wire: it ended with its
-# parent (the request, cancelled when A dropped the call), before its own 1 s.
+# parent (the request, cancelled when A dropped the call), before its own 2 s.
 if jq -se 'map(select(.ev == "derive" and .func == "main.servePrice")) as $d | ($d | length) == 1 and
         (map(select(.ev == "end" and .id == $d[0].id)) | .[0].how == "parent" and .[0].t < $d[0].deadline)' B-good.jsonl >/dev/null; then pass; else
     fail "chain/good: B's task did not end with A's deadline: $(grep servePrice B-good.jsonl | head -c 400)"

@@ -1,5 +1,5 @@
 // The chain HTTP -> goroutine -> RPC across two processes, broken in the
-// callee: process A serves /checkout, whose handler puts a 300 ms deadline
+// callee: process A serves /checkout, whose handler puts a 500 ms deadline
 // on the request and calls process B's /price from a goroutine, over HTTP
 // with lineage.Transport (an RPC in the manner of gRPC: the caller's
 // lineage travels in traceparent/tracestate). B's handler ignores the
@@ -30,7 +30,7 @@ import (
 
 // taskTime is how long B's task runs when nothing cancels it; A's
 // deadline is much shorter.
-const taskTime = time.Second
+const taskTime = 2 * time.Second
 
 func servePrice(w http.ResponseWriter, r *http.Request) {
 	work, cancel := lineage.WithTimeout(context.Background(), taskTime) // FINDING new-root; WORK
@@ -42,7 +42,7 @@ func servePrice(w http.ResponseWriter, r *http.Request) {
 func checkout(b string) http.HandlerFunc {
 	client := &http.Client{Transport: &lineage.Transport{}}
 	return func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := lineage.WithTimeout(r.Context(), 300*time.Millisecond)
+		ctx, cancel := lineage.WithTimeout(r.Context(), 500*time.Millisecond)
 		defer cancel()
 		done := make(chan error, 1)
 		go func() {
