@@ -87,6 +87,19 @@ expect_report expired-bad.json "parent already expired: too long by more than th
 # 4. WithValue(Background): the value root, held context on the goroutine.
 only_finding valueroot-bad.json "WithValue(Background)" new-root "$progs/valueroot/bad/main.go" main.serve
 
+# held_is EVENTS SOURCE WHAT: the new root at SOURCE's "// FINDING" line
+# names as held the context made at its "// HELD" line (the broken edge
+# starts at the right context).
+held_is() {
+    if jq -se --argjson line "$(line_of "$2")" --argjson held "$(grep -n '// HELD' "$2" | cut -d: -f1)" '
+            (map(select(.ev == "derive" and .line == $line)) | .[0].held) as $h |
+            $h != null and (map(select(.ev == "derive" and .id == $h)) | length == 1 and .[0].line == $held)' "$1" >/dev/null; then pass; else
+        fail "$3: the new root's held context is not the one made at the HELD line of $2"
+    fi
+}
+held_is overwritten-bad.jsonl "$progs/overwritten/bad/main.go" "ctx overwritten"
+held_is valueroot-bad.jsonl "$progs/valueroot/bad/main.go" "WithValue(Background)"
+
 # ---- the chain across two processes ----
 cd "$progs/chain" || exit 1
 for v in bad good; do
@@ -130,6 +143,13 @@ fi
 run "$ls" lineage --format json -o chain-bad.json A-bad.jsonl B-bad.jsonl
 expect_status 1 "chain/bad: findings"
 only_finding chain-bad.json "chain: callee ignores the caller's deadline" new-root "$progs/chain/bad/main.go" main.servePrice
+# The held context is B's request context (made by lineage.Middleware),
+# the one joined to A's.
+if jq -se --argjson line "$(line_of "$progs/chain/bad/main.go")" '
+        (map(select(.ev == "derive" and .line == $line)) | .[0].held) as $h |
+        map(select(.ev == "derive" and .id == $h)) | length == 1 and .[0].parent == "root:remote"' B-bad.jsonl >/dev/null; then pass; else
+    fail "chain/bad: the new root's held context is not B's root:remote request context"
+fi
 # Bad: the task ran its own full second after A had given up.
 if jq -se 'map(select(.ev == "derive" and .func == "main.servePrice")) as $d |
         (map(select(.ev == "end" and .id == $d[0].id)) | .[0].how == "deadline")' B-bad.jsonl >/dev/null; then pass; else

@@ -12,7 +12,7 @@ import (
 
 func withDeadline(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second) // HELD
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})

@@ -26,7 +26,7 @@ func serve(req context.Context) {
 }
 
 func main() {
-	req, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	req, cancel := context.WithTimeout(context.Background(), 2*time.Second) // HELD
 	defer cancel()
 	serve(req)
 }
