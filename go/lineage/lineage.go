@@ -145,6 +145,8 @@ func watch(n *node, ctx context.Context, ownDeadline bool, cancel context.Cancel
 		n.deadline = dl
 	}
 	n.stop = context.AfterFunc(ctx, func() {
+		n.endMu.Lock()
+		defer n.endMu.Unlock()
 		if n.ended.CompareAndSwap(false, true) {
 			endNode(n, howEnded(n), nil, 0)
 		}
@@ -219,10 +221,12 @@ func endNode(n *node, how string, st *site, g uint64) {
 	for k := range kids {
 		// Not ended: an untraced WithoutCancel in between; its own
 		// AfterFunc will see its end.
+		k.endMu.Lock() // lock order: ancestor's endMu, then descendant's
 		if k.ctx.Err() != nil && k.ended.CompareAndSwap(false, true) {
 			k.stop()
 			endNode(k, howEnded(k), nil, 0)
 		}
+		k.endMu.Unlock()
 	}
 }
 
@@ -247,8 +251,22 @@ func (r *cancelRec) callCause(cause error) {
 	}
 	t0 := time.Now()
 	r.cleanup.Stop()
-	ours := r.n.ctx.Err() == nil && r.n.ended.CompareAndSwap(false, true)
-	if !ours {
+	r.n.endMu.Lock()
+	defer r.n.endMu.Unlock()
+	if r.n.ctx.Err() != nil {
+		// Ended by its deadline or its parent already; the AfterFunc
+		// goroutine that records that may not have run yet, and a
+		// program often returns right after this deferred call. Record
+		// the end here so the file has it before the process exits.
+		if r.n.ended.CompareAndSwap(false, true) {
+			r.n.stop()
+			endNode(r.n, howEnded(r.n), nil, 0)
+		}
+		r.cancel(cause)
+		r.n.sink.sampler.spent(time.Since(t0))
+		return
+	}
+	if !r.n.ended.CompareAndSwap(false, true) {
 		r.cancel(cause)
 		r.n.sink.sampler.spent(time.Since(t0))
 		return

@@ -484,3 +484,30 @@ func TestCancelRecordsDescendantsAtOnce(t *testing.T) {
 		t.Errorf("grandchild end %v", e)
 	}
 }
+
+// A cancel called after the context ended by its deadline or its parent
+// records that end before it returns, even if the AfterFunc that watches
+// the context has not run yet: a program that returns right after its
+// deferred cancel still has the end in its file.
+func TestCancelAfterEndRecordsEndAtOnce(t *testing.T) {
+	var buf syncBuffer
+	s, err := lineage.Start(lineage.Config{Writer: &buf, Sample: "all", Sync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for i := 0; i < 50; i++ {
+		expired, cancel := lineage.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+		child, cancelChild := lineage.WithTimeout(expired, time.Hour)
+		cancelChild()
+		cancel()
+		text := buf.String()
+		evs := parse(t, text)
+		if e := find(evs, "end", lineage.ID(child)); e == nil || e.str("how") != "parent" {
+			t.Fatalf("child of an expired context: end %v when its cancel returned", e)
+		}
+		if e := find(evs, "end", lineage.ID(expired)); e == nil || e.str("how") != "deadline" || e.str("err") != "context deadline exceeded" {
+			t.Fatalf("expired context: end %v when its cancel returned:\n%s", e, text)
+		}
+	}
+}

@@ -55,6 +55,10 @@ type node struct {
 	stop        func() bool // stops the AfterFunc that watches ctx
 	ownDeadline bool
 	deadline    time.Time
+	// endMu is held by whoever records an ending of a cancelable node,
+	// from winning ended to the written event, so a cancel that lost the
+	// race returns only once the end is in the file.
+	endMu sync.Mutex
 
 	mu   sync.Mutex         // guards kids and reg
 	kids map[*node]struct{} // live cancelable descendants registered here

@@ -1,0 +1,3 @@
+module example.com/lineageprogs
+
+go 1.26

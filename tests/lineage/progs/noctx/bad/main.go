@@ -1,0 +1,29 @@
+// Cause 1 of a deadline that has no effect: a goroutine started without
+// the request's context makes its own from context.Background(), so the
+// request's deadline never reaches it and it outlives the request.
+// Built through `leakscope lineage build` (tests/cli_lineage_progs.sh).
+package main
+
+import (
+	"context"
+	"time"
+)
+
+// poll stands for a background job that runs until its context ends.
+func poll(ctx context.Context) {
+	<-ctx.Done()
+}
+
+func main() {
+	req, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	started := make(chan struct{})
+	go func() {
+		ctx, stop := context.WithCancel(context.Background()) // FINDING live-at-end
+		defer stop()
+		close(started)
+		poll(ctx)
+	}()
+	<-started
+	<-req.Done()
+}
