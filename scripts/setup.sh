@@ -3,7 +3,7 @@
 # Debian-based system with the same package names): compilers, CMake,
 # Ninja, clang and libFuzzer for the fuzz target, xxHash, libyaml, cJSON,
 # zlib and libcurl (dump readers), chromium (headless, the dump HTML
-# test).  Idempotent: it
+# test), GNU time (bench/dump.sh: wall time and peak RSS).  Idempotent: it
 # asks dpkg first and only runs apt-get when something is missing, so a
 # machine that has everything does no network work.  Go (>= 1.26) is not
 # installed here; it is only checked for, on PATH or in /usr/local/go/bin.
@@ -11,7 +11,7 @@
 #   bash scripts/setup.sh
 set -euo pipefail
 
-packages=(cmake ninja-build gcc make pkg-config clang libclang-rt-14-dev llvm libxxhash-dev libyaml-dev libcjson-dev zlib1g-dev libcurl4-openssl-dev git ca-certificates jq patch chromium)
+packages=(cmake ninja-build gcc make pkg-config clang libclang-rt-14-dev llvm libxxhash-dev libyaml-dev libcjson-dev zlib1g-dev libcurl4-openssl-dev git ca-certificates jq patch chromium time)
 go_min_major=1
 go_min_minor=26
 
