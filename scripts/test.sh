@@ -6,7 +6,7 @@
 #       ctest with leak detection on;
 #   (c) clang libFuzzer build in ./build-fuzz (-DLEAKSCOPE_FUZZ=ON), then
 #       every fuzz target (fuzz_go_parse, fuzz_dump_text, fuzz_dump_debug1,
-#       fuzz_dump_pprof, fuzz_lint_fix, fuzz_dump_report), each on a copy of its seeds in tests/fuzz/corpus/,
+#       fuzz_dump_pprof, fuzz_lint_fix, fuzz_dump_report, fuzz_dump_split), each on a copy of its seeds in tests/fuzz/corpus/,
 #       sharing $LEAKSCOPE_FUZZ_SECONDS seconds (default 120) equally.
 #
 # Stops at the first failure.  Needs what scripts/setup.sh installs.
@@ -52,7 +52,7 @@ cmake --build build-asan
 run_ctest build-asan
 
 # Every fuzz target shares the budget: each runs for an equal share of it.
-fuzz_targets=(go_parse dump_text dump_debug1 dump_pprof lint_fix dump_report)
+fuzz_targets=(go_parse dump_text dump_debug1 dump_pprof lint_fix dump_report dump_split)
 per_target=$((fuzz_seconds / ${#fuzz_targets[@]}))
 ((per_target > 0)) || per_target=1
 stage "(c) libFuzzer build (./build-fuzz, clang) and ${fuzz_seconds}s over ${#fuzz_targets[@]} fuzz targets (${per_target}s each)"
@@ -70,6 +70,8 @@ run_fuzz() {
     # fuzz_lint_fix builds its inputs from nothing and has no seeds
     if [[ -d tests/fuzz/corpus/$name ]]; then
         cp tests/fuzz/corpus/"$name"/* "$corpus"/
+    elif [[ $name == dump_split ]]; then
+        cp tests/fuzz/corpus/dump_text/* "$corpus"/ # the same inputs, read in parts
     fi
     local seeds
     seeds=$(ls "$corpus" | wc -l)
