@@ -1,22 +1,25 @@
 /*
- * dump_read_buckets: one large dump file read by several threads.
+ * dump_read_buckets: local files through memory mappings, and one large text
+ * dump read by several threads.
  *
  * A debug=2 dump of a million goroutines is hundreds of megabytes and one
  * parser reads it at about the speed of a CPU core, so a regular file of
  * text tracebacks is cut into parts at stanza boundaries (a blank line
- * before "goroutine "), each read with pread into a parser and bucket set of
- * its own, and the bucket sets are merged in file order.  After a blank line
- * the text reader carries nothing over to the next line except a learned log
- * prefix, the preamble and its counters: so every part starts as the one
- * parser would be there, provided no part ended with a prefix learned (then
- * the file is read again by one thread), and the counters and the first
- * preamble are combined in order.  Memory stays bounded: each thread holds
- * one read block and its stanza, not its part.
+ * before "goroutine "), up to 8 per thread and at least min_part bytes each;
+ * the threads take parts from a queue and read each into a parser and bucket
+ * set of its own, and the bucket sets are merged in file order.  After a
+ * blank line the text reader carries nothing over to the next line except a
+ * learned log prefix, the preamble and its counters: so every part starts as
+ * the one parser would be there, provided no part ended with a prefix learned
+ * (then the file is read again by one thread), and the counters and the
+ * first preamble are combined in order.  Memory stays bounded: a thread maps
+ * 2 MiB of its part at a time and holds one stanza.
  */
 #define _GNU_SOURCE /* memmem */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -26,7 +29,12 @@
 #include "dump_internal.h"
 
 enum {
-    PARTS_MAX = 4,
+    THREADS_MAX = 4,
+    /* More parts than threads, taken from a queue: a thread that gets less
+     * of a core (a loaded machine) reads fewer parts instead of holding up
+     * the others at the end. */
+    PARTS_PER_THREAD = 8,
+    PARTS_MAX = THREADS_MAX * PARTS_PER_THREAD,
     READ_BLOCK = 1 << 20,
     MAP_WINDOW = 2 << 20, /* a multiple of the page size */
     BOUNDARY_SEARCH = 1 << 20, /* how far past a cut a stanza boundary is looked for */
@@ -124,9 +132,9 @@ static size_t cut(int fd, off_t size, size_t n, off_t *starts) {
 
 static unsigned thread_count(const dump_read_options *opt) {
     if (opt && opt->threads)
-        return opt->threads < PARTS_MAX ? opt->threads : PARTS_MAX;
+        return opt->threads < THREADS_MAX ? opt->threads : THREADS_MAX;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    return cores < 1 ? 1 : cores > PARTS_MAX ? PARTS_MAX : (unsigned)cores;
+    return cores < 1 ? 1 : cores > THREADS_MAX ? THREADS_MAX : (unsigned)cores;
 }
 
 /* Counters of a later part added to the total; its lines come after
@@ -161,19 +169,30 @@ static bool parts_agree(const part *parts, size_t n) {
     return true;
 }
 
-/* Reads the parts, parts after the first on threads of their own. */
-static void read_parts(part *parts, size_t n) {
-    pthread_t tid[PARTS_MAX];
-    bool started[PARTS_MAX] = {false};
-    for (size_t i = 1; i < n; i++)
-        started[i] = pthread_create(&tid[i], NULL, read_part, &parts[i]) == 0;
-    read_part(&parts[0]);
-    for (size_t i = 1; i < n; i++) {
+typedef struct part_queue {
+    part *parts;
+    size_t n;
+    atomic_size_t next;
+} part_queue;
+
+static void *read_queued(void *arg) {
+    part_queue *q = arg;
+    for (size_t i; (i = atomic_fetch_add(&q->next, 1)) < q->n;)
+        read_part(&q->parts[i]);
+    return NULL;
+}
+
+/* Reads the parts on `threads` threads, the calling one included. */
+static void read_parts(part *parts, size_t n, size_t threads) {
+    part_queue q = {parts, n, 0};
+    pthread_t tid[THREADS_MAX];
+    bool started[THREADS_MAX] = {false};
+    for (size_t i = 1; i < threads; i++)
+        started[i] = pthread_create(&tid[i], NULL, read_queued, &q) == 0;
+    read_queued(&q);
+    for (size_t i = 1; i < threads; i++)
         if (started[i])
             pthread_join(tid[i], NULL);
-        else
-            read_part(&parts[i]);
-    }
 }
 
 static char *read_error(const char *source, int errnum) {
@@ -212,7 +231,7 @@ static int read_whole(const char *source, int fd, off_t size, dump_format format
 
 /* Reads the parts starting at starts[0..n) into b; returns 1, or 0 when they
  * were not read as one parser would have (nothing was added to b). */
-static int read_split(const char *source, int fd, off_t size, const off_t *starts, size_t n,
+static int read_split(const char *source, int fd, off_t size, const off_t *starts, size_t n, size_t threads,
                       dump_format format, dump_buckets *b, dump_stats *stats, char **err, int *rc) {
     part parts[PARTS_MAX];
     for (size_t i = 0; i < n; i++) {
@@ -222,7 +241,7 @@ static int read_split(const char *source, int fd, off_t size, const off_t *start
         if (!parts[i].parser)
             abort();
     }
-    read_parts(parts, n);
+    read_parts(parts, n, threads);
     int done = 0;
     *rc = 0;
     for (size_t i = 0; i < n && !done; i++) {
@@ -234,7 +253,7 @@ static int read_split(const char *source, int fd, off_t size, const off_t *start
     }
     if (!done && parts_agree(parts, n)) {
         static _Thread_local char preamble[512]; /* stats->preamble points here */
-        dump_stats total = {.format = DUMP_FORMAT_TEXT, .parts = (uint32_t)n};
+        dump_stats total = {.format = DUMP_FORMAT_TEXT, .parts = (uint32_t)threads};
         for (size_t i = 0; i < n; i++) {
             dump_buckets_merge(b, parts[i].buckets);
             dump_buckets_free(parts[i].buckets); /* its goroutine IDs are now in b */
@@ -272,13 +291,14 @@ int dump_read_buckets(const char *source, dump_format format, dump_buckets *b,
     }
     size_t min_part = opt && opt->min_part ? opt->min_part : DEFAULT_MIN_PART;
     size_t nparts = (size_t)st.st_size / min_part, threads = thread_count(opt);
-    if (nparts > threads)
-        nparts = threads;
+    if (nparts > threads * PARTS_PER_THREAD)
+        nparts = threads * PARTS_PER_THREAD;
     int rc = 0;
-    if (nparts > 1 && (format == DUMP_FORMAT_AUTO || format == DUMP_FORMAT_TEXT)) {
+    if (threads > 1 && nparts > 1 && (format == DUMP_FORMAT_AUTO || format == DUMP_FORMAT_TEXT)) {
         off_t starts[PARTS_MAX];
         size_t n = cut(fd, st.st_size, nparts, starts);
-        if (n > 1 && read_split(source, fd, st.st_size, starts, n, format, b, stats, err, &rc)) {
+        if (n > 1 && read_split(source, fd, st.st_size, starts, n, n < threads ? n : threads, format, b, stats,
+                                err, &rc)) {
             close(fd);
             return rc;
         }
