@@ -6,8 +6,8 @@
 #       ctest with leak detection on;
 #   (c) clang libFuzzer build in ./build-fuzz (-DLEAKSCOPE_FUZZ=ON), then
 #       every fuzz target (fuzz_go_parse, fuzz_dump_text, fuzz_dump_debug1,
-#       fuzz_dump_pprof, fuzz_lint_fix, fuzz_dump_report, fuzz_lineage, fuzz_watch_targets), each on a copy of its seeds in tests/fuzz/corpus/,
-#       sharing $LEAKSCOPE_FUZZ_SECONDS seconds (default 160) equally.
+#       fuzz_dump_pprof, fuzz_lint_fix, fuzz_dump_report, fuzz_lineage, fuzz_watch_targets, fuzz_dump_split), each on a copy of its seeds in tests/fuzz/corpus/,
+#       sharing $LEAKSCOPE_FUZZ_SECONDS seconds (default 180) equally.
 #
 # Stops at the first failure.  Needs what scripts/setup.sh installs.
 #
@@ -17,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-fuzz_seconds=${LEAKSCOPE_FUZZ_SECONDS:-160}
+fuzz_seconds=${LEAKSCOPE_FUZZ_SECONDS:-180}
 [[ $fuzz_seconds =~ ^[0-9]+$ && $fuzz_seconds -gt 0 ]] ||
     { echo "test: LEAKSCOPE_FUZZ_SECONDS must be a positive number of seconds, not '$fuzz_seconds'" >&2; exit 2; }
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -52,7 +52,7 @@ cmake --build build-asan
 run_ctest build-asan
 
 # Every fuzz target shares the budget: each runs for an equal share of it.
-fuzz_targets=(go_parse dump_text dump_debug1 dump_pprof lint_fix dump_report lineage watch_targets)
+fuzz_targets=(go_parse dump_text dump_debug1 dump_pprof lint_fix dump_report lineage watch_targets dump_split)
 per_target=$((fuzz_seconds / ${#fuzz_targets[@]}))
 ((per_target > 0)) || per_target=1
 stage "(c) libFuzzer build (./build-fuzz, clang) and ${fuzz_seconds}s over ${#fuzz_targets[@]} fuzz targets (${per_target}s each)"
@@ -71,6 +71,8 @@ run_fuzz() {
     # fuzz_lint_fix builds its inputs from nothing and has no seeds
     if [[ -d tests/fuzz/corpus/$name ]]; then
         cp tests/fuzz/corpus/"$name"/* "$corpus"/
+    elif [[ $name == dump_split ]]; then
+        cp tests/fuzz/corpus/dump_text/* "$corpus"/ # the same inputs, read in parts
     fi
     local seeds
     seeds=$(ls "$corpus" | wc -l)

@@ -97,6 +97,8 @@ typedef struct dump_stats {
     const char *first_problem;    /* what was wrong there (static string) */
     ls_str preamble;              /* "panic: ...", "fatal error: ..." first line; may be empty */
     dump_format format;           /* what AUTO resolved to */
+    uint32_t parts;               /* dump_read_buckets: threads that read the input
+                                     (1 when not split); 0 from the other readers */
 } dump_stats;
 
 typedef struct dump_parser dump_parser;
@@ -171,6 +173,29 @@ const dump_bucket *dump_buckets_at(const dump_buckets *b, size_t i);
 const dump_bucket *dump_buckets_find(const dump_buckets *b, uint64_t id);
 uint64_t dump_buckets_total(const dump_buckets *b); /* goroutines */
 void dump_buckets_free(dump_buckets *b);
+
+/* Adds src's goroutines to dst as if they had been read after dst's: dst
+ * then holds what one bucket set reading both inputs in that order would
+ * (counts, states, waits, first frames and labels, creators, example IDs).
+ * Neither may be finished; both must have the same group.  src is unchanged. */
+void dump_buckets_merge(dump_buckets *dst, const dump_buckets *src);
+
+typedef struct dump_read_options {
+    unsigned threads; /* parser threads for one file; 0: one per core, at most 4 */
+    size_t min_part;  /* bytes a thread gets at the least; 0: 8 MiB */
+} dump_read_options;
+
+/*
+ * dump_read_source into buckets (not finished; the caller finishes them).
+ * A regular file of text tracebacks (debug=2, crashes) larger than two parts
+ * is split at stanza boundaries (a blank line before "goroutine ") and read
+ * by several threads into buckets of their own, merged in file order: the
+ * buckets and stats are the same as reading it with one thread.  Anything
+ * else (stdin, URLs, debug=1, pprof, a dump with log prefixes) is read by
+ * one thread.  opt may be NULL.
+ */
+int dump_read_buckets(const char *source, dump_format format, dump_buckets *b,
+                      const dump_read_options *opt, dump_stats *stats, char **err);
 
 /* The grouping the buckets were made with. */
 dump_group dump_buckets_group(const dump_buckets *b);

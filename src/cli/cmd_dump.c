@@ -36,6 +36,7 @@ typedef struct dump_opts {
     time_from time_from;
     double interval; /* seconds; 0 when not given */
     dump_ignore *ignore;
+    unsigned threads; /* -j: 0 one per core (at most 4) */
 } dump_opts;
 
 /* One input: its name, time, what the reader saw, its buckets. */
@@ -74,6 +75,8 @@ static void dump_usage(FILE *to) {
             "  --stats              add what was read: bytes, lines, skipped lines\n"
             "  --input-format auto|text|debug1|pprof\n"
             "                       do not guess the input format\n"
+            "  -j N                 threads to read one large debug=2 file with\n"
+            "                       (default: one per core, at most 4; same output)\n"
             "\n"
             "leak suspects:\n"
             "  --ignore-top FUNC    not a suspect when FUNC is the top function (the\n"
@@ -238,7 +241,8 @@ static bool assign_times(input *in, size_t n, const dump_opts *o) {
 
 static void read_input(input *in, const dump_opts *o) {
     in->buckets = dump_buckets_new(o->group);
-    if (dump_read_source(in->name, o->input_format, dump_buckets_sink, in->buckets, &in->stats, &in->error) != 0 &&
+    dump_read_options ro = {.threads = o->threads};
+    if (dump_read_buckets(in->name, o->input_format, in->buckets, &ro, &in->stats, &in->error) != 0 &&
         !in->error)
         in->error = strdup("read error");
     size_t n = in->stats.preamble.len < sizeof in->preamble ? in->stats.preamble.len : sizeof in->preamble - 1;
@@ -420,6 +424,11 @@ static bool set_option(int c, const char *arg, dump_opts *o, pending_ignore *ign
             return bad_value("--format", "text, json or html", arg);
         return true;
     case 'o': o->output = arg; return true;
+    case 'j':
+        if (!parse_u64(arg, &v) || v == 0 || v > 64)
+            return bad_value("-j", "a number of threads from 1 to 64", arg);
+        o->threads = (unsigned)v;
+        return true;
     case OPT_GROUP:
         if (strcmp(arg, "line") == 0)
             o->group = DUMP_GROUP_LINE;
@@ -537,7 +546,7 @@ int cmd_dump(int argc, char **argv) {
     bool bad = !ign;
     int c;
     optind = 1;
-    while (!bad && (c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+    while (!bad && (c = getopt_long(argc, argv, "o:j:h", longopts, NULL)) != -1) {
         if (c == 'h') {
             dump_usage(stdout);
             free(ign);

@@ -127,7 +127,11 @@ static void put_frame(ls_buf *out, const dump_frame *f, dump_group group) {
 
 /* A frame of the runtime itself (not runtime/pprof, runtime/trace...). */
 static bool is_runtime_frame(const dump_frame *f) {
-    return ls_str_has_prefix(f->func, "runtime.") || ls_str_has_prefix(f->func, "internal/runtime/");
+    /* Literal lengths, so that the compiler inlines the compares: this runs
+     * twice per frame of every goroutine. */
+    const char *s = f->func.ptr;
+    size_t n = f->func.len;
+    return (n >= 8 && memcmp(s, "runtime.", 8) == 0) || (n >= 17 && memcmp(s, "internal/runtime/", 17) == 0);
 }
 
 /* The runtime's own frames are left out of the ID because each format shows
@@ -174,13 +178,13 @@ static void copy_frame(dump_buckets *b, dump_frame *to, const dump_frame *from) 
     to->file = intern_str(b, from->file);
 }
 
-static void copy_labels(ls_arena *a, dump_bucket *b, const dump_goroutine *g) {
-    b->labels = ls_arena_alloc(a, g->nlabels * sizeof *b->labels);
-    for (size_t i = 0; i < g->nlabels; i++) {
-        b->labels[i].key = copy_str(a, g->labels[i].key);
-        b->labels[i].value = copy_str(a, g->labels[i].value);
+static void copy_labels(ls_arena *a, dump_bucket *b, const dump_label *from, size_t n) {
+    b->labels = ls_arena_alloc(a, n * sizeof *b->labels);
+    for (size_t i = 0; i < n; i++) {
+        b->labels[i].key = copy_str(a, from[i].key);
+        b->labels[i].value = copy_str(a, from[i].value);
     }
-    b->nlabels = g->nlabels;
+    b->nlabels = n;
 }
 
 /* ---- the table ------------------------------------------------------------ */
@@ -239,7 +243,7 @@ static bucket *table_find(const dump_buckets *b, uint64_t id) {
     return NULL;
 }
 
-static bucket *bucket_add(dump_buckets *b, uint64_t id, const dump_goroutine *g) {
+static bucket *bucket_add(dump_buckets *b, uint64_t id, const dump_frame *from, size_t n) {
     if (b->len == b->cap)
         b->at = grow(b->at, &b->cap, sizeof *b->at, 256);
     if ((b->len + 1) * 2 > b->table_mask + 1)
@@ -248,10 +252,9 @@ static bucket *bucket_add(dump_buckets *b, uint64_t id, const dump_goroutine *g)
     b->at[b->len] = k;
     k->pub.id = id;
     k->index = (uint32_t)b->len;
-    size_t n = g->nframes;
     dump_frame *frames = ls_arena_alloc(b->arena, (n ? n : 1) * sizeof *frames);
     for (size_t i = 0; i < n; i++)
-        copy_frame(b, &frames[i], &g->frames[i]);
+        copy_frame(b, &frames[i], &from[i]);
     k->pub.frames = frames;
     k->pub.nframes = n;
     k->pub.wait_min = k->pub.wait_median = k->pub.wait_max = -1;
@@ -348,6 +351,8 @@ static void add_creator(dump_buckets *b, bucket *k, uint64_t creator) {
     k->creators[k->ncreators++] = creator;
 }
 
+static uint64_t ref_id(const goroutine_ref *r) { return (uint64_t)r->id_hi << 32 | r->id_lo; }
+
 static void add_ref(dump_buckets *b, uint64_t id, size_t index) {
     if (id == 0)
         return;
@@ -372,7 +377,7 @@ int dump_buckets_sink(void *ctx, const dump_goroutine *g) {
     uint64_t id = dump_stack_id(g, b->group, &b->stack);
     bucket *k = table_find(b, id);
     if (!k)
-        k = bucket_add(b, id, g);
+        k = bucket_add(b, id, g->frames, g->nframes);
     dump_bucket *p = &k->pub;
     uint64_t count = g->count ? g->count : 1;
     p->count += count;
@@ -385,7 +390,7 @@ int dump_buckets_sink(void *ctx, const dump_goroutine *g) {
     }
     add_creator(b, k, g->creator_id);
     if (g->nlabels && !p->nlabels)
-        copy_labels(b->arena, p, g);
+        copy_labels(b->arena, p, g->labels, g->nlabels);
     if (g->id && (p->example_id == 0 || g->id < p->example_id))
         p->example_id = g->id;
     if (g->from_leak_profile) {
@@ -396,6 +401,84 @@ int dump_buckets_sink(void *ctx, const dump_goroutine *g) {
         p->locked_to_thread += count;
     add_ref(b, g->id, k->index);
     return 0;
+}
+
+/* ---- merging -------------------------------------------------------------- */
+
+/* src's wait times added to k as if its goroutines came one by one: pairs
+ * are added as pairs (add_wait turns them into a histogram past WAIT_PAIRS
+ * distinct values, as it would have), a histogram bin by bin. */
+static void merge_waits(dump_buckets *dst, bucket *k, const bucket *s) {
+    if (!s->wait_hist) {
+        for (uint32_t i = 0; i < s->nwaits; i++)
+            add_wait(dst, k, s->waits[i].minutes, s->waits[i].count);
+        return;
+    }
+    dump_bucket *p = &k->pub;
+    if (p->wait_min < 0 || s->pub.wait_min < p->wait_min)
+        p->wait_min = s->pub.wait_min;
+    if (s->pub.wait_max > p->wait_max)
+        p->wait_max = s->pub.wait_max;
+    if (!k->wait_hist) {
+        k->wait_hist = ls_arena_zalloc(dst->arena, HIST_BINS * sizeof *k->wait_hist);
+        for (uint32_t i = 0; i < k->nwaits; i++)
+            k->wait_hist[hist_bin(k->waits[i].minutes)] += k->waits[i].count;
+        k->nwaits = 0;
+    }
+    for (size_t i = 0; i < HIST_BINS; i++)
+        k->wait_hist[i] += s->wait_hist[i];
+}
+
+static void merge_bucket(dump_buckets *dst, bucket *k, const bucket *s) {
+    dump_bucket *p = &k->pub;
+    const dump_bucket *q = &s->pub;
+    p->count += q->count;
+    for (size_t i = 0; i < q->nstates; i++)
+        add_state(dst, k, q->states[i].state, q->states[i].count);
+    merge_waits(dst, k, s);
+    if (q->has_created_by && !p->has_created_by) {
+        p->has_created_by = true;
+        copy_frame(dst, &p->created_by, &q->created_by);
+    }
+    /* src's samples are its first distinct creators in order: enough to
+     * fill what k still lacks, whatever k holds already. */
+    for (uint32_t i = 0; i < s->ncreators; i++)
+        add_creator(dst, k, i == 0 ? s->creator0 : s->creators[i]);
+    if (q->nlabels && !p->nlabels)
+        copy_labels(dst->arena, p, q->labels, q->nlabels);
+    if (q->example_id && (p->example_id == 0 || q->example_id < p->example_id))
+        p->example_id = q->example_id;
+    p->in_leak_profile |= q->in_leak_profile;
+    k->leak_profile_count += s->leak_profile_count;
+    p->locked_to_thread += q->locked_to_thread;
+}
+
+void dump_buckets_merge(dump_buckets *dst, const dump_buckets *src) {
+    if (dst->finished || src->finished || dst->group != src->group)
+        abort(); /* a caller's mistake that would silently change results */
+    uint32_t *index = malloc((src->len ? src->len : 1) * sizeof *index);
+    if (!index)
+        abort();
+    /* src->at is in first-seen order while reading: new buckets get the
+     * indexes they would have had reading dst's input then src's. */
+    for (size_t i = 0; i < src->len; i++) {
+        const bucket *s = src->at[i];
+        bucket *k = table_find(dst, s->pub.id);
+        if (!k)
+            k = bucket_add(dst, s->pub.id, s->pub.frames, s->pub.nframes);
+        merge_bucket(dst, k, s);
+        index[i] = k->index;
+    }
+    if (dst->refs_cap < dst->nrefs + src->nrefs) { /* exactly: no doubling past what is needed */
+        dst->refs_cap = dst->nrefs + src->nrefs;
+        dst->refs = realloc(dst->refs, dst->refs_cap * sizeof *dst->refs);
+        if (!dst->refs)
+            abort();
+    }
+    for (size_t i = 0; i < src->nrefs; i++)
+        add_ref(dst, ref_id(&src->refs[i]), index[src->refs[i].bucket]);
+    dst->total += src->total;
+    free(index);
 }
 
 /* ---- finishing ------------------------------------------------------------ */
@@ -448,8 +531,6 @@ static int cmp_state(const void *x, const void *y) {
     int c = n ? memcmp(a->state.ptr, b->state.ptr, n) : 0;
     return c ? c : (a->state.len > b->state.len) - (a->state.len < b->state.len);
 }
-
-static uint64_t ref_id(const goroutine_ref *r) { return (uint64_t)r->id_hi << 32 | r->id_lo; }
 
 static int cmp_ref(const void *x, const void *y) {
     uint64_t a = ref_id(x), b = ref_id(y);

@@ -2,8 +2,9 @@
  * The dump parser object: format sniffing for DUMP_FORMAT_AUTO, the line
  * splitter that feeds the text readers, and the problem counters.
  *
- * The splitter finds line ends with memchr and hands each complete line to
- * the reader straight out of the caller's chunk; only a line cut by a chunk
+ * The splitter finds line ends (64 bytes at a time, as a bit mask) and hands
+ * each complete line to the reader straight out of the caller's chunk; only
+ * a line cut by a chunk
  * boundary is copied (into `carry`), so a byte is touched about once.
  */
 #define _GNU_SOURCE /* memmem, memrchr */
@@ -11,6 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "dump_internal.h"
 
@@ -107,12 +111,53 @@ static inline __attribute__((always_inline)) void dispatch_line(dump_parser *p, 
         dump_text_line(p, s, n);
 }
 
+/* Finds the line ends of a chunk 64 bytes at a time, as a bit mask: lines
+ * of a dump are short (40 bytes on average), and a memchr call per line
+ * cost more than the scan itself. */
+typedef struct nl_scan {
+    const char *base; /* the 64 bytes that mask covers */
+    const char *end;
+    uint64_t mask;    /* line ends at or after the last one returned */
+} nl_scan;
+
+static inline uint64_t nl_mask64(const char *s, const char *end) {
+    uint64_t m = 0;
+#ifdef __SSE2__
+    if (end - s >= 64) {
+        const __m128i nl = _mm_set1_epi8('\n');
+        for (int i = 0; i < 4; i++) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + 16 * i));
+            m |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl)) << (16 * i);
+        }
+        return m;
+    }
+#endif
+    size_t n = end - s < 64 ? (size_t)(end - s) : 64;
+    for (size_t i = 0; i < n; i++)
+        m |= (uint64_t)(s[i] == '\n') << i;
+    return m;
+}
+
+/* The next line end, or NULL when the chunk has no more. */
+static inline const char *nl_next(nl_scan *sc) {
+    while (!sc->mask) {
+        sc->base += 64;
+        if (sc->base >= sc->end)
+            return NULL;
+        sc->mask = nl_mask64(sc->base, sc->end);
+    }
+    const char *nl = sc->base + __builtin_ctzll(sc->mask);
+    sc->mask &= sc->mask - 1;
+    return nl;
+}
+
 static void split_lines(dump_parser *p, const char *data, size_t len) {
     if (!len)
         return; /* data may be NULL (an input that never sent a byte) */
     const char *end = data + len;
+    nl_scan sc = {data, end, nl_mask64(data, end)};
     while (data < end && !p->stopped) {
-        const char *nl = memchr(data, '\n', (size_t)(end - data));
+        const char *nl = nl_next(&sc);
         if (!nl) {
             size_t rest = (size_t)(end - data);
             if (p->carry_overflow || p->carry.len + rest > DUMP_MAX_LINE) {

@@ -322,6 +322,8 @@ static void put_stats(text_out *t) {
         ls_buf_puts(o, " lines, ");
         dump_put_count(o, st->truncated_stanzas);
         ls_buf_puts(o, " truncated stanzas");
+        if (st->parts > 1)
+            ls_buf_printf(o, "; read by %u threads", st->parts);
         end_line(t);
     }
     ls_buf_printf(o, "  bucket memory: %.1f MB", (double)dump_buckets_memory(t->r->buckets) / 1048576.0);
