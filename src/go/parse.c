@@ -110,6 +110,7 @@ static go_node *node(parser *p, go_kind kind, go_pos pos, go_pos end) {
     go_node *n = ls_arena_alloc(p->arena, sizeof *n);
     memset(n, 0, sizeof *n);
     n->kind = (uint8_t)kind;
+    p->file->kind_count[kind]++;
     n->pos = pos;
     n->end = end;
     return n;

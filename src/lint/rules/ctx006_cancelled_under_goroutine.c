@@ -553,7 +553,8 @@ static bool func_pre(void *ctx, go_node *n) {
 
 static void check(lint_pass *pass) {
     go_file *f = pass->file;
-    if (!f->root || !(go_file_imports(f, "context") || go_file_imports(f, "net/http")))
+    if (!f->root || !go_file_kind_count(f, GO_GO_STMT) ||
+        !(go_file_imports(f, "context") || go_file_imports(f, "net/http")))
         return;
     /* A test's goroutines end with the test; cutting them short when the
      * test function returns is how tests stop background RPCs and

@@ -134,8 +134,8 @@ static void post(void *ctx, go_node *n) {
 static void check(lint_pass *pass) {
     if (!pass->file->root || rulekit_is_test_file(pass->file))
         return;
-    /* fast path: no `go` keyword in the source */
-    if (!rulekit_may_start_goroutine(pass->file))
+    /* fast path: no go statement in the file, or no `go` keyword */
+    if (!go_file_kind_count(pass->file, GO_GO_STMT) || !rulekit_may_start_goroutine(pass->file))
         return;
     rule_ctx rc = {pass, NULL, 0, 0};
     go_walk(pass->file->root, pre, post, &rc);

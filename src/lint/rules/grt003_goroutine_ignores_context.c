@@ -289,8 +289,9 @@ static void check(lint_pass *pass) {
     const go_file *f = pass->file;
     if (!f->root || rulekit_is_test_file(f))
         return;
-    /* fast path: no context.Context, no X.Context(), no `go` keyword */
-    if (!go_file_atom(f, "Context") || !rulekit_may_start_goroutine(f))
+    /* fast path: no go statement, no context.Context, no X.Context(), no
+     * `go` keyword */
+    if (!go_file_kind_count(f, GO_GO_STMT) || !go_file_atom(f, "Context") || !rulekit_may_start_goroutine(f))
         return;
     rule_ctx rc = {pass, NULL, 0, 0};
     go_walk(f->root, pre, post, &rc);

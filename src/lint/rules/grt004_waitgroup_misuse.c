@@ -548,8 +548,9 @@ static bool visit(void *ctx, go_node *n) {
 }
 
 static void check(lint_pass *pass) {
-    /* nothing to judge without an identifier Add or Done in the file */
-    if (!pass->file || !pass->file->root ||
+    /* nothing to judge without a go statement and an identifier Add or Done
+     * in the file */
+    if (!pass->file || !pass->file->root || !go_file_kind_count(pass->file, GO_GO_STMT) ||
         (!go_file_atom(pass->file, "Add") && !go_file_atom(pass->file, "Done")))
         return;
     rule_ctx rc = {.pass = pass, .f = pass->file};
