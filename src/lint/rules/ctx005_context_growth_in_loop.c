@@ -433,10 +433,15 @@ static void check(lint_pass *pass) {
     go_file *f = pass->file;
     if (!f->root)
         return;
-    bool any = false;
-    for (size_t i = 0; i < sizeof derivers / sizeof *derivers && !any; i++)
-        any = go_file_imports(f, derivers[i].path);
-    if (any)
+    bool any = false, named = go_file_atom(f, "Start") || go_file_atom(f, "StartSpan");
+    for (size_t i = 0; i < sizeof derivers / sizeof *derivers; i++) {
+        bool imported = go_file_imports(f, derivers[i].path);
+        any = any || imported;
+        /* a deriver is called by its name: without it in the file no
+         * assignment can be a self-derivation */
+        named = named || (imported && go_file_atom(f, derivers[i].name));
+    }
+    if (any && named)
         go_walk(f->root, func_pre, NULL, pass);
 }
 

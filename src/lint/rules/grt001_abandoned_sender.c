@@ -542,8 +542,10 @@ static bool func_pre(void *ctx, go_node *n) {
 
 static void check(lint_pass *pass) {
     go_file *f = pass->file;
-    /* make(chan T) needs a channel type somewhere in the file */
-    if (!f->root || !go_file_kind_count(f, GO_CHAN_TYPE) || !go_chan_text_may_have(f->src, f->len))
+    /* the channel facts need make(chan T), so a channel type, and a go
+     * statement somewhere in the file */
+    if (!f->root || !go_file_kind_count(f, GO_CHAN_TYPE) || !go_file_kind_count(f, GO_GO_STMT) ||
+        !go_chan_text_may_have(f->src, f->len))
         return;
     go_walk(f->root, func_pre, NULL, pass);
 }

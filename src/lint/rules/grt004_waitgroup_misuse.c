@@ -130,7 +130,7 @@ static void collect_fields(rule_ctx *rc) {
     size_t nf = p ? go_package_file_count(p) : 0;
     for (size_t k = 0; k < (p ? nf : 1); k++) {
         go_file *f = p ? go_package_file(p, k) : rc->f;
-        if (!f || !f->root)
+        if (!f || !f->root || !go_file_atom(f, "WaitGroup")) /* wg_type needs the name */
             continue;
         go_list decls = f->root->u.file.decls;
         for (uint32_t d = 0; d < decls.len; d++) {
@@ -554,7 +554,8 @@ static void check(lint_pass *pass) {
         (!go_file_atom(pass->file, "Add") && !go_file_atom(pass->file, "Done")))
         return;
     rule_ctx rc = {.pass = pass, .f = pass->file};
-    go_walk(pass->file->root, collect_vars, NULL, &rc);
+    if (go_file_atom(pass->file, "WaitGroup")) /* a variable's type or value names it */
+        go_walk(pass->file->root, collect_vars, NULL, &rc);
     collect_fields(&rc);
     if (rc.nvars == 0 && rc.nfields == 0)
         return;
