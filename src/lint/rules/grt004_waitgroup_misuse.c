@@ -100,6 +100,8 @@ static void add_var(rule_ctx *rc, const go_node *id) {
 static bool collect_vars(void *ctx, go_node *n) {
     rule_ctx *rc = ctx;
     switch (n->kind) {
+    case GO_FUNC_DECL: /* a WaitGroup type or value in it is spelt so */
+        return rulekit_text_has(rc->f, n, "WaitGroup");
     case GO_FIELD:
         if (wg_type(rc->f, n->u.field.type))
             for (uint32_t i = 0; i < n->u.field.names.len; i++)
