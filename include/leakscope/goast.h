@@ -98,6 +98,10 @@ enum {
     GO_FLAG_SLICE3 = 1 << 0,   /* SliceExpr: a[lo:hi:max] */
     GO_FLAG_IMPLICIT = 1 << 1, /* EmptyStmt: inserted at a newline or '}' */
     GO_FLAG_ALIAS = 1 << 2,    /* TypeSpec: type A = B */
+    /* FuncDecl: a go statement is somewhere in it (in its function literals
+     * too), so a rule after goroutines can pass over a declaration without
+     * it unwalked */
+    GO_FLAG_HAS_GO = 1 << 3,
 };
 
 typedef struct go_node go_node;

@@ -590,8 +590,10 @@ static void test_walk(void) {
     go_file_free(f);
 }
 
-/* go_file_kind_count agrees with a walk of the tree: rules skip a whole file
- * on a zero count, so a kind present but not counted would lose findings. */
+/* go_file_kind_count agrees with a walk of the tree, and GO_FLAG_HAS_GO
+ * marks the declarations with a go statement: rules skip a whole file on a
+ * zero count and a declaration without the flag, so a node present but not
+ * counted would lose findings. */
 typedef struct kind_tally {
     uint32_t n[GO_KIND_COUNT];
 } kind_tally;
@@ -614,7 +616,18 @@ static void test_kind_count(void) {
     go_walk(f->root, tally_pre, NULL, &t);
     for (int k = 0; k < GO_KIND_COUNT; k++)
         CHECK_EQ_UINT(go_file_kind_count(f, (go_kind)k), t.n[k]);
+    /* the same for go statements per declaration: f has two, g none */
+    go_node *fd = nth(f->root->u.file.decls, 0), *gd = nth(f->root->u.file.decls, 1);
+    REQUIRE(fd && gd && fd->kind == GO_FUNC_DECL && gd->kind == GO_FUNC_DECL);
+    CHECK(fd->flags & GO_FLAG_HAS_GO);
+    CHECK(!(gd->flags & GO_FLAG_HAS_GO));
     go_file_free(f);
+
+    /* a go statement only in a function literal marks its declaration */
+    go_file *lit = parse_source("package p\n\nfunc f() { _ = func() { go f() } }\n\nfunc g() { f() }\n");
+    CHECK(nth(lit->root->u.file.decls, 0)->flags & GO_FLAG_HAS_GO);
+    CHECK(!(nth(lit->root->u.file.decls, 1)->flags & GO_FLAG_HAS_GO));
+    go_file_free(lit);
 
     /* a file cut short by a syntax error: every kind in what is left of
      * the tree is still counted */

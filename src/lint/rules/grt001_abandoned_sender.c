@@ -529,9 +529,9 @@ static const char *name_of(lint_pass *pass, const go_node *fn) {
 static bool func_pre(void *ctx, go_node *n) {
     lint_pass *pass = ctx;
     if (n->kind == GO_FUNC_DECL) {
-        /* the channel facts need make( in the body, and so does every
-         * function literal inside it */
-        if (!rulekit_text_has(pass->file, n->u.func_decl.body, "make("))
+        /* the channel facts need make( in the body and a go statement, and
+         * so does every function literal inside it */
+        if (!(n->flags & GO_FLAG_HAS_GO) || !rulekit_text_has(pass->file, n->u.func_decl.body, "make("))
             return false;
         /* func main of package main: returning ends the process */
         if (!n->u.func_decl.recv && rulekit_ident_is(n->u.func_decl.name, "main") &&

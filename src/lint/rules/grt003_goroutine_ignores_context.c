@@ -266,6 +266,8 @@ static void check_go(rule_ctx *rc, const go_node *go_stmt) {
 
 static bool pre(void *ctx, go_node *n) {
     rule_ctx *rc = ctx;
+    if (n->kind == GO_FUNC_DECL && !(n->flags & GO_FLAG_HAS_GO))
+        return false; /* no goroutine starts in it */
     if (n->kind == GO_GO_STMT)
         check_go(rc, n);
     if (rc->depth == rc->cap) {

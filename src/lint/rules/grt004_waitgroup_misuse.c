@@ -534,7 +534,7 @@ static bool visit(void *ctx, go_node *n) {
     rule_ctx *rc = ctx;
     if (n->kind == GO_FUNC_DECL) {
         rc->func_decl = n;
-        return true;
+        return n->flags & GO_FLAG_HAS_GO; /* no goroutine starts in it */
     }
     if (n->kind != GO_GO_STMT || !n->u.go_stmt.call || n->u.go_stmt.call->kind != GO_CALL_EXPR)
         return true;
