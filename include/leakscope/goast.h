@@ -98,6 +98,10 @@ enum {
     GO_FLAG_SLICE3 = 1 << 0,   /* SliceExpr: a[lo:hi:max] */
     GO_FLAG_IMPLICIT = 1 << 1, /* EmptyStmt: inserted at a newline or '}' */
     GO_FLAG_ALIAS = 1 << 2,    /* TypeSpec: type A = B */
+    /* FuncDecl: a go statement is somewhere in it (in its function literals
+     * too), so a rule after goroutines can pass over a declaration without
+     * it unwalked */
+    GO_FLAG_HAS_GO = 1 << 3,
 };
 
 typedef struct go_node go_node;
@@ -184,7 +188,18 @@ typedef struct go_file {
     uint32_t *line_starts;
     uint32_t nlines;
     ls_file_data data;
+    uint32_t kind_count[GO_KIND_COUNT]; /* go_file_kind_count */
 } go_file;
+
+/*
+ * How many nodes of kind k the parser made for f: at least the number in
+ * the tree (a construct abandoned on a syntax error may be counted too).
+ * Zero says in O(1) that no node of that kind is anywhere in the file, so a
+ * check can pass over a file with no go statement without walking it.
+ */
+static inline uint32_t go_file_kind_count(const go_file *f, go_kind k) {
+    return (unsigned)k < GO_KIND_COUNT ? f->kind_count[k] : 0;
+}
 
 typedef struct go_position {
     uint32_t line, col; /* 1-based; col counts bytes */

@@ -110,6 +110,7 @@ static go_node *node(parser *p, go_kind kind, go_pos pos, go_pos end) {
     go_node *n = ls_arena_alloc(p->arena, sizeof *n);
     memset(n, 0, sizeof *n);
     n->kind = (uint8_t)kind;
+    p->file->kind_count[kind]++;
     n->pos = pos;
     n->end = end;
     return n;
@@ -2248,6 +2249,7 @@ static go_node *parse_gen_decl(parser *p, go_tok keyword) {
 }
 
 static go_node *parse_func_decl(parser *p) {
+    uint32_t go_stmts = p->file->kind_count[GO_GO_STMT];
     go_pos pos = expect(p, GO_TOK_FUNC);
     go_node *recv = NULL;
     if (p->lx.tok == GO_TOK_LPAREN)
@@ -2283,6 +2285,8 @@ static go_node *parse_func_decl(parser *p) {
     n->u.func_decl.name = ident;
     n->u.func_decl.type = type;
     n->u.func_decl.body = body;
+    if (p->file->kind_count[GO_GO_STMT] != go_stmts)
+        n->flags |= GO_FLAG_HAS_GO;
     return n;
 }
 

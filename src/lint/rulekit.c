@@ -7,6 +7,7 @@
  * (rulekit_all_paths) follow only one side of a check such as
  * `if err != nil` or `if t != nil`.
  */
+#define _GNU_SOURCE /* memmem */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -794,4 +795,10 @@ void rulekit_fmt_duration(char *buf, size_t size, int64_t ns) {
             snprintf(buf, size, "%lld%s", (long long)(ns / steps[i].ns), steps[i].unit);
             return;
         }
+}
+
+/* ---- source text prefilters ---------------------------------------------- */
+
+bool rulekit_text_has(const go_file *f, const go_node *n, const char *s) {
+    return f->src && n && n->pos <= n->end && n->end <= f->len && memmem(f->src + n->pos, n->end - n->pos, s, strlen(s));
 }

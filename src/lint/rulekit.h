@@ -160,4 +160,14 @@ bool rulekit_duration(const go_file *f, const struct go_package *pkg, const go_n
 /* A duration as Go prints the simple ones ("0s", "5s", "-1500ms"). */
 void rulekit_fmt_duration(char *buf, size_t size, int64_t ns);
 
+/* ---- source text prefilters ---------------------------------------------- */
+
+/*
+ * The source text of n (n->pos to n->end) contains s.  A subtree whose
+ * text lacks an identifier's name holds no identifier spelled so, and the
+ * text is searched far faster than the tree is walked: rules pass over a
+ * function that cannot match before building anything for it.
+ */
+bool rulekit_text_has(const go_file *f, const go_node *n, const char *s);
+
 #endif

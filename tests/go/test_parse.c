@@ -8,7 +8,8 @@
  * checked here: the testdata's dumps are identical on both sides.)
  *
  * Then the API around the tree: go_file_position, go_file_atom, the
- * file's import list, go_walk, go_node_children, go_parse_path's errors.
+ * file's import list, go_walk, go_file_kind_count, go_node_children,
+ * go_parse_path's errors.
  */
 #include <errno.h>
 
@@ -589,6 +590,57 @@ static void test_walk(void) {
     go_file_free(f);
 }
 
+/* go_file_kind_count agrees with a walk of the tree, and GO_FLAG_HAS_GO
+ * marks the declarations with a go statement: rules skip a whole file on a
+ * zero count and a declaration without the flag, so a node present but not
+ * counted would lose findings. */
+typedef struct kind_tally {
+    uint32_t n[GO_KIND_COUNT];
+} kind_tally;
+
+static bool tally_pre(void *ctx, go_node *n) {
+    ((kind_tally *)ctx)->n[n->kind]++;
+    return true;
+}
+
+static void test_kind_count(void) {
+    go_file *f = parse_source("package p\n\nfunc f(c chan int) {\n\tgo func() { c <- 1 }()\n\tgo g()\n"
+                              "\tselect {}\n}\n\nfunc g() {}\n");
+    CHECK_EQ_UINT(f->nerrors, 0);
+    CHECK_EQ_UINT(go_file_kind_count(f, GO_GO_STMT), 2);
+    CHECK_EQ_UINT(go_file_kind_count(f, GO_CHAN_TYPE), 1);
+    CHECK_EQ_UINT(go_file_kind_count(f, GO_SELECT_STMT), 1);
+    CHECK_EQ_UINT(go_file_kind_count(f, GO_FOR_STMT), 0);
+    CHECK_EQ_UINT(go_file_kind_count(f, GO_KIND_COUNT), 0);
+    kind_tally t = {{0}};
+    go_walk(f->root, tally_pre, NULL, &t);
+    for (int k = 0; k < GO_KIND_COUNT; k++)
+        CHECK_EQ_UINT(go_file_kind_count(f, (go_kind)k), t.n[k]);
+    /* the same for go statements per declaration: f has two, g none */
+    go_node *fd = nth(f->root->u.file.decls, 0), *gd = nth(f->root->u.file.decls, 1);
+    REQUIRE(fd && gd && fd->kind == GO_FUNC_DECL && gd->kind == GO_FUNC_DECL);
+    CHECK(fd->flags & GO_FLAG_HAS_GO);
+    CHECK(!(gd->flags & GO_FLAG_HAS_GO));
+    go_file_free(f);
+
+    /* a go statement only in a function literal marks its declaration */
+    go_file *lit = parse_source("package p\n\nfunc f() { _ = func() { go f() } }\n\nfunc g() { f() }\n");
+    CHECK(nth(lit->root->u.file.decls, 0)->flags & GO_FLAG_HAS_GO);
+    CHECK(!(nth(lit->root->u.file.decls, 1)->flags & GO_FLAG_HAS_GO));
+    go_file_free(lit);
+
+    /* a file cut short by a syntax error: every kind in what is left of
+     * the tree is still counted */
+    go_file *bad = parse_source("package p\n\nfunc f() { go g() }\n\nfunc h( {\n\tselect {}\n");
+    CHECK(bad->nerrors > 0);
+    kind_tally tb = {{0}};
+    go_walk(bad->root, tally_pre, NULL, &tb);
+    for (int k = 0; k < GO_KIND_COUNT; k++)
+        CHECK(go_file_kind_count(bad, (go_kind)k) >= tb.n[k]);
+    CHECK(go_file_kind_count(bad, GO_GO_STMT) >= 1);
+    go_file_free(bad);
+}
+
 typedef struct child_log {
     char text[512];
 } child_log;
@@ -673,6 +725,7 @@ int main(void) {
     test_atoms();
     test_imports();
     test_walk();
+    test_kind_count();
     test_node_children();
     test_parse_path_errors();
     return check_finish();

@@ -421,11 +421,32 @@ static void check_body(lint_pass *pass, const go_node *fn, go_node *body) {
             go_walk(body->u.block.list.at[i], assign_pre, NULL, &fc);
 }
 
+/* The names a self-derivation in this file can call: the derivers imported
+ * and named in it, and Start (which StartSpan contains). */
+typedef struct file_scan {
+    lint_pass *pass;
+    const char *names[sizeof derivers / sizeof *derivers + 1];
+    size_t nnames;
+} file_scan;
+
+static bool names_one(const file_scan *fs, const go_node *n) {
+    for (size_t i = 0; i < fs->nnames; i++)
+        if (rulekit_text_has(fs->pass->file, n, fs->names[i]))
+            return true;
+    return false;
+}
+
 static bool func_pre(void *ctx, go_node *n) {
-    if (n->kind == GO_FUNC_DECL)
-        check_body(ctx, n, n->u.func_decl.body);
-    else if (n->kind == GO_FUNC_LIT)
-        check_body(ctx, n, n->u.func_lit.body);
+    file_scan *fs = ctx;
+    if (n->kind == GO_FUNC_DECL) {
+        /* no deriver named in the body: nothing in it or in its literals
+         * can be a self-derivation */
+        if (!names_one(fs, n->u.func_decl.body))
+            return false;
+        check_body(fs->pass, n, n->u.func_decl.body);
+    } else if (n->kind == GO_FUNC_LIT) {
+        check_body(fs->pass, n, n->u.func_lit.body);
+    }
     return true;
 }
 
@@ -433,11 +454,20 @@ static void check(lint_pass *pass) {
     go_file *f = pass->file;
     if (!f->root)
         return;
+    file_scan fs = {.pass = pass};
     bool any = false;
-    for (size_t i = 0; i < sizeof derivers / sizeof *derivers && !any; i++)
-        any = go_file_imports(f, derivers[i].path);
-    if (any)
-        go_walk(f->root, func_pre, NULL, pass);
+    for (size_t i = 0; i < sizeof derivers / sizeof *derivers; i++) {
+        bool imported = go_file_imports(f, derivers[i].path);
+        any = any || imported;
+        /* a deriver is called by its name: without it in the file no
+         * assignment can be a self-derivation */
+        if (imported && go_file_atom(f, derivers[i].name))
+            fs.names[fs.nnames++] = derivers[i].name;
+    }
+    if (go_file_atom(f, "Start") || go_file_atom(f, "StartSpan"))
+        fs.names[fs.nnames++] = "Start";
+    if (any && fs.nnames)
+        go_walk(f->root, func_pre, NULL, &fs);
 }
 
 const lint_rule lint_rule_ctx005 = {

@@ -541,6 +541,8 @@ static void check_func(lint_pass *pass, const go_node *fn, go_node *body, const 
 static bool func_pre(void *ctx, go_node *n) {
     lint_pass *pass = ctx;
     if (n->kind == GO_FUNC_DECL) {
+        if (!(n->flags & GO_FLAG_HAS_GO))
+            return false; /* no goroutine starts in it or in its literals */
         /* returning from main ends the process: no goroutine outlives it */
         if (!n->u.func_decl.recv && name_is(n->u.func_decl.name, "main") &&
             name_is(pass->file->root->u.file.name, "main"))
@@ -553,7 +555,8 @@ static bool func_pre(void *ctx, go_node *n) {
 
 static void check(lint_pass *pass) {
     go_file *f = pass->file;
-    if (!f->root || !(go_file_imports(f, "context") || go_file_imports(f, "net/http")))
+    if (!f->root || !go_file_kind_count(f, GO_GO_STMT) ||
+        !(go_file_imports(f, "context") || go_file_imports(f, "net/http")))
         return;
     /* A test's goroutines end with the test; cutting them short when the
      * test function returns is how tests stop background RPCs and

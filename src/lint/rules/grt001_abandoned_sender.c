@@ -529,6 +529,10 @@ static const char *name_of(lint_pass *pass, const go_node *fn) {
 static bool func_pre(void *ctx, go_node *n) {
     lint_pass *pass = ctx;
     if (n->kind == GO_FUNC_DECL) {
+        /* the channel facts need make( in the body and a go statement, and
+         * so does every function literal inside it */
+        if (!(n->flags & GO_FLAG_HAS_GO) || !rulekit_text_has(pass->file, n->u.func_decl.body, "make("))
+            return false;
         /* func main of package main: returning ends the process */
         if (!n->u.func_decl.recv && rulekit_ident_is(n->u.func_decl.name, "main") &&
             rulekit_ident_is(pass->file->root->u.file.name, "main"))
@@ -542,7 +546,10 @@ static bool func_pre(void *ctx, go_node *n) {
 
 static void check(lint_pass *pass) {
     go_file *f = pass->file;
-    if (!f->root || !go_chan_text_may_have(f->src, f->len))
+    /* the channel facts need make(chan T), so a channel type, and a go
+     * statement somewhere in the file */
+    if (!f->root || !go_file_kind_count(f, GO_CHAN_TYPE) || !go_file_kind_count(f, GO_GO_STMT) ||
+        !go_chan_text_may_have(f->src, f->len))
         return;
     go_walk(f->root, func_pre, NULL, pass);
 }

@@ -112,6 +112,8 @@ static void check_go(rule_ctx *rc, const go_node *go_stmt) {
 
 static bool pre(void *ctx, go_node *n) {
     rule_ctx *rc = ctx;
+    if (n->kind == GO_FUNC_DECL && !(n->flags & GO_FLAG_HAS_GO))
+        return false; /* no goroutine starts in it */
     if (n->kind == GO_GO_STMT)
         check_go(rc, n);
     if (rc->depth == rc->cap) {
@@ -134,8 +136,8 @@ static void post(void *ctx, go_node *n) {
 static void check(lint_pass *pass) {
     if (!pass->file->root || rulekit_is_test_file(pass->file))
         return;
-    /* fast path: no `go` keyword in the source */
-    if (!rulekit_may_start_goroutine(pass->file))
+    /* fast path: no go statement in the file, or no `go` keyword */
+    if (!go_file_kind_count(pass->file, GO_GO_STMT) || !rulekit_may_start_goroutine(pass->file))
         return;
     rule_ctx rc = {pass, NULL, 0, 0};
     go_walk(pass->file->root, pre, post, &rc);

@@ -266,6 +266,8 @@ static void check_go(rule_ctx *rc, const go_node *go_stmt) {
 
 static bool pre(void *ctx, go_node *n) {
     rule_ctx *rc = ctx;
+    if (n->kind == GO_FUNC_DECL && !(n->flags & GO_FLAG_HAS_GO))
+        return false; /* no goroutine starts in it */
     if (n->kind == GO_GO_STMT)
         check_go(rc, n);
     if (rc->depth == rc->cap) {
@@ -289,8 +291,9 @@ static void check(lint_pass *pass) {
     const go_file *f = pass->file;
     if (!f->root || rulekit_is_test_file(f))
         return;
-    /* fast path: no context.Context, no X.Context(), no `go` keyword */
-    if (!go_file_atom(f, "Context") || !rulekit_may_start_goroutine(f))
+    /* fast path: no go statement, no context.Context, no X.Context(), no
+     * `go` keyword */
+    if (!go_file_kind_count(f, GO_GO_STMT) || !go_file_atom(f, "Context") || !rulekit_may_start_goroutine(f))
         return;
     rule_ctx rc = {pass, NULL, 0, 0};
     go_walk(f->root, pre, post, &rc);

@@ -100,6 +100,8 @@ static void add_var(rule_ctx *rc, const go_node *id) {
 static bool collect_vars(void *ctx, go_node *n) {
     rule_ctx *rc = ctx;
     switch (n->kind) {
+    case GO_FUNC_DECL: /* a WaitGroup type or value in it is spelt so */
+        return rulekit_text_has(rc->f, n, "WaitGroup");
     case GO_FIELD:
         if (wg_type(rc->f, n->u.field.type))
             for (uint32_t i = 0; i < n->u.field.names.len; i++)
@@ -130,7 +132,7 @@ static void collect_fields(rule_ctx *rc) {
     size_t nf = p ? go_package_file_count(p) : 0;
     for (size_t k = 0; k < (p ? nf : 1); k++) {
         go_file *f = p ? go_package_file(p, k) : rc->f;
-        if (!f || !f->root)
+        if (!f || !f->root || !go_file_atom(f, "WaitGroup")) /* wg_type needs the name */
             continue;
         go_list decls = f->root->u.file.decls;
         for (uint32_t d = 0; d < decls.len; d++) {
@@ -532,7 +534,7 @@ static bool visit(void *ctx, go_node *n) {
     rule_ctx *rc = ctx;
     if (n->kind == GO_FUNC_DECL) {
         rc->func_decl = n;
-        return true;
+        return n->flags & GO_FLAG_HAS_GO; /* no goroutine starts in it */
     }
     if (n->kind != GO_GO_STMT || !n->u.go_stmt.call || n->u.go_stmt.call->kind != GO_CALL_EXPR)
         return true;
@@ -548,12 +550,14 @@ static bool visit(void *ctx, go_node *n) {
 }
 
 static void check(lint_pass *pass) {
-    /* nothing to judge without an identifier Add or Done in the file */
-    if (!pass->file || !pass->file->root ||
+    /* nothing to judge without a go statement and an identifier Add or Done
+     * in the file */
+    if (!pass->file || !pass->file->root || !go_file_kind_count(pass->file, GO_GO_STMT) ||
         (!go_file_atom(pass->file, "Add") && !go_file_atom(pass->file, "Done")))
         return;
     rule_ctx rc = {.pass = pass, .f = pass->file};
-    go_walk(pass->file->root, collect_vars, NULL, &rc);
+    if (go_file_atom(pass->file, "WaitGroup")) /* a variable's type or value names it */
+        go_walk(pass->file->root, collect_vars, NULL, &rc);
     collect_fields(&rc);
     if (rc.nvars == 0 && rc.nfields == 0)
         return;
