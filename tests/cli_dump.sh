@@ -102,7 +102,7 @@ expect_match out.txt '^ 1\. 5 goroutines blocked in sync\.Mutex\.Lock on one sta
 # ---- the goroutineleak profile ----
 run "$leakscope" dump --no-color "$work/leak/goroutineleak.pb.gz"
 expect_status 1 "leak profile suspects"
-expect_match out.txt "^ 1\. 25 goroutines on one stack; reported by the runtime's goroutineleak profile" "leak profile reason"
+expect_match out.txt "^ 1\. 25 goroutines blocked in chan send on one stack; reported by the runtime's goroutineleak profile" "leak profile reason"
 
 # goroutineleak as debug=2: states end in " (leaked)"
 run "$leakscope" dump --no-color "$work/leak/goroutineleak.txt"

@@ -61,7 +61,8 @@ typedef struct dump_goroutine {
     uint64_t id;            /* goroutine ID; 0 when the format has none */
     uint64_t count;         /* 1 for a traceback stanza; K for an aggregated stack */
     ls_str state;           /* "chan receive", "select", "running", "sync.Mutex.Lock"...;
-                               empty when the format has none (debug=1, pprof) */
+                               pprof: only the channel waits its hidden runtime
+                               frames show; debug=1: always empty */
     int64_t wait_minutes;   /* from "[chan receive, 47 minutes]"; -1 when not given */
     bool locked_to_thread;
     bool frames_elided;     /* "...additional frames elided..." */

@@ -440,15 +440,37 @@ static int location_frames(dump_parser *p, const wire *w, uint64_t loc_id) {
     return 0;
 }
 
+/* The channel wait a hidden runtime frame stands for: the state a
+ * traceback would print, which the profile itself does not carry. */
+static const char *parked_state(ls_str func) {
+    static const struct {
+        const char *func, *state;
+    } parked[] = {
+        {"runtime.chansend", "chan send"},      {"runtime.chansend1", "chan send"},
+        {"runtime.chanrecv", "chan receive"},   {"runtime.chanrecv1", "chan receive"},
+        {"runtime.chanrecv2", "chan receive"},  {"runtime.selectgo", "select"},
+        {"runtime.block", "select (no cases)"},
+    };
+    for (size_t i = 0; i < sizeof parked / sizeof *parked; i++)
+        if (ls_str_eq_cstr(func, parked[i].func))
+            return parked[i].state;
+    return NULL;
+}
+
 /* runtime/pprof's debug=1 rule (printStackRecord): drop runtime.goexit,
- * hide the runtime frames on top unless nothing else is left. */
-static void hide_runtime_frames(dump_pprof *pb) {
+ * hide the runtime frames on top unless nothing else is left.  Returns the
+ * channel wait those hidden frames show ("" if none): with it the stack's
+ * bucket can still count as blocked (watch's default format is this one). */
+static const char *hide_runtime_frames(dump_pprof *pb) {
     size_t n = 0;
     bool show = false;
+    const char *state = "";
     for (size_t i = 0; i < pb->frames.n; i++) {
         dump_frame *f = &pb->frames.v[i];
         if (ls_str_eq_cstr(f->func, "runtime.goexit"))
             continue;
+        if (!show && !*state && parked_state(f->func))
+            state = parked_state(f->func);
         if (!show && !runtime_name(f->func))
             show = true;
         if (show || ls_str_eq_cstr(f->func, "?"))
@@ -460,6 +482,7 @@ static void hide_runtime_frames(dump_pprof *pb) {
                 pb->frames.v[n++] = pb->frames.v[i];
     }
     pb->frames.n = n;
+    return state;
 }
 
 static int sample_label(dump_parser *p, wire w) {
@@ -517,14 +540,14 @@ static int read_sample(dump_parser *p, span s) {
     for (size_t i = 0; i < pb->location_ids.n; i++)
         if (location_frames(p, &w, pb->location_ids.v[i]))
             return -1;
-    hide_runtime_frames(pb);
+    const char *state = hide_runtime_frames(pb);
     for (size_t i = 0, k = 0; i < pb->labels.n; i++)
         if (!pb->labels.v[i].value.ptr)
             pb->labels.v[i].value.ptr = pb->numbers.data + pb->number_offs.v[k++];
     dump_goroutine g;
     memset(&g, 0, sizeof g);
     g.count = (uint64_t)count;
-    g.state = ls_str_make("", 0);
+    g.state = ls_str_cstr(state);
     g.wait_minutes = -1;
     g.from_leak_profile = p->leak_profile;
     g.frames = pb->frames.v;

@@ -91,7 +91,7 @@ done
 # ---- goroutineleak -----------------------------------------------------------
 run "$dumpread" "$fx/goroutineleak.pb.gz"
 expect_status 0 "goroutineleak pprof reads"
-expect_match out.txt "^g id=0 count=25 state=\"\" wait=-1 locked=0 elided=0 leak=1" "goroutineleak: 25 leaked senders, marked"
+expect_match out.txt "^g id=0 count=25 state=\"chan send\" wait=-1 locked=0 elided=0 leak=1" "goroutineleak: 25 leaked senders, marked"
 expect_match out.txt "^  f main.abandonSenders.func1 $progs/leaks/main.go:$L\$" "goroutineleak: sender frame"
 run "$dumpread" "$fx/goroutineleak.debug1"
 expect_match out.txt "^g id=0 count=25 .* leak=1" "goroutineleak debug=1: marked"
