@@ -2,7 +2,8 @@
 # Installs what leakscope needs to build and test, on Debian 12 (or a
 # Debian-based system with the same package names): compilers, CMake,
 # Ninja, clang and libFuzzer for the fuzz target, xxHash, libyaml, cJSON,
-# patch (the --diff test applies its output).  Idempotent: it
+# patch (the --diff test applies its output), libelf, libdw, capstone,
+# libbpf and bpftool (leakscope probe).  Idempotent: it
 # asks dpkg first and only runs apt-get when something is missing, so a
 # machine that has everything does no network work.  Go (>= 1.26) is not
 # installed here; it is only checked for, on PATH or in /usr/local/go/bin.
@@ -10,7 +11,7 @@
 #   bash scripts/setup.sh
 set -euo pipefail
 
-packages=(cmake ninja-build gcc make pkg-config clang libclang-rt-14-dev llvm libxxhash-dev libyaml-dev libcjson-dev git ca-certificates jq patch)
+packages=(cmake ninja-build gcc make pkg-config clang libclang-rt-14-dev llvm libxxhash-dev libyaml-dev libcjson-dev libelf-dev libdw-dev libcapstone-dev libbpf-dev bpftool git ca-certificates jq patch)
 go_min_major=1
 go_min_minor=26
 

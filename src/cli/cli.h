@@ -10,6 +10,7 @@ enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_INPUT = 2, EXIT_INTERNAL = 3 };
 
 int cmd_lint(int argc, char **argv);
 int cmd_parse(int argc, char **argv);
+int cmd_probe(int argc, char **argv);
 
 /* A list of file paths, owned. */
 typedef struct path_list {

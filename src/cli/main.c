@@ -18,6 +18,7 @@ typedef struct command {
 static const command commands[] = {
     {"lint", "find context and goroutine leaks in Go source", cmd_lint},
     {"parse", "parse Go files with leakscope's Go front end; dump ASTs", cmd_parse},
+    {"probe", "trace goroutine creation and exit with eBPF (now: --inspect BINARY)", cmd_probe},
 };
 
 /* Planned subcommands, listed so that users see what is coming. */
@@ -25,7 +26,6 @@ static const command planned[] = {
     {"dump", "read goroutine dumps, bucket stacks, rank leak suspects", NULL},
     {"watch", "poll live pprof endpoints and alert on growing stacks", NULL},
     {"lineage", "draw context lineage graphs from recorded events", NULL},
-    {"probe", "trace goroutine creation and exit with eBPF", NULL},
 };
 
 static void usage(FILE *to) {
