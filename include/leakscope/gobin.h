@@ -101,6 +101,14 @@ size_t gobin_wait_reason_count(const gobin *b);
 const char *gobin_wait_reason(const gobin *b, size_t i); /* NULL when out of range */
 gobin_waitreasons_source gobin_wait_reasons_from(const gobin *b);
 
+/*
+ * The load bias of a running copy of the binary (0 unless PIE): given one
+ * mapping of the file, as /proc/PID/maps lists it (start address and file
+ * offset), the amount to subtract from the process's PCs to get the
+ * binary's own addresses.  False when no loadable segment holds the offset.
+ */
+bool gobin_load_bias(const gobin *b, uint64_t map_start, uint64_t map_offset, uint64_t *bias);
+
 /* The file offset of a virtual address (what uprobes take); false if unmapped. */
 bool gobin_file_offset(const gobin *b, uint64_t vaddr, uint64_t *off);
 
@@ -112,6 +120,10 @@ bool gobin_file_offset(const gobin *b, uint64_t vaddr, uint64_t *off);
  */
 long gobin_func_rets(const gobin *b, const gobin_func *f, uint64_t *addrs, size_t max, char *err,
                      size_t errlen);
+
+/* For a compiler-made F.gowrapN closure (`go f(x)` since Go 1.21): the
+ * function it calls, f; NULL for other functions or when not found. */
+const gobin_func *gobin_gowrap_target(const gobin *b, const gobin_func *f);
 
 /* The built-in per-version runtime.g offsets (scripts/gen_goffsets.sh). */
 typedef struct gobin_goffsets_row {

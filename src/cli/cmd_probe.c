@@ -11,27 +11,59 @@
 
 #include "cli.h"
 #include "leakscope/gobin.h"
+#include "probe_cli.h"
 
 #define MAX_RETS 64
 
 static void probe_usage(FILE *to) {
     fprintf(to,
-            "usage: leakscope probe --inspect BINARY [--funcs] [--pc ADDR]...\n"
+            "usage: leakscope probe [OPTIONS] -- COMMAND [ARGS...]\n"
+            "       leakscope probe [OPTIONS] -p PID\n"
+            "       leakscope probe --inspect BINARY [--funcs] [--pc ADDR]...\n"
             "\n"
-            "Follows the goroutines of an unmodified Go program with eBPF uprobes\n"
-            "(docs/probe.md).  Available now: --inspect, the binary reader behind it.\n"
+            "Follows every goroutine of an unmodified Go program with eBPF uprobes\n"
+            "(creation in runtime.newproc1, exit in runtime.gdestroy) and reports the\n"
+            "goroutines still alive when it ends, grouped by the go statement that\n"
+            "created them (docs/probe.md).  Needs root, or CAP_BPF and CAP_PERFMON.\n"
+            "The report goes to stderr; the program's own output is left alone.\n"
             "\n"
-            "  --inspect BINARY  print the Go version, function count, runtime.g field\n"
-            "                    offsets, wait reasons, and the addresses and file\n"
-            "                    offsets where the probe attaches (runtime.newproc1 and\n"
-            "                    its RET instructions, runtime.gdestroy, goexit0, goexit1)\n"
+            "  -- COMMAND ARGS   run the command under the probe until it exits\n"
+            "  -p PID            attach to a running Go process until it exits, Ctrl-C,\n"
+            "                    or --duration (goroutines created before are not seen)\n"
+            "  --duration DUR    stop after DUR (10s, 500ms, 2m; with --, SIGTERM the command)\n"
+            "  --max-leaked N    exit 1 when more than N goroutines created by the program\n"
+            "                    (not the runtime's) are alive at the end\n"
+            "  --min-age DUR     with --max-leaked: count only goroutines at least DUR old\n"
+            "  --all             also show the runtime's own goroutines\n"
+            "  --inspect BINARY  print what the probe reads from a binary: Go version,\n"
+            "                    functions, runtime.g field offsets, wait reasons, and the\n"
+            "                    addresses and file offsets where it attaches\n"
             "  --funcs           with --inspect: also list every function, ENTRY NAME\n"
-            "  --pc ADDR         with --inspect: print FUNC FILE:LINE for the address\n"
-            "                    (hex, 0x optional), from the pclntab; repeatable\n"
+            "  --pc ADDR         with --inspect: print FUNC FILE:LINE for the hex address\n"
             "\n"
             "Supported binaries: amd64 Linux ELF executables, PIE or not, stripped or\n"
-            "not, built by Go 1.20 or later.\n"
-            "Exit status: 0 ok, 2 usage error or unreadable/unsupported binary.\n");
+            "not, built by Go 1.20 or later (stripped: Go 1.24-1.26, the offset table).\n"
+            "Exit status: 0 ok, 1 more leaks than --max-leaked or the command failed,\n"
+            "2 usage error, unreadable or unsupported binary, or no permission, 3 internal.\n");
+}
+
+/* "10s", "500ms", "2m", "1h", or seconds; false when malformed. */
+static bool parse_duration(const char *s, uint64_t *ns) {
+    char *end;
+    double v = strtod(s, &end);
+    double unit = 1e9;
+    if (end == s || v < 0)
+        return false;
+    if (strcmp(end, "ms") == 0)
+        unit = 1e6;
+    else if (strcmp(end, "m") == 0)
+        unit = 60e9;
+    else if (strcmp(end, "h") == 0)
+        unit = 3600e9;
+    else if (*end && strcmp(end, "s") != 0)
+        return false;
+    *ns = (uint64_t)(v * unit);
+    return true;
 }
 
 static const char *waitreasons_source(const gobin *b) {
@@ -126,35 +158,74 @@ static int inspect(const char *path, bool funcs, char **pcs, int npcs) {
     return EXIT_CLEAN;
 }
 
+static int usage_error(const char *fmt, const char *arg) {
+    fprintf(stderr, "leakscope probe: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "; run 'leakscope probe --help'\n");
+    return EXIT_INPUT;
+}
+
 int cmd_probe(int argc, char **argv) {
     const char *binary = NULL;
     bool funcs = false;
+    probe_opts o = {.max_leaked = -1};
+    long pid = -1;
     char **pcs = calloc((size_t)argc, sizeof *pcs);
-    int npcs = 0, status = EXIT_INPUT;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+    int npcs = 0, status = EXIT_INPUT, i;
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        char *end;
+        if (strcmp(a, "--") == 0) {
+            i++;
+            break;
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             probe_usage(stdout);
             status = EXIT_CLEAN;
             goto out;
-        } else if (strcmp(a, "--inspect") == 0 && i + 1 < argc) {
-            binary = argv[++i];
         } else if (strcmp(a, "--funcs") == 0) {
             funcs = true;
-        } else if (strcmp(a, "--pc") == 0 && i + 1 < argc) {
+        } else if (strcmp(a, "--all") == 0) {
+            o.all = true;
+        } else if (!v) {
+            status = usage_error("unknown option or missing value: '%s'", a);
+            goto out;
+        } else if (strcmp(a, "--inspect") == 0) {
+            binary = argv[++i];
+        } else if (strcmp(a, "--pc") == 0) {
             pcs[npcs++] = argv[++i];
+        } else if (strcmp(a, "-p") == 0) {
+            pid = strtol(v, &end, 10);
+            if (*end || pid <= 0) {
+                status = usage_error("-p wants a process id, not '%s'", v);
+                goto out;
+            }
+            i++;
+        } else if (strcmp(a, "--max-leaked") == 0) {
+            o.max_leaked = strtol(v, &end, 10);
+            if (*end || o.max_leaked < 0) {
+                status = usage_error("--max-leaked wants a count, not '%s'", v);
+                goto out;
+            }
+            i++;
+        } else if (strcmp(a, "--duration") == 0 || strcmp(a, "--min-age") == 0) {
+            if (!parse_duration(v, a[2] == 'd' ? &o.duration_ns : &o.min_age_ns)) {
+                status = usage_error("not a duration (10s, 500ms, 2m): '%s'", v);
+                goto out;
+            }
+            i++;
         } else {
-            fprintf(stderr, "leakscope probe: unknown or incomplete option '%s'\n", a);
-            probe_usage(stderr);
+            status = usage_error("unknown option '%s'", a);
             goto out;
         }
     }
-    if (!binary) {
-        fprintf(stderr, "leakscope probe: nothing to do: give --inspect BINARY (tracing comes next; docs/probe.md)\n");
-        probe_usage(stderr);
-        goto out;
-    }
-    status = inspect(binary, funcs, pcs, npcs);
+    if (binary)
+        status = inspect(binary, funcs, pcs, npcs);
+    else if (pid > 0 && i >= argc)
+        status = probe_run_pid(&o, (int)pid);
+    else if (pid < 0 && i < argc && i > 1 && strcmp(argv[i - 1], "--") == 0)
+        status = probe_run_command(&o, argv + i);
+    else
+        status = usage_error("give -- COMMAND [ARGS...], -p PID or --inspect BINARY%s", "");
 out:
     free(pcs);
     return status;

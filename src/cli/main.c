@@ -18,7 +18,7 @@ typedef struct command {
 static const command commands[] = {
     {"lint", "find context and goroutine leaks in Go source", cmd_lint},
     {"parse", "parse Go files with leakscope's Go front end; dump ASTs", cmd_parse},
-    {"probe", "trace goroutine creation and exit with eBPF (now: --inspect BINARY)", cmd_probe},
+    {"probe", "trace goroutine creation and exit with eBPF; report leaks by go statement", cmd_probe},
 };
 
 /* Planned subcommands, listed so that users see what is coming. */

@@ -53,6 +53,18 @@ bool gobin_file_offset(const gobin *b, uint64_t vaddr, uint64_t *off) {
     return true;
 }
 
+bool gobin_load_bias(const gobin *b, uint64_t map_start, uint64_t map_offset, uint64_t *bias) {
+    for (size_t i = 0; i < b->nloads; i++) {
+        const GElf_Phdr *p = &b->loads[i];
+        uint64_t page_off = p->p_offset & ~(uint64_t)0xfff, page_vaddr = p->p_vaddr & ~(uint64_t)0xfff;
+        if (map_offset >= page_off && map_offset - page_off < p->p_filesz + (p->p_offset - page_off)) {
+            *bias = map_start - (page_vaddr + (map_offset - page_off));
+            return true;
+        }
+    }
+    return false;
+}
+
 static int reloc_cmp(const void *a, const void *b) {
     uint64_t x = ((const gobin_reloc *)a)->where, y = ((const gobin_reloc *)b)->where;
     return x < y ? -1 : x > y;

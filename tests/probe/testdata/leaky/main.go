@@ -23,7 +23,9 @@ func main() {
 	leakN := flag.Int("leak", 3, "goroutines that never end")
 	doneN := flag.Int("done", 5, "goroutines that end")
 	hold := flag.Duration("hold", 200*time.Millisecond, "time to stay alive after starting them")
+	delay := flag.Duration("delay", 0, "time to wait before starting them")
 	flag.Parse()
+	time.Sleep(*delay)
 
 	never := make(chan int)
 	for i := 0; i < *leakN; i++ {

@@ -1,0 +1,83 @@
+/*
+ * leakscope probe: follows the goroutines of unmodified Go programs with
+ * eBPF uprobes (docs/probe.md).  A session loads the BPF program once;
+ * each traced process is attached from its binary (gobin.h): a uprobe at
+ * runtime.newproc1's entry and at each of its RET instructions, and one at
+ * runtime.gdestroy (goexit0 when the binary has no gdestroy).
+ *
+ * Needs root, or CAP_BPF + CAP_PERFMON; probe_session_open says so when
+ * the kernel refuses.
+ */
+#ifndef LEAKSCOPE_PROBE_H
+#define LEAKSCOPE_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "leakscope/gobin.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct probe_session probe_session;
+
+typedef struct probe_counters {
+    uint64_t newproc_entries, creates, exits, exits_unknown;
+    uint64_t ringbuf_drops, map_full, read_fails;
+} probe_counters;
+
+/* A goroutine alive now, as the kernel's map holds it. */
+typedef struct probe_goroutine {
+    uint32_t tgid;
+    uint64_t goid, gopc, startpc, parent_goid;
+    uint64_t age_ns; /* since creation */
+} probe_goroutine;
+
+/* Loads the BPF program.  0, or -1 with a message in err. */
+int probe_session_open(probe_session **out, char *err, size_t errlen);
+void probe_session_close(probe_session *s); /* detaches every probe */
+
+/*
+ * Attaches the probes to the binary at path (already read into b) for
+ * process pid (-1: every process running it).  0, or -1 with err.
+ */
+int probe_attach(probe_session *s, const gobin *b, const char *path, int pid, char *err, size_t errlen);
+
+/* Consumes ring-buffer events for up to timeout_ms; returns the number
+ * consumed or -1 on error. */
+int probe_poll(probe_session *s, int timeout_ms);
+
+void probe_read_counters(probe_session *s, probe_counters *c);
+
+/* The goroutines of tgid still alive (0: all processes), into *out (the
+ * caller frees); returns how many, or -1 on error. */
+long probe_live(probe_session *s, uint32_t tgid, probe_goroutine **out);
+
+/*
+ * Live goroutines grouped by creation site: the `go` statement (file:line
+ * of gopc, as the runtime's "created by" line gives it) and the function
+ * the goroutine runs.  Sorted by count (most first), then file and line.
+ */
+typedef struct probe_site {
+    const char *file; /* "?" when unknown */
+    uint32_t line;
+    const char *creator; /* the function holding the go statement */
+    const char *start;   /* the goroutine's function */
+    uint64_t count;
+    uint64_t aged; /* of count, those at least min_age_ns old */
+    uint64_t oldest_ns, youngest_ns;
+    bool runtime; /* started by or running the runtime (runtime.*): hidden by default */
+} probe_site;
+
+/* Groups n goroutines of binary b into *out (the caller frees); returns
+ * the number of sites. */
+size_t probe_group_sites(const gobin *b, const probe_goroutine *g, size_t n, uint64_t min_age_ns,
+                         probe_site **out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,304 @@
+/*
+ * `leakscope probe -- CMD ARGS` and `leakscope probe -p PID`: attach the
+ * probe, follow the goroutines until the program ends (or Ctrl-C, SIGTERM,
+ * --duration), then report the goroutines still alive by creation site.
+ *
+ * A command is started behind a pipe gate: the child blocks reading the
+ * pipe before exec, the uprobes are attached to the command's binary for
+ * the child's pid, then the gate opens and the child execs.  No ptrace, and
+ * no goroutine is created before the probes are in place.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "leakscope/probe.h"
+#include "probe_cli.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop(int sig) {
+    (void)sig;
+    stop_requested = 1;
+}
+
+static void install_stop_handlers(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+/* The executable execvp would run for name. */
+static bool resolve_command(const char *name, char *out, size_t outlen) {
+    if (strchr(name, '/'))
+        return (size_t)snprintf(out, outlen, "%s", name) < outlen && access(out, X_OK) == 0;
+    const char *path = getenv("PATH");
+    for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
+        const char *end = strchr(p, ':');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if ((size_t)snprintf(out, outlen, "%.*s/%s", (int)len, len ? p : ".", name) < outlen &&
+            access(out, X_OK) == 0)
+            return true;
+        p += len + (end != NULL);
+    }
+    return false;
+}
+
+/*
+ * The load bias of pid's copy of the binary from /proc/PID/maps (PIE
+ * binaries load at a random address; the pclntab knows link addresses).
+ * False until the process has mapped the binary (right after exec).
+ */
+static bool read_load_bias(const gobin *b, pid_t pid, const char *path, uint64_t *bias) {
+    if (!gobin_is_pie(b)) {
+        *bias = 0;
+        return true;
+    }
+    char maps[64], real[PATH_MAX], line[PATH_MAX + 128];
+    snprintf(maps, sizeof maps, "/proc/%d/maps", (int)pid);
+    if (!realpath(path, real))
+        return false;
+    FILE *f = fopen(maps, "r");
+    bool found = false;
+    while (f && !found && fgets(line, sizeof line, f)) {
+        unsigned long long start, end, off;
+        int name_at = 0;
+        if (sscanf(line, "%llx-%llx %*s %llx %*s %*s %n", &start, &end, &off, &name_at) < 3 || name_at == 0)
+            continue;
+        char *name = line + name_at;
+        name[strcspn(name, "\n")] = 0;
+        if (strcmp(name, real) == 0)
+            found = gobin_load_bias(b, start, off, bias);
+    }
+    if (f)
+        fclose(f);
+    return found;
+}
+
+static void unbias(probe_goroutine *g, long n, uint64_t bias) {
+    for (long i = 0; i < n; i++) {
+        g[i].gopc -= g[i].gopc ? bias : 0;
+        g[i].startpc -= g[i].startpc ? bias : 0;
+    }
+}
+
+static double seconds(uint64_t ns) { return (double)ns / 1e9; }
+
+/* Prints the report; returns the number of goroutines counted as leaked. */
+static uint64_t report(probe_session *s, const gobin *b, const char *path, pid_t pid, uint64_t bias,
+                       const probe_opts *o, const char *when) {
+    probe_goroutine *live = NULL;
+    long n = probe_live(s, (uint32_t)pid, &live);
+    unbias(live, n, bias);
+    probe_site *sites = NULL;
+    size_t nsites = n > 0 ? probe_group_sites(b, live, (size_t)n, o->min_age_ns, &sites) : 0;
+    uint64_t shown = 0, hidden = 0, leaked = 0;
+    for (size_t i = 0; i < nsites; i++) {
+        if (sites[i].runtime) {
+            hidden += o->all ? 0 : sites[i].count;
+            shown += o->all ? sites[i].count : 0;
+        } else {
+            shown += sites[i].count;
+            leaked += sites[i].aged;
+        }
+    }
+    probe_counters c;
+    probe_read_counters(s, &c);
+    fprintf(stderr, "leakscope probe: %s (pid %d, %s): %" PRIu64 " goroutines alive %s", path, (int)pid,
+            gobin_go_version(b), shown, when);
+    if (hidden)
+        fprintf(stderr, " (%" PRIu64 " of the runtime not shown; --all shows them)", hidden);
+    fprintf(stderr, "\n");
+    if (shown)
+        fprintf(stderr, "%8s  %-40s %-32s %s\n", "LIVE", "CREATED AT", "FUNCTION", "AGE (oldest)");
+    for (size_t i = 0; i < nsites; i++) {
+        const probe_site *p = &sites[i];
+        if (p->runtime && !o->all)
+            continue;
+        char at[PATH_MAX + 16];
+        snprintf(at, sizeof at, "%s:%u", p->file, p->line);
+        fprintf(stderr, "%8" PRIu64 "  %-40s %-32s %.3fs  (go statement in %s)\n", p->count, at, p->start,
+                seconds(p->oldest_ns), p->creator);
+    }
+    fprintf(stderr,
+            "counters: newproc1 calls %" PRIu64 ", created %" PRIu64 ", ended %" PRIu64
+            ", ended but created before attach %" PRIu64 ", events lost (ring buffer full) %" PRIu64
+            ", records lost (map full) %" PRIu64 ", unreadable g %" PRIu64 "\n",
+            c.newproc_entries, c.creates, c.exits, c.exits_unknown, c.ringbuf_drops, c.map_full, c.read_fails);
+    free(sites);
+    free(live);
+    return leaked;
+}
+
+static int verdict(uint64_t leaked, const probe_opts *o, int child_status) {
+    if (o->max_leaked >= 0 && leaked > (uint64_t)o->max_leaked) {
+        fprintf(stderr, "leakscope probe: %" PRIu64 " goroutines leaked, more than --max-leaked %ld\n", leaked,
+                o->max_leaked);
+        return EXIT_FINDINGS;
+    }
+    if (child_status != 0) {
+        fprintf(stderr, "leakscope probe: the command failed (%s %d)\n",
+                WIFSIGNALED(child_status) ? "signal" : "exit status",
+                WIFSIGNALED(child_status) ? WTERMSIG(child_status) : WEXITSTATUS(child_status));
+        return EXIT_FINDINGS;
+    }
+    return EXIT_CLEAN;
+}
+
+static int open_binary(const char *path, gobin **b) {
+    char err[600];
+    if (gobin_open(path, 0, b, err, sizeof err) != 0) {
+        fprintf(stderr, "leakscope probe: %s\n", err);
+        return EXIT_INPUT;
+    }
+    return 0;
+}
+
+static int open_session(probe_session **s) {
+    char err[600];
+    if (probe_session_open(s, err, sizeof err) != 0) {
+        fprintf(stderr, "leakscope probe: %s\n", err);
+        return EXIT_INTERNAL;
+    }
+    return 0;
+}
+
+static bool expired(const probe_opts *o, const struct timespec *start) {
+    if (o->duration_ns == 0)
+        return false;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    uint64_t el = (uint64_t)(now.tv_sec - start->tv_sec) * 1000000000u + (uint64_t)now.tv_nsec - (uint64_t)start->tv_nsec;
+    return el >= o->duration_ns;
+}
+
+int probe_run_command(const probe_opts *o, char **argv) {
+    char path[PATH_MAX];
+    if (!resolve_command(argv[0], path, sizeof path)) {
+        fprintf(stderr, "leakscope probe: %s: command not found\n", argv[0]);
+        return EXIT_INPUT;
+    }
+    gobin *b;
+    probe_session *s;
+    int st = open_binary(path, &b);
+    if (st)
+        return st;
+    if ((st = open_session(&s))) {
+        gobin_close(b);
+        return st;
+    }
+    int gate[2];
+    if (pipe(gate) != 0) {
+        perror("leakscope probe: pipe");
+        return EXIT_INTERNAL;
+    }
+    pid_t child = fork();
+    if (child == 0) {
+        char go;
+        close(gate[1]);
+        if (read(gate[0], &go, 1) != 1)
+            _exit(127); /* the probe could not attach: never run unobserved */
+        close(gate[0]);
+        execv(path, argv);
+        fprintf(stderr, "leakscope probe: cannot run %s: %s\n", path, strerror(errno));
+        _exit(127);
+    }
+    close(gate[0]);
+    char err[600];
+    if (probe_attach(s, b, path, (int)child, err, sizeof err) != 0) {
+        fprintf(stderr, "leakscope probe: %s\n", err);
+        close(gate[1]);
+        waitpid(child, NULL, 0);
+        probe_session_close(s);
+        gobin_close(b);
+        return strstr(err, "CAP_BPF") ? EXIT_INPUT : EXIT_INTERNAL;
+    }
+    install_stop_handlers();
+    if (write(gate[1], "g", 1) != 1)
+        perror("leakscope probe: opening the gate");
+    close(gate[1]);
+    int status = 0;
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    uint64_t bias = 0;
+    bool have_bias = false;
+    for (;;) {
+        probe_poll(s, 50);
+        if (!have_bias)
+            have_bias = read_load_bias(b, child, path, &bias);
+        pid_t w = waitpid(child, &status, WNOHANG);
+        if (w == child)
+            break;
+        if (stop_requested || expired(o, &start)) {
+            kill(child, SIGTERM); /* Ctrl-C reached it too when it shares our terminal */
+            stop_requested = 0;
+        }
+    }
+    while (probe_poll(s, 0) > 0) {
+    }
+    if (!have_bias)
+        fprintf(stderr, "leakscope probe: note: the command ended before its load address was read; "
+                        "positions of this PIE binary are unknown\n");
+    uint64_t leaked = report(s, b, path, child, bias, o, "at its exit");
+    probe_session_close(s);
+    gobin_close(b);
+    return verdict(leaked, o, status);
+}
+
+int probe_run_pid(const probe_opts *o, int pid) {
+    char link[64], path[PATH_MAX];
+    snprintf(link, sizeof link, "/proc/%d/exe", pid);
+    ssize_t len = readlink(link, path, sizeof path - 1);
+    if (len < 0) {
+        fprintf(stderr, "leakscope probe: process %d: %s\n", pid, strerror(errno));
+        return EXIT_INPUT;
+    }
+    path[len] = 0;
+    gobin *b;
+    probe_session *s;
+    int st = open_binary(link, &b);
+    if (st)
+        return st;
+    if ((st = open_session(&s))) {
+        gobin_close(b);
+        return st;
+    }
+    char err[600];
+    if (probe_attach(s, b, link, pid, err, sizeof err) != 0) {
+        fprintf(stderr, "leakscope probe: %s\n", err);
+        probe_session_close(s);
+        gobin_close(b);
+        return strstr(err, "CAP_BPF") ? EXIT_INPUT : EXIT_INTERNAL;
+    }
+    uint64_t bias = 0;
+    if (!read_load_bias(b, pid, path, &bias))
+        fprintf(stderr, "leakscope probe: note: cannot read the load address of %s from /proc/%d/maps\n", path, pid);
+    install_stop_handlers();
+    fprintf(stderr, "leakscope probe: attached to %s (pid %d); Ctrl-C to stop\n", path, pid);
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    bool gone = false;
+    while (!stop_requested && !expired(o, &start)) {
+        probe_poll(s, 100);
+        if (kill(pid, 0) != 0 && errno == ESRCH) {
+            gone = true;
+            break;
+        }
+    }
+    while (probe_poll(s, 0) > 0) {
+    }
+    uint64_t leaked = report(s, b, path, pid, bias, o, gone ? "at its exit" : "at detach");
+    probe_session_close(s);
+    gobin_close(b);
+    return verdict(leaked, o, 0);
+}

@@ -1,0 +1,233 @@
+/*
+ * The user-space side of leakscope probe: loads probe.bpf.c through its
+ * bpftool-generated skeleton, sets the runtime.g field offsets of the
+ * binary, attaches plain uprobes by file offset (libbpf uses
+ * perf_event_open, so no tracefs is needed), and reads the events, the
+ * counters and the live-goroutine map.  Every link is kept so that closing
+ * the session detaches every probe.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/types.h>
+
+#include "leakscope/probe.h"
+#include "probe.skel.h"
+#include "probe_events.h"
+
+#define MAX_RETS 64
+
+struct probe_session {
+    struct probe_bpf *skel;
+    struct ring_buffer *rb;
+    struct bpf_link **links;
+    size_t nlinks, caplinks;
+    bool offsets_set;
+    uint64_t events;
+};
+
+static int silent_print(enum libbpf_print_level level, const char *fmt, va_list ap) {
+    (void)level, (void)fmt, (void)ap;
+    return 0;
+}
+
+static int on_event(void *ctx, void *data, size_t size) {
+    (void)data;
+    probe_session *s = ctx;
+    if (size >= sizeof(struct probe_event))
+        s->events++;
+    return 0;
+}
+
+int probe_session_open(probe_session **out, char *err, size_t errlen) {
+    *out = NULL;
+    libbpf_set_print(getenv("LEAKSCOPE_PROBE_DEBUG") ? NULL : silent_print);
+    probe_session *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    s->skel = probe_bpf__open();
+    if (!s->skel) {
+        snprintf(err, errlen, "cannot open the BPF program: %s", strerror(errno));
+        free(s);
+        return -1;
+    }
+    *out = s;
+    return 0;
+}
+
+/* The offsets are read-only globals: they are set before the load, from
+ * the first binary attached; later binaries must agree (same Go version). */
+static int load(probe_session *s, const gobin_goffsets *o, char *err, size_t errlen) {
+    s->skel->rodata->off_goid = o->goid;
+    s->skel->rodata->off_gopc = o->gopc;
+    s->skel->rodata->off_startpc = o->startpc;
+    s->skel->rodata->off_parent_goid = o->parent_goid;
+    if (probe_bpf__load(s->skel) != 0) {
+        int e = errno;
+        snprintf(err, errlen, "cannot load the BPF program: %s%s", strerror(e),
+                 e == EPERM || e == EACCES ? " (run as root, or grant CAP_BPF and CAP_PERFMON)" : "");
+        return -1;
+    }
+    s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_event, s, NULL);
+    if (!s->rb) {
+        snprintf(err, errlen, "cannot open the ring buffer: %s", strerror(errno));
+        return -1;
+    }
+    s->offsets_set = true;
+    return 0;
+}
+
+static int attach_one(probe_session *s, struct bpf_program *prog, const char *path, int pid, uint64_t off,
+                      const char *what, char *err, size_t errlen) {
+    LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = false);
+    struct bpf_link *l = bpf_program__attach_uprobe_opts(prog, pid, path, (size_t)off, &opts);
+    if (!l) {
+        int e = errno;
+        snprintf(err, errlen, "cannot attach a uprobe to %s at %s (file offset 0x%llx): %s%s", path, what,
+                 (unsigned long long)off, strerror(e),
+                 e == EPERM || e == EACCES ? " (run as root, or grant CAP_BPF and CAP_PERFMON)" : "");
+        return -1;
+    }
+    if (s->nlinks == s->caplinks) {
+        size_t cap = s->caplinks ? s->caplinks * 2 : 16;
+        struct bpf_link **n = realloc(s->links, cap * sizeof *n);
+        if (!n) {
+            bpf_link__destroy(l);
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        s->links = n;
+        s->caplinks = cap;
+    }
+    s->links[s->nlinks++] = l;
+    return 0;
+}
+
+static int func_offset(const gobin *b, const char *name, const gobin_func **f, uint64_t *off, char *err,
+                       size_t errlen) {
+    *f = gobin_func_by_name(b, name);
+    if (!*f || !gobin_file_offset(b, (*f)->entry, off)) {
+        snprintf(err, errlen, "%s not found in the binary", name);
+        return -1;
+    }
+    return 0;
+}
+
+int probe_attach(probe_session *s, const gobin *b, const char *path, int pid, char *err, size_t errlen) {
+    const gobin_goffsets *o = gobin_g_offsets(b);
+    if (o->goid < 0 || o->gopc < 0 || o->startpc < 0) {
+        snprintf(err, errlen, "%s: the runtime.g field offsets of %s are unknown (no DWARF, and no table row for it): "
+                 "rebuild without -ldflags=-s -w, or add the version with scripts/gen_goffsets.sh",
+                 path, gobin_go_version(b));
+        return -1;
+    }
+    if (!s->offsets_set && load(s, o, err, errlen) != 0)
+        return -1;
+    if (s->skel->rodata->off_goid != o->goid || s->skel->rodata->off_gopc != o->gopc ||
+        s->skel->rodata->off_startpc != o->startpc) {
+        snprintf(err, errlen, "%s: a Go version (%s) with other runtime.g offsets than the binary traced first",
+                 path, gobin_go_version(b));
+        return -1;
+    }
+    const gobin_func *np, *ex;
+    uint64_t off;
+    if (func_offset(b, "runtime.newproc1", &np, &off, err, errlen) != 0 ||
+        attach_one(s, s->skel->progs.newproc1_entry, path, pid, off, "runtime.newproc1", err, errlen) != 0)
+        return -1;
+    uint64_t rets[MAX_RETS];
+    long n = gobin_func_rets(b, np, rets, MAX_RETS, err, errlen);
+    if (n <= 0 || n > MAX_RETS) {
+        if (n >= 0)
+            snprintf(err, errlen, "%s: runtime.newproc1 has %ld RET instructions", path, n);
+        return -1;
+    }
+    for (long i = 0; i < n; i++)
+        if (!gobin_file_offset(b, rets[i], &off) ||
+            attach_one(s, s->skel->progs.newproc1_ret, path, pid, off, "a RET of runtime.newproc1", err, errlen) != 0)
+            return -1;
+    const char *exit_fn = gobin_func_by_name(b, "runtime.gdestroy") ? "runtime.gdestroy" : "runtime.goexit0";
+    if (func_offset(b, exit_fn, &ex, &off, err, errlen) != 0 ||
+        attach_one(s, s->skel->progs.goroutine_exit, path, pid, off, exit_fn, err, errlen) != 0)
+        return -1;
+    return 0;
+}
+
+int probe_poll(probe_session *s, int timeout_ms) {
+    if (!s->rb)
+        return 0;
+    uint64_t before = s->events;
+    int r = ring_buffer__poll(s->rb, timeout_ms);
+    if (r < 0 && r != -EINTR)
+        return -1;
+    return (int)(s->events - before);
+}
+
+void probe_read_counters(probe_session *s, probe_counters *c) {
+    uint64_t v[PROBE_CNT__COUNT] = {0};
+    int ncpu = libbpf_num_possible_cpus();
+    if (s->offsets_set && ncpu > 0) {
+        uint64_t *percpu = calloc((size_t)ncpu, sizeof *percpu);
+        for (__u32 slot = 0; percpu && slot < PROBE_CNT__COUNT; slot++)
+            if (bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.counters), &slot, percpu) == 0)
+                for (int i = 0; i < ncpu; i++)
+                    v[slot] += percpu[i];
+        free(percpu);
+    }
+    *c = (probe_counters){v[PROBE_CNT_NEWPROC_ENTRY], v[PROBE_CNT_CREATE], v[PROBE_CNT_EXIT],
+                          v[PROBE_CNT_EXIT_UNKNOWN], v[PROBE_CNT_RINGBUF_DROP], v[PROBE_CNT_MAP_FULL],
+                          v[PROBE_CNT_READ_FAIL]};
+}
+
+static uint64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts); /* bpf_ktime_get_ns's clock */
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+long probe_live(probe_session *s, uint32_t tgid, probe_goroutine **out) {
+    *out = NULL;
+    if (!s->offsets_set)
+        return 0;
+    int fd = bpf_map__fd(s->skel->maps.live);
+    size_t n = 0, cap = 0;
+    probe_goroutine *list = NULL;
+    struct probe_key key, next;
+    uint64_t now = now_ns();
+    for (int r = bpf_map_get_next_key(fd, NULL, &next); r == 0; r = bpf_map_get_next_key(fd, &key, &next)) {
+        key = next;
+        struct probe_record rec;
+        if ((tgid && key.tgid != tgid) || bpf_map_lookup_elem(fd, &key, &rec) != 0)
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            probe_goroutine *nl = realloc(list, cap * sizeof *nl);
+            if (!nl) {
+                free(list);
+                return -1;
+            }
+            list = nl;
+        }
+        list[n++] = (probe_goroutine){key.tgid, key.goid, rec.gopc, rec.startpc, rec.parent_goid,
+                                      now > rec.created_ns ? now - rec.created_ns : 0};
+    }
+    *out = list;
+    return (long)n;
+}
+
+void probe_session_close(probe_session *s) {
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->nlinks; i++)
+        bpf_link__destroy(s->links[i]);
+    free(s->links);
+    ring_buffer__free(s->rb);
+    probe_bpf__destroy(s->skel);
+    free(s);
+}

@@ -1,0 +1,122 @@
+#!/bin/sh
+# Tests of `leakscope probe -- CMD` and `-p PID` (docs/probe.md) with real
+# eBPF uprobes, on tests/probe/testdata/leaky built by the test: plain,
+# stripped and PIE with the installed Go, plain and stripped with go1.25
+# and go1.24 when GOTOOLCHAIN can get them.  The program leaks -leak N
+# goroutines at its LEAK-SITE line and starts -done M that finish; the
+# probe must report exactly N alive at that line and none at DONE-SITE, 0
+# for -leak 0, apply --max-leaked, leave the program's output unchanged,
+# and leave no BPF program behind.
+#
+# Needs root (or CAP_BPF + CAP_PERFMON) and a kernel with BTF and uprobes;
+# without them the test is skipped (exit 77) saying which is missing.
+#
+# usage: cli_probe_trace.sh LEAKSCOPE_BINARY SOURCE_DIR GO_BINARY
+
+set -u
+leakscope=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+src=$2
+go=$3
+. "$(dirname "$0")/lib.sh"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/leakscope_probe_trace.XXXXXX") || exit 2
+trap 'rm -rf "$work"' EXIT
+cp "$src/tests/probe/testdata/leaky/go.mod" "$src/tests/probe/testdata/leaky/main.go" "$work"/
+cd "$work" || exit 2
+export GOFLAGS= GOWORK=off GO111MODULE=on
+
+leak_line=$(grep -n 'LEAK-SITE' main.go | cut -d: -f1)
+done_line=$(grep -n 'DONE-SITE' main.go | cut -d: -f1)
+
+GOTOOLCHAIN=local "$go" build -o plain . || exit 2
+if [ "$(id -u)" -ne 0 ] && ! grep -q 'CapEff:.*' /proc/self/status; then
+    echo "SKIP: not root: leakscope probe needs root or CAP_BPF and CAP_PERFMON"
+    exit 77
+fi
+if [ ! -r /sys/kernel/btf/vmlinux ]; then
+    echo "SKIP: /sys/kernel/btf/vmlinux missing: the kernel has no BTF"
+    exit 77
+fi
+"$leakscope" probe -- ./plain -leak 0 -done 0 >/dev/null 2>probe_err.txt
+if grep -q 'CAP_BPF\|Operation not permitted\|cannot load the BPF program\|cannot attach' probe_err.txt; then
+    echo "SKIP: the kernel refused the probe: $(head -c 300 probe_err.txt)"
+    exit 77
+fi
+
+# check_leaks BINARY LEAK DONE: the report and the exit statuses
+check_leaks() {
+    bin=$1 leak=$2 done=$3
+    run "$leakscope" probe --max-leaked "$leak" -- "./$bin" -leak "$leak" -done "$done"
+    expect_status 0 "$bin -leak $leak: --max-leaked $leak"
+    expect_match out.txt "^leaked $leak finished $done\$" "$bin -leak $leak: the program's output"
+    expect_match err.txt "^leakscope probe: \\./$bin \\(pid [0-9]+, go[0-9.]+\\): $leak goroutines alive at its exit" "$bin -leak $leak: live count"
+    if [ "$leak" -gt 0 ]; then
+        expect_match err.txt "^ +$leak  [^ ]*/main\\.go:$leak_line +main\\." "$bin -leak $leak: $leak at main.go:$leak_line"
+    fi
+    expect_no_match err.txt "main\\.go:$done_line " "$bin: nothing alive from DONE-SITE (main.go:$done_line)"
+    expect_match err.txt "ended ([0-9]+),.* events lost \\(ring buffer full\\) 0, records lost \\(map full\\) 0, unreadable g 0" "$bin: nothing lost"
+    ended=$(sed -n 's/.*, ended \([0-9]*\),.*/\1/p' err.txt)
+    if [ "${ended:-0}" -ge "$done" ]; then pass; else fail "$bin: ended $ended, want at least $done"; fi
+    if [ "$leak" -gt 0 ]; then
+        run "$leakscope" probe --max-leaked $((leak - 1)) -- "./$bin" -leak "$leak" -done "$done"
+        expect_status 1 "$bin -leak $leak: --max-leaked $((leak - 1))"
+        expect_match err.txt "$leak goroutines leaked, more than --max-leaked $((leak - 1))" "$bin: says why it fails"
+    fi
+}
+
+# the same output with and without the probe
+./plain -leak 2 -done 3 >without.txt 2>&1
+"$leakscope" probe -- ./plain -leak 2 -done 3 >with.txt 2>/dev/null
+if cmp -s without.txt with.txt; then pass; else fail "the program's output changed under the probe"; fi
+
+GOTOOLCHAIN=local "$go" build -ldflags='-s -w' -o stripped . || exit 2
+GOTOOLCHAIN=local "$go" build -buildmode=pie -o pie . || exit 2
+for b in plain stripped pie; do
+    check_leaks "$b" 3 5
+done
+check_leaks plain 0 4
+check_leaks plain 7 0
+
+for tc in go1.25.14 go1.24.13; do
+    if GOTOOLCHAIN=$tc "$go" version >/dev/null 2>&1; then
+        GOTOOLCHAIN=$tc "$go" build -o "plain-$tc" . && GOTOOLCHAIN=$tc "$go" build -ldflags='-s -w' -o "stripped-$tc" . ||
+            { fail "build with $tc"; continue; }
+        check_leaks "plain-$tc" 3 5
+        check_leaks "stripped-$tc" 2 2
+    else
+        echo "note: toolchain $tc unavailable (no module proxy?); its checks are skipped"
+    fi
+done
+
+# -p PID: goroutines started after the attach are seen
+./plain -delay 1s -hold 300ms -leak 4 -done 2 >/dev/null &
+pid=$!
+run "$leakscope" probe --max-leaked 4 -p "$pid"
+expect_status 0 "-p: --max-leaked 4"
+expect_match err.txt "^ +4  [^ ]*/main\\.go:$leak_line " "-p: 4 at main.go:$leak_line"
+expect_match err.txt "4 goroutines alive at its exit" "-p: the process's end is noticed"
+wait "$pid"
+
+# --duration stops a command that would run on
+run "$leakscope" probe --duration 300ms -- ./plain -hold 30s -leak 1 -done 0
+expect_status 1 "--duration: the command was terminated"
+expect_match err.txt "the command failed \\(signal 15\\)" "--duration: SIGTERM"
+
+# refusals
+run "$leakscope" probe -- /bin/true
+expect_status 2 "non-Go command"
+expect_match err.txt "not a Go binary" "non-Go command: says so"
+run "$leakscope" probe -- ./no-such-command
+expect_status 2 "missing command"
+run "$leakscope" probe -p 999999999
+expect_status 2 "-p of no process"
+
+# nothing left attached once leakscope has exited
+if command -v bpftool >/dev/null 2>&1 || [ -x /usr/sbin/bpftool ]; then
+    bpftool=$(command -v bpftool || echo /usr/sbin/bpftool)
+    if "$bpftool" prog show 2>/dev/null | grep -q 'newproc1_ret\|goroutine_exit'; then
+        fail "a BPF program of the probe is still loaded: $($bpftool prog show | grep -E 'newproc1|goroutine_exit' | head -3)"
+    else pass; fi
+fi
+
+finish
