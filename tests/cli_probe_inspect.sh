@@ -58,10 +58,16 @@ check_binary() {
     [ -s "$bin.objdump" ] || fail "$bin: go tool objdump printed no instructions of main.main"
     args=$(awk '{ printf " --pc %s", $1 }' "$bin.objdump")
     # shellcheck disable=SC2086
-    "$leakscope" probe --inspect "$bin" $args | sed -n 's/^pc \(0x[0-9a-f]*\): [^ ]* .*\/\([^/]*:[0-9]*\)$/\1 \2/p' >"$bin.ours"
+    "$leakscope" probe --inspect "$bin" $args | sed 's/ inlined [^ ]*$//' |
+        sed -n 's/^pc \(0x[0-9a-f]*\): [^ ]* .*\/\([^/]*:[0-9]*\)$/\1 \2/p' >"$bin.ours"
     if cmp -s "$bin.objdump" "$bin.ours"; then pass; else
         fail "$bin: pc -> file:line differs from go tool objdump: $(diff "$bin.objdump" "$bin.ours" | head -5)"
     fi
+    # `go blockForever(never)` runs main.main.gowrap1 with blockForever inlined
+    args=$(GOTOOLCHAIN=$tc "$go" tool objdump -s '^main\.main\.gowrap1$' "$twin" | awk 'NR > 1 { printf " --pc %s", $2 }')
+    # shellcheck disable=SC2086
+    "$leakscope" probe --inspect "$bin" $args >"$bin.inl"
+    expect_match "$bin.inl" ': main\.main\.gowrap1 [^ ]*/main\.go:[0-9]+ inlined main\.blockForever$' "$bin: inline tree names main.blockForever"
     expect_match "$bin.inspect" '^runtime\.newproc1: addr 0x[0-9a-f]+ size [0-9]+ file offset 0x[0-9a-f]+$' "$bin: newproc1 found"
 
     # the RETs of newproc1, as objdump lists them; the byte at each file offset is RET

@@ -51,7 +51,7 @@ check_leaks() {
     expect_match out.txt "^leaked $leak finished $done\$" "$bin -leak $leak: the program's output"
     expect_match err.txt "^leakscope probe: \\./$bin \\(pid [0-9]+, go[0-9.]+\\): $leak goroutines alive at its exit" "$bin -leak $leak: live count"
     if [ "$leak" -gt 0 ]; then
-        expect_match err.txt "^ +$leak  [^ ]*/main\\.go:$leak_line +main\\." "$bin -leak $leak: $leak at main.go:$leak_line"
+        expect_match err.txt "^ +$leak  [^ ]*/main\\.go:$leak_line +main\\.blockForever " "$bin -leak $leak: $leak at main.go:$leak_line in main.blockForever"
     fi
     expect_no_match err.txt "main\\.go:$done_line " "$bin: nothing alive from DONE-SITE (main.go:$done_line)"
     expect_match err.txt "ended ([0-9]+),.* events lost \\(ring buffer full\\) 0, records lost \\(map full\\) 0, unreadable g 0" "$bin: nothing lost"

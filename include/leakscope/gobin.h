@@ -48,7 +48,8 @@ typedef struct gobin_func {
 
 /* A position in the source: what the runtime prints for a PC. */
 typedef struct gobin_pos {
-    const char *func; /* the function containing the PC (outermost, not inlined) */
+    const char *func;    /* the function containing the PC (outermost, not inlined) */
+    const char *inlined; /* the innermost function inlined at the PC, or NULL */
     const char *file; /* "?" when the table has none */
     uint32_t line;    /* 0 when unknown */
 } gobin_pos;
@@ -81,6 +82,8 @@ const char *gobin_go_version(const gobin *b); /* "go1.26.8" */
 bool gobin_is_pie(const gobin *b);
 bool gobin_has_symtab(const gobin *b);
 uint64_t gobin_text_start(const gobin *b);
+/* moduledata.gofunc (base of funcdata: inline trees); 0 when not found. */
+uint64_t gobin_gofunc(const gobin *b);
 
 /* Functions sorted by entry. */
 size_t gobin_func_count(const gobin *b);
@@ -121,9 +124,16 @@ bool gobin_file_offset(const gobin *b, uint64_t vaddr, uint64_t *off);
 long gobin_func_rets(const gobin *b, const gobin_func *f, uint64_t *addrs, size_t max, char *err,
                      size_t errlen);
 
+/* The function inlined at pc that its containing function called itself
+ * (the outermost of nested inlined calls), from the pclntab inline tree;
+ * NULL when pc is not in inlined code. */
+const char *gobin_outer_inlined(const gobin *b, uint64_t pc);
+
 /* For a compiler-made F.gowrapN closure (`go f(x)` since Go 1.21): the
- * function it calls, f; NULL for other functions or when not found. */
-const gobin_func *gobin_gowrap_target(const gobin *b, const gobin_func *f);
+ * function it runs, f, whether inlined into the wrapper (the inline tree)
+ * or called (its first call outside the runtime); NULL for other functions
+ * or when not found. */
+const char *gobin_gowrap_target(const gobin *b, const gobin_func *f);
 
 /* The built-in per-version runtime.g offsets (scripts/gen_goffsets.sh). */
 typedef struct gobin_goffsets_row {

@@ -116,6 +116,7 @@ static void print_inspect(const gobin *b) {
     printf("functions: %zu (from %s)\n", gobin_func_count(b),
            gobin_funcs_from(b) == GOBIN_FUNCS_SYMTAB ? ".symtab" : ".gopclntab");
     printf("text start: 0x%" PRIx64 "\n", gobin_text_start(b));
+    printf("gofunc: 0x%" PRIx64 "\n", gobin_gofunc(b));
     printf("runtime.g offsets (%s): goid %d gopc %d startpc %d parentGoid %d atomicstatus %d waitreason %d\n",
            o->source, o->goid, o->gopc, o->startpc, o->parent_goid, o->atomicstatus, o->waitreason);
     printf("wait reasons: %zu (%s)\n", gobin_wait_reason_count(b), waitreasons_source(b));
@@ -133,6 +134,8 @@ static void print_pc(const gobin *b, const char *arg) {
     gobin_pos pos;
     if (*arg == 0 || *end != 0)
         printf("pc %s: not a hex address\n", arg);
+    else if (gobin_pc_pos(b, pc, &pos) && pos.inlined)
+        printf("pc 0x%" PRIx64 ": %s %s:%u inlined %s\n", pc, pos.func, pos.file, pos.line, pos.inlined);
     else if (gobin_pc_pos(b, pc, &pos))
         printf("pc 0x%" PRIx64 ": %s %s:%u\n", pc, pos.func, pos.file, pos.line);
     else

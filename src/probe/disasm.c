@@ -46,10 +46,11 @@ long gobin_func_rets(const gobin *b, const gobin_func *f, uint64_t *addrs, size_
 
 /*
  * Since Go 1.21 `go f(x)` starts a compiler-made closure, F.gowrapN, that
- * calls f(x): the first direct CALL of it to a function outside the runtime
- * (not morestack, not a write barrier) is the function the user wrote.
+ * calls f(x).  When f is inlined into it, the first instruction in inlined
+ * code names f (the inline tree); otherwise its first direct CALL to a
+ * function outside the runtime (not morestack, not a write barrier) is f.
  */
-const gobin_func *gobin_gowrap_target(const gobin *b, const gobin_func *f) {
+const char *gobin_gowrap_target(const gobin *b, const gobin_func *f) {
     size_t size = (size_t)(f->end - f->entry);
     const uint8_t *code = f->end > f->entry ? gobin_at(b, f->entry, size) : NULL;
     csh cs;
@@ -57,17 +58,18 @@ const gobin_func *gobin_gowrap_target(const gobin *b, const gobin_func *f) {
         return NULL;
     cs_insn *insn = cs_malloc(cs);
     uint64_t pc = f->entry;
-    const gobin_func *target = NULL;
+    const char *target = NULL, *called = NULL;
     while (!target && size > 0 && cs_disasm_iter(cs, &code, &size, &pc, insn)) {
-        if (insn->id != X86_INS_CALL || insn->size != 5 || insn->bytes[0] != 0xe8)
+        target = gobin_outer_inlined(b, insn->address);
+        if (called || insn->id != X86_INS_CALL || insn->size != 5 || insn->bytes[0] != 0xe8)
             continue;
         int32_t rel;
         memcpy(&rel, insn->bytes + 1, 4);
         const gobin_func *callee = gobin_func_for_pc(b, insn->address + 5 + (uint64_t)(int64_t)rel);
         if (callee && strncmp(callee->name, "runtime.", 8) != 0)
-            target = callee;
+            called = callee->name;
     }
     cs_free(insn, 1);
     cs_close(&cs);
-    return target;
+    return target ? target : called;
 }

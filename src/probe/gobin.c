@@ -276,6 +276,36 @@ static void find_text_start(gobin *b) {
         b->pcln.text_start = b->text.addr;
 }
 
+/* runtime.moduledata word indexes (Go 1.20-1.26: runtime/symtab.go) */
+enum { MD_FUNCNAMETAB = 1, MD_TEXT = 22, MD_GOFUNC = 40, MD_WORDS = 41 };
+
+/*
+ * moduledata.gofunc, the base of funcdata offsets (inline trees): the
+ * go:func.* symbol, or, stripped, the moduledata found in the data by its
+ * first words (the pclntab's address, then the function-name table's).
+ */
+static void find_gofunc(gobin *b) {
+    uint64_t v, size;
+    if (gobin_symbol(b, "go:func.*", &v, &size)) {
+        b->gofunc = v;
+        return;
+    }
+    for (size_t i = 0; i < b->nloads; i++) {
+        const GElf_Phdr *p = &b->loads[i];
+        if (!(p->p_flags & PF_W))
+            continue;
+        for (uint64_t a = (p->p_vaddr + 7) & ~(uint64_t)7; a + MD_WORDS * 8 <= p->p_vaddr + p->p_filesz; a += 8) {
+            uint64_t w0, w1, text, gofunc;
+            if (gobin_read_ptr(b, a, &w0) && w0 == b->pclntab.addr && gobin_read_ptr(b, a + MD_FUNCNAMETAB * 8, &w1) &&
+                w1 == b->pclntab.addr + b->pcln.funcname_off && gobin_read_ptr(b, a + MD_TEXT * 8, &text) &&
+                in_exec_segment(b, text) && gobin_read_ptr(b, a + MD_GOFUNC * 8, &gofunc)) {
+                b->gofunc = gofunc;
+                return;
+            }
+        }
+    }
+}
+
 static int fail(char *err, size_t errlen, const char *fmt, const char *detail) {
     snprintf(err, errlen, fmt, detail);
     return -1;
@@ -313,6 +343,7 @@ static int open_go(gobin *b, unsigned flags, char *err, size_t errlen) {
     if (gopcln_init(&b->pcln, tab, b->pclntab.size, why, sizeof why) != 0)
         return fail(err, errlen, "%s", why);
     find_text_start(b);
+    find_gofunc(b);
     if (b->has_symtab)
         funcs_from_symtab(b);
     if (b->nfuncs == 0)
@@ -428,11 +459,50 @@ const gobin_func *gobin_func_for_pc(const gobin *b, uint64_t pc) {
     return pc < f->end ? f : NULL;
 }
 
+/* The inlinedCall that pc of f is in, via PCDATA_InlTreeIndex (2) and
+ * FUNCDATA_InlTree (3): {funcID, pad[3], nameOff, parentPc, startLine}
+ * (Go 1.21+); NULL when pc is not in inlined code. */
+static const uint8_t *inlined_call(const gobin *b, const gopcln_func *f, uint64_t pc) {
+    int32_t ix;
+    uint32_t tree;
+    if (!b->gofunc || !gopcln_pcdata(&b->pcln, f, 2, pc, &ix) || ix < 0 || !gopcln_funcdata(&b->pcln, f, 3, &tree))
+        return NULL;
+    return gobin_at(b, b->gofunc + tree + (uint64_t)ix * 16, 16);
+}
+
+static const char *call_name(const gobin *b, const uint8_t *call) {
+    uint32_t nameoff;
+    memcpy(&nameoff, call + 4, 4);
+    return gopcln_name(&b->pcln, nameoff);
+}
+
 bool gobin_pc_pos(const gobin *b, uint64_t pc, gobin_pos *pos) {
     int64_t i = gopcln_find(&b->pcln, pc);
     gopcln_func f;
     if (i < 0 || !gopcln_func_at(&b->pcln, (uint64_t)i, &f))
         return false;
     pos->func = f.name;
+    const uint8_t *call = inlined_call(b, &f, pc);
+    pos->inlined = call ? call_name(b, call) : NULL;
     return gopcln_pc_line(&b->pcln, &f, pc, &pos->file, &pos->line);
 }
+
+const char *gobin_outer_inlined(const gobin *b, uint64_t pc) {
+    int64_t i = gopcln_find(&b->pcln, pc);
+    gopcln_func f;
+    const uint8_t *call;
+    if (i < 0 || !gopcln_func_at(&b->pcln, (uint64_t)i, &f) || !(call = inlined_call(b, &f, pc)))
+        return NULL;
+    /* climb to the call made by f itself: parentPc is the call site */
+    for (unsigned depth = 0; depth < 64; depth++) {
+        int32_t parent_pc;
+        memcpy(&parent_pc, call + 8, 4);
+        const uint8_t *up = parent_pc >= 0 ? inlined_call(b, &f, f.entry + (uint32_t)parent_pc) : NULL;
+        if (!up || up == call)
+            break;
+        call = up;
+    }
+    return call_name(b, call);
+}
+
+uint64_t gobin_gofunc(const gobin *b) { return b->gofunc; }

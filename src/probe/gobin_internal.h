@@ -32,6 +32,7 @@ struct gobin {
     gobin_reloc *relocs; /* sorted by where */
     size_t nrelocs;
     gopcln pcln;
+    uint64_t gofunc; /* moduledata.gofunc: base of funcdata offsets; 0 if unknown */
     gobin_func *funcs; /* sorted by entry */
     size_t nfuncs;
     const gobin_func **by_name;

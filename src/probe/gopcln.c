@@ -206,3 +206,23 @@ bool gopcln_pc_line(const gopcln *t, const gopcln_func *f, uint64_t pc, const ch
         *line = (uint32_t)lineno;
     return true;
 }
+
+#define FUNC_HEADER_BYTES 44 /* the fixed part of _func, before pcdata[] */
+
+bool gopcln_pcdata(const gopcln *t, const gopcln_func *f, uint32_t i, uint64_t pc, int32_t *val) {
+    uint32_t npcdata, tab;
+    if (pc < f->entry || pc >= f->end || !read_u32(t, f->func_off + 28, &npcdata) || i >= npcdata ||
+        !read_u32(t, f->func_off + FUNC_HEADER_BYTES + (uint64_t)i * 4, &tab))
+        return false;
+    return pcvalue(t, tab, f->entry, pc, val);
+}
+
+bool gopcln_funcdata(const gopcln *t, const gopcln_func *f, uint32_t i, uint32_t *off) {
+    uint32_t npcdata;
+    if (!read_u32(t, f->func_off + 28, &npcdata) || f->func_off + 43 >= t->len || i >= t->data[f->func_off + 43])
+        return false;
+    uint64_t at = f->func_off + FUNC_HEADER_BYTES + (uint64_t)npcdata * 4 + (uint64_t)i * 4;
+    return read_u32(t, at, off) && *off != UINT32_MAX;
+}
+
+const char *gopcln_name(const gopcln *t, uint32_t off) { return cstring_at(t, t->funcname_off + off); }

@@ -44,4 +44,11 @@ int64_t gopcln_find(const gopcln *t, uint64_t pc);
 /* File and line of pc inside function f. */
 bool gopcln_pc_line(const gopcln *t, const gopcln_func *f, uint64_t pc, const char **file, uint32_t *line);
 
+/* pcdata table i of f evaluated at pc (e.g. 2, PCDATA_InlTreeIndex). */
+bool gopcln_pcdata(const gopcln *t, const gopcln_func *f, uint32_t i, uint64_t pc, int32_t *val);
+/* funcdata offset i of f (relative to moduledata.gofunc); false if none. */
+bool gopcln_funcdata(const gopcln *t, const gopcln_func *f, uint32_t i, uint32_t *off);
+/* The name at funcnametab offset off, or NULL. */
+const char *gopcln_name(const gopcln *t, uint32_t off);
+
 #endif

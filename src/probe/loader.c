@@ -163,7 +163,10 @@ int probe_poll(probe_session *s, int timeout_ms) {
     if (!s->rb)
         return 0;
     uint64_t before = s->events;
+    /* Events come without wakeups (probe.bpf.c): wait, then drain. */
     int r = ring_buffer__poll(s->rb, timeout_ms);
+    if (r >= 0 || r == -EINTR)
+        r = ring_buffer__consume(s->rb);
     if (r < 0 && r != -EINTR)
         return -1;
     return (int)(s->events - before);

@@ -22,9 +22,10 @@ static void site_of(const gobin *b, const probe_goroutine *g, probe_site *s) {
     }
     if (gobin_pc_pos(b, g->startpc, &start))
         s->start = start.func;
-    const gobin_func *f = gobin_func_for_pc(b, g->startpc), *wrapped = f ? gobin_gowrap_target(b, f) : NULL;
+    const gobin_func *f = gobin_func_for_pc(b, g->startpc);
+    const char *wrapped = f ? gobin_gowrap_target(b, f) : NULL;
     if (wrapped)
-        s->start = wrapped->name;
+        s->start = wrapped;
     s->runtime = strncmp(s->start, "runtime.", 8) == 0 || strncmp(s->creator, "runtime.", 8) == 0;
 }
 
