@@ -49,7 +49,7 @@ check_leaks() {
     run "$leakscope" probe --max-leaked "$leak" -- "./$bin" -leak "$leak" -done "$done"
     expect_status 0 "$bin -leak $leak: --max-leaked $leak"
     expect_match out.txt "^leaked $leak finished $done\$" "$bin -leak $leak: the program's output"
-    expect_match err.txt "^leakscope probe: \\./$bin \\(pid [0-9]+, go[0-9.]+\\): $leak goroutines alive at its exit" "$bin -leak $leak: live count"
+    expect_match err.txt "^leakscope probe: [^ ]*/$bin \\(pid [0-9]+, go[0-9.]+\\): $leak goroutines alive at its exit" "$bin -leak $leak: live count"
     if [ "$leak" -gt 0 ]; then
         expect_match err.txt "^ +$leak  [^ ]*/main\\.go:$leak_line +main\\.blockForever " "$bin -leak $leak: $leak at main.go:$leak_line in main.blockForever"
     fi
@@ -102,10 +102,38 @@ run "$leakscope" probe --duration 300ms -- ./plain -hold 30s -leak 1 -done 0
 expect_status 1 "--duration: the command was terminated"
 expect_match err.txt "the command failed \\(signal 15\\)" "--duration: SIGTERM"
 
-# refusals
+# children: every Go program a command runs is traced and reported
+run "$leakscope" probe --max-leaked 3 -- sh -c './plain -leak 1 -done 1 && ./stripped -leak 2 -done 0'
+expect_status 0 "sh -c: --max-leaked 3 (1 + 2 leaked)"
+expect_match err.txt "/plain \\(pid [0-9]+, go[0-9.]+\\): 1 goroutines alive at its exit" "sh -c: the first program"
+expect_match err.txt "/stripped \\(pid [0-9]+, go[0-9.]+\\): 2 goroutines alive at its exit" "sh -c: the second program"
+expect_match err.txt "2 Go programs traced, 2 with goroutines alive at the end" "sh -c: the summary"
+run "$leakscope" probe --max-leaked 2 -- sh -c './plain -leak 1 -done 1 && ./stripped -leak 2 -done 0'
+expect_status 1 "sh -c: --max-leaked 2 counts over both programs"
+run "$leakscope" probe --follow '^stripped$' -- sh -c './plain -leak 1 -done 1 && ./stripped -leak 2 -done 0'
+expect_no_match err.txt "/plain \\(pid" "--follow: plain not traced"
+expect_match err.txt "/stripped \\(pid [0-9]+, go[0-9.]+\\): 2 goroutines alive" "--follow: stripped traced"
+
+# go test ./... over a module with one leaking test package
+cp -r "$src/tests/probe/testdata/gotest" gotest
+(
+    cd gotest || exit 2
+    GOTOOLCHAIN=local run "$leakscope" probe --max-leaked 0 -- "$go" test -count=1 ./...
+    expect_status 1 "go test ./...: one package leaks"
+    expect_match out.txt "^ok[[:space:]]+example\\.com/gotest/leaks" "go test ./...: the tests themselves pass"
+    expect_match err.txt "/leaks\\.test \\(pid [0-9]+, go[0-9.]+\\): 2 goroutines alive at its exit" "go test: leaks.test named, 2 alive"
+    line=$(grep -n 'LEAK-SITE' leaks/leaks.go | cut -d: -f1)
+    expect_match err.txt "^ +2  [^ ]*/leaks/leaks\\.go:$line +example\\.com/gotest/leaks\\.Watch\\.func1 " "go test: the go statement of the leak"
+    expect_match err.txt "/clean\\.test \\(pid [0-9]+, go[0-9.]+\\): 0 goroutines alive at its exit" "go test: clean.test, 0 alive"
+    expect_no_match err.txt "/(compile|link|vet) \\(pid" "go test: the toolchain's programs are not traced"
+    echo "$passed $failed" >../counts.txt
+)
+read -r passed failed <counts.txt
+
+# a command that runs no Go program
 run "$leakscope" probe -- /bin/true
-expect_status 2 "non-Go command"
-expect_match err.txt "not a Go binary" "non-Go command: says so"
+expect_status 0 "non-Go command"
+expect_match err.txt "no Go program ran under the probe" "non-Go command: says so"
 run "$leakscope" probe -- ./no-such-command
 expect_status 2 "missing command"
 run "$leakscope" probe -p 999999999

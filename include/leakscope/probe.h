@@ -35,15 +35,33 @@ typedef struct probe_goroutine {
     uint64_t age_ns; /* since creation */
 } probe_goroutine;
 
-/* Loads the BPF program.  0, or -1 with a message in err. */
+/* Loads the BPF program and attaches the process tracepoints.  0, or -1
+ * with a message in err. */
 int probe_session_open(probe_session **out, char *err, size_t errlen);
 void probe_session_close(probe_session *s); /* detaches every probe */
 
 /*
  * Attaches the probes to the binary at path (already read into b) for
- * process pid (-1: every process running it).  0, or -1 with err.
+ * process pid (> 0), with the runtime.g offsets of b.  0, or -1 with err.
  */
 int probe_attach(probe_session *s, const gobin *b, const char *path, int pid, char *err, size_t errlen);
+/* Detaches the probes of process tgid and forgets its goroutines. */
+void probe_detach(probe_session *s, uint32_t tgid);
+
+/*
+ * Follows process tgid and the processes it forks: each exec of one is
+ * stopped (SIGSTOP) and reported as PROBE_PROC_EXEC; the caller attaches
+ * (or not) and resumes it with SIGCONT.  Its end is PROBE_PROC_EXIT.
+ */
+int probe_follow(probe_session *s, uint32_t tgid);
+
+typedef enum probe_proc_kind { PROBE_PROC_EXEC = 1, PROBE_PROC_EXIT = 2 } probe_proc_kind;
+typedef struct probe_proc_event {
+    probe_proc_kind kind;
+    uint32_t tgid;
+} probe_proc_event;
+/* Takes up to max process events received by probe_poll, oldest first. */
+size_t probe_take_proc_events(probe_session *s, probe_proc_event *out, size_t max);
 
 /* Consumes ring-buffer events for up to timeout_ms; returns the number
  * consumed or -1 on error. */

@@ -27,7 +27,11 @@ static void probe_usage(FILE *to) {
             "created them (docs/probe.md).  Needs root, or CAP_BPF and CAP_PERFMON.\n"
             "The report goes to stderr; the program's own output is left alone.\n"
             "\n"
-            "  -- COMMAND ARGS   run the command under the probe until it exits\n"
+            "  -- COMMAND ARGS   run the command under the probe until it exits; every Go\n"
+            "                    program it (or its children) runs is traced and reported\n"
+            "                    when it ends\n"
+            "  --follow REGEX    trace only Go binaries whose file name matches (extended\n"
+            "                    regex); default: all, or '\\.test$' under `go` (go test)\n"
             "  -p PID            attach to a running Go process until it exits, Ctrl-C,\n"
             "                    or --duration (goroutines created before are not seen)\n"
             "  --duration DUR    stop after DUR (10s, 500ms, 2m; with --, SIGTERM the command)\n"
@@ -194,6 +198,8 @@ int cmd_probe(int argc, char **argv) {
             goto out;
         } else if (strcmp(a, "--inspect") == 0) {
             binary = argv[++i];
+        } else if (strcmp(a, "--follow") == 0) {
+            o.follow = argv[++i];
         } else if (strcmp(a, "--pc") == 0) {
             pcs[npcs++] = argv[++i];
         } else if (strcmp(a, "-p") == 0) {

@@ -4,11 +4,15 @@
  * --duration), then report the goroutines still alive by creation site.
  *
  * A command is started behind a pipe gate: the child blocks reading the
- * pipe before exec, the uprobes are attached to the command's binary for
- * the child's pid, then the gate opens and the child execs.  No ptrace, and
- * no goroutine is created before the probes are in place.
+ * pipe until the probe follows its pid, then execs.  The command and every
+ * process it starts are followed: each exec stops the process (SIGSTOP
+ * from the BPF program), and a Go binary that --follow selects gets its
+ * uprobes before it resumes (SIGCONT).  No ptrace, and no goroutine is
+ * created before the probes are in place.  Each traced program is reported
+ * when it ends.
  */
 #include <errno.h>
+#include <regex.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
@@ -131,7 +135,7 @@ static uint64_t report(probe_session *s, const gobin *b, const char *path, pid_t
                 seconds(p->oldest_ns), p->creator);
     }
     fprintf(stderr,
-            "counters: newproc1 calls %" PRIu64 ", created %" PRIu64 ", ended %" PRIu64
+            "counters (whole session so far): newproc1 calls %" PRIu64 ", created %" PRIu64 ", ended %" PRIu64
             ", ended but created before attach %" PRIu64 ", events lost (ring buffer full) %" PRIu64
             ", records lost (map full) %" PRIu64 ", unreadable g %" PRIu64 "\n",
             c.newproc_entries, c.creates, c.exits, c.exits_unknown, c.ringbuf_drops, c.map_full, c.read_fails);
@@ -182,22 +186,141 @@ static bool expired(const probe_opts *o, const struct timespec *start) {
     return el >= o->duration_ns;
 }
 
+/* A Go process the probe is attached to. */
+typedef struct traced {
+    uint32_t tgid;
+    gobin *b;
+    char path[PATH_MAX];
+    uint64_t bias;
+    bool have_bias;
+} traced;
+
+typedef struct tracer {
+    const probe_opts *o;
+    probe_session *s;
+    regex_t follow;
+    traced *procs;
+    size_t nprocs, cap;
+    uint64_t leaked;   /* summed over the processes reported */
+    size_t reported, leaking;
+} tracer;
+
+/* A followed process exec'd (and is stopped): attach if it is a Go
+ * binary we follow, then let it run. */
+static void on_exec(tracer *t, uint32_t tgid) {
+    char link[64], path[PATH_MAX], err[600];
+    snprintf(link, sizeof link, "/proc/%u/exe", tgid);
+    ssize_t len = readlink(link, path, sizeof path - 1);
+    const char *base;
+    gobin *b = NULL;
+    if (len > 0) {
+        path[len] = 0;
+        base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+        if (regexec(&t->follow, base, 0, NULL, 0) == 0 && gobin_open(path, 0, &b, err, sizeof err) != 0 &&
+            !strstr(err, "not a Go binary") && !strstr(err, "not an ELF"))
+            fprintf(stderr, "leakscope probe: not tracing pid %u: %s\n", tgid, err);
+    }
+    if (b && probe_attach(t->s, b, path, (int)tgid, err, sizeof err) != 0) {
+        fprintf(stderr, "leakscope probe: not tracing pid %u: %s\n", tgid, err);
+        probe_detach(t->s, tgid);
+        gobin_close(b);
+        b = NULL;
+    }
+    if (b && t->nprocs == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 8;
+        traced *n = realloc(t->procs, cap * sizeof *n);
+        if (n) {
+            t->procs = n;
+            t->cap = cap;
+        }
+    }
+    if (b && t->nprocs < t->cap) {
+        traced *p = &t->procs[t->nprocs++];
+        p->tgid = tgid;
+        p->b = b;
+        snprintf(p->path, sizeof p->path, "%s", path);
+        p->have_bias = read_load_bias(b, (pid_t)tgid, path, &p->bias);
+    } else if (b) {
+        probe_detach(t->s, tgid);
+        gobin_close(b);
+    }
+    kill((pid_t)tgid, SIGCONT);
+}
+
+static void finish_proc(tracer *t, size_t i, const char *when) {
+    traced *p = &t->procs[i];
+    while (probe_poll(t->s, 0) > 0) {
+    }
+    if (!p->have_bias)
+        fprintf(stderr, "leakscope probe: note: the load address of %s was not read; its positions are unknown\n",
+                p->path);
+    uint64_t leaked = report(t->s, p->b, p->path, (pid_t)p->tgid, p->bias, t->o, when);
+    t->leaked += leaked;
+    t->leaking += leaked > 0;
+    t->reported++;
+    probe_detach(t->s, p->tgid);
+    gobin_close(p->b);
+    t->procs[i] = t->procs[--t->nprocs];
+}
+
+static void on_proc_events(tracer *t) {
+    probe_proc_event ev[64];
+    size_t n;
+    while ((n = probe_take_proc_events(t->s, ev, 64)) > 0) {
+        for (size_t i = 0; i < n; i++) {
+            if (ev[i].kind == PROBE_PROC_EXEC) {
+                on_exec(t, ev[i].tgid);
+                continue;
+            }
+            for (size_t k = 0; k < t->nprocs; k++)
+                if (t->procs[k].tgid == ev[i].tgid) {
+                    finish_proc(t, k, "at its exit");
+                    break;
+                }
+        }
+    }
+}
+
+/* The regular expression of binaries to trace: --follow, else test
+ * binaries under `go` (go test runs the compiler and linker too, which are
+ * Go programs), else every Go binary. */
+static bool compile_follow(tracer *t, const char *root) {
+    const char *base = strrchr(root, '/') ? strrchr(root, '/') + 1 : root;
+    const char *re = t->o->follow ? t->o->follow : strcmp(base, "go") == 0 ? "\\.test$" : "";
+    int e = regcomp(&t->follow, re, REG_EXTENDED | REG_NOSUB);
+    if (e != 0) {
+        char msg[200];
+        regerror(e, &t->follow, msg, sizeof msg);
+        fprintf(stderr, "leakscope probe: --follow '%s': %s\n", re, msg);
+        return false;
+    }
+    return true;
+}
+
+static int trace_verdict(tracer *t, int child_status) {
+    if (t->reported == 0)
+        fprintf(stderr, "leakscope probe: no Go program%s ran under the probe\n",
+                t->o->follow ? " matching --follow" : "");
+    else if (t->reported > 1)
+        fprintf(stderr, "leakscope probe: %zu Go programs traced, %zu with goroutines alive at the end\n",
+                t->reported, t->leaking);
+    return verdict(t->leaked, t->o, child_status);
+}
+
 int probe_run_command(const probe_opts *o, char **argv) {
     char path[PATH_MAX];
     if (!resolve_command(argv[0], path, sizeof path)) {
         fprintf(stderr, "leakscope probe: %s: command not found\n", argv[0]);
         return EXIT_INPUT;
     }
-    gobin *b;
-    probe_session *s;
-    int st = open_binary(path, &b);
-    if (st)
-        return st;
-    if ((st = open_session(&s))) {
-        gobin_close(b);
+    tracer t = {.o = o};
+    if (!compile_follow(&t, path))
+        return EXIT_INPUT;
+    int st = open_session(&t.s), gate[2];
+    if (st) {
+        regfree(&t.follow);
         return st;
     }
-    int gate[2];
     if (pipe(gate) != 0) {
         perror("leakscope probe: pipe");
         return EXIT_INTERNAL;
@@ -207,21 +330,20 @@ int probe_run_command(const probe_opts *o, char **argv) {
         char go;
         close(gate[1]);
         if (read(gate[0], &go, 1) != 1)
-            _exit(127); /* the probe could not attach: never run unobserved */
+            _exit(127); /* the probe could not start: never run unobserved */
         close(gate[0]);
         execv(path, argv);
         fprintf(stderr, "leakscope probe: cannot run %s: %s\n", path, strerror(errno));
         _exit(127);
     }
     close(gate[0]);
-    char err[600];
-    if (probe_attach(s, b, path, (int)child, err, sizeof err) != 0) {
-        fprintf(stderr, "leakscope probe: %s\n", err);
+    if (probe_follow(t.s, (uint32_t)child) != 0) {
+        fprintf(stderr, "leakscope probe: cannot follow process %d: %s\n", (int)child, strerror(errno));
         close(gate[1]);
         waitpid(child, NULL, 0);
-        probe_session_close(s);
-        gobin_close(b);
-        return strstr(err, "CAP_BPF") ? EXIT_INPUT : EXIT_INTERNAL;
+        probe_session_close(t.s);
+        regfree(&t.follow);
+        return EXIT_INTERNAL;
     }
     install_stop_handlers();
     if (write(gate[1], "g", 1) != 1)
@@ -230,29 +352,25 @@ int probe_run_command(const probe_opts *o, char **argv) {
     int status = 0;
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
-    uint64_t bias = 0;
-    bool have_bias = false;
     for (;;) {
-        probe_poll(s, 50);
-        if (!have_bias)
-            have_bias = read_load_bias(b, child, path, &bias);
-        pid_t w = waitpid(child, &status, WNOHANG);
-        if (w == child)
+        probe_poll(t.s, 50);
+        on_proc_events(&t);
+        if (waitpid(child, &status, WNOHANG) == child)
             break;
         if (stop_requested || expired(o, &start)) {
             kill(child, SIGTERM); /* Ctrl-C reached it too when it shares our terminal */
             stop_requested = 0;
         }
     }
-    while (probe_poll(s, 0) > 0) {
-    }
-    if (!have_bias)
-        fprintf(stderr, "leakscope probe: note: the command ended before its load address was read; "
-                        "positions of this PIE binary are unknown\n");
-    uint64_t leaked = report(s, b, path, child, bias, o, "at its exit");
-    probe_session_close(s);
-    gobin_close(b);
-    return verdict(leaked, o, status);
+    probe_poll(t.s, 0);
+    on_proc_events(&t);
+    while (t.nprocs > 0) /* descendants still running after the command */
+        finish_proc(&t, t.nprocs - 1, "when the command ended");
+    int rc = trace_verdict(&t, status);
+    free(t.procs);
+    regfree(&t.follow);
+    probe_session_close(t.s);
+    return rc;
 }
 
 int probe_run_pid(const probe_opts *o, int pid) {

@@ -2,9 +2,11 @@
  * The user-space side of leakscope probe: loads probe.bpf.c through its
  * bpftool-generated skeleton, sets the runtime.g field offsets of the
  * binary, attaches plain uprobes by file offset (libbpf uses
- * perf_event_open, so no tracefs is needed), and reads the events, the
- * counters and the live-goroutine map.  Every link is kept so that closing
- * the session detaches every probe.
+ * perf_event_open, so no tracefs is needed) and the process tracepoints
+ * (fork, exec, exit) that let it follow a command's descendants, and reads
+ * the events, the counters and the live-goroutine map.  Every link is kept
+ * (with its process) so that a process's end or closing the session
+ * detaches its probes.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -22,13 +24,19 @@
 
 #define MAX_RETS 64
 
+typedef struct probe_link {
+    struct bpf_link *link;
+    uint32_t tgid; /* 0: the session's own (tracepoints) */
+} probe_link;
+
 struct probe_session {
     struct probe_bpf *skel;
     struct ring_buffer *rb;
-    struct bpf_link **links;
+    probe_link *links;
     size_t nlinks, caplinks;
-    bool offsets_set;
     uint64_t events;
+    probe_proc_event *procs; /* EXEC and PROC_EXIT events not yet taken */
+    size_t nprocs, capprocs;
 };
 
 static int silent_print(enum libbpf_print_level level, const char *fmt, va_list ap) {
@@ -37,10 +45,66 @@ static int silent_print(enum libbpf_print_level level, const char *fmt, va_list 
 }
 
 static int on_event(void *ctx, void *data, size_t size) {
-    (void)data;
     probe_session *s = ctx;
-    if (size >= sizeof(struct probe_event))
-        s->events++;
+    const struct probe_event *e = data;
+    if (size < sizeof *e)
+        return 0;
+    s->events++;
+    if (e->kind != PROBE_EV_EXEC && e->kind != PROBE_EV_PROC_EXIT)
+        return 0;
+    if (s->nprocs == s->capprocs) {
+        size_t cap = s->capprocs ? s->capprocs * 2 : 16;
+        probe_proc_event *n = realloc(s->procs, cap * sizeof *n);
+        if (!n)
+            return -ENOMEM;
+        s->procs = n;
+        s->capprocs = cap;
+    }
+    s->procs[s->nprocs++] = (probe_proc_event){e->kind == PROBE_EV_EXEC ? PROBE_PROC_EXEC : PROBE_PROC_EXIT, e->tgid};
+    return 0;
+}
+
+static int keep_link(probe_session *s, struct bpf_link *l, uint32_t tgid) {
+    if (s->nlinks == s->caplinks) {
+        size_t cap = s->caplinks ? s->caplinks * 2 : 16;
+        probe_link *n = realloc(s->links, cap * sizeof *n);
+        if (!n) {
+            bpf_link__destroy(l);
+            return -1;
+        }
+        s->links = n;
+        s->caplinks = cap;
+    }
+    s->links[s->nlinks++] = (probe_link){l, tgid};
+    return 0;
+}
+
+static const char *perm_hint(int e) {
+    return e == EPERM || e == EACCES ? " (run as root, or grant CAP_BPF and CAP_PERFMON)" : "";
+}
+
+/* Loads the program and attaches the process tracepoints (fork, exec, exit). */
+static int load(probe_session *s, char *err, size_t errlen) {
+    if (probe_bpf__load(s->skel) != 0) {
+        int e = errno;
+        snprintf(err, errlen, "cannot load the BPF program: %s%s", strerror(e), perm_hint(e));
+        return -1;
+    }
+    s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_event, s, NULL);
+    if (!s->rb) {
+        snprintf(err, errlen, "cannot open the ring buffer: %s", strerror(errno));
+        return -1;
+    }
+    struct bpf_program *tps[] = {s->skel->progs.on_fork, s->skel->progs.on_exec, s->skel->progs.on_exit};
+    for (size_t i = 0; i < sizeof tps / sizeof *tps; i++) {
+        struct bpf_link *l = bpf_program__attach(tps[i]);
+        if (!l || keep_link(s, l, 0) != 0) {
+            int e = errno;
+            snprintf(err, errlen, "cannot attach to the scheduler tracepoint of %s: %s%s", bpf_program__name(tps[i]),
+                     strerror(e), perm_hint(e));
+            return -1;
+        }
+    }
     return 0;
 }
 
@@ -58,29 +122,11 @@ int probe_session_open(probe_session **out, char *err, size_t errlen) {
         free(s);
         return -1;
     }
+    if (load(s, err, errlen) != 0) {
+        probe_session_close(s);
+        return -1;
+    }
     *out = s;
-    return 0;
-}
-
-/* The offsets are read-only globals: they are set before the load, from
- * the first binary attached; later binaries must agree (same Go version). */
-static int load(probe_session *s, const gobin_goffsets *o, char *err, size_t errlen) {
-    s->skel->rodata->off_goid = o->goid;
-    s->skel->rodata->off_gopc = o->gopc;
-    s->skel->rodata->off_startpc = o->startpc;
-    s->skel->rodata->off_parent_goid = o->parent_goid;
-    if (probe_bpf__load(s->skel) != 0) {
-        int e = errno;
-        snprintf(err, errlen, "cannot load the BPF program: %s%s", strerror(e),
-                 e == EPERM || e == EACCES ? " (run as root, or grant CAP_BPF and CAP_PERFMON)" : "");
-        return -1;
-    }
-    s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_event, s, NULL);
-    if (!s->rb) {
-        snprintf(err, errlen, "cannot open the ring buffer: %s", strerror(errno));
-        return -1;
-    }
-    s->offsets_set = true;
     return 0;
 }
 
@@ -91,22 +137,13 @@ static int attach_one(probe_session *s, struct bpf_program *prog, const char *pa
     if (!l) {
         int e = errno;
         snprintf(err, errlen, "cannot attach a uprobe to %s at %s (file offset 0x%llx): %s%s", path, what,
-                 (unsigned long long)off, strerror(e),
-                 e == EPERM || e == EACCES ? " (run as root, or grant CAP_BPF and CAP_PERFMON)" : "");
+                 (unsigned long long)off, strerror(e), perm_hint(e));
         return -1;
     }
-    if (s->nlinks == s->caplinks) {
-        size_t cap = s->caplinks ? s->caplinks * 2 : 16;
-        struct bpf_link **n = realloc(s->links, cap * sizeof *n);
-        if (!n) {
-            bpf_link__destroy(l);
-            snprintf(err, errlen, "out of memory");
-            return -1;
-        }
-        s->links = n;
-        s->caplinks = cap;
+    if (keep_link(s, l, (uint32_t)pid) != 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
     }
-    s->links[s->nlinks++] = l;
     return 0;
 }
 
@@ -120,6 +157,11 @@ static int func_offset(const gobin *b, const char *name, const gobin_func **f, u
     return 0;
 }
 
+int probe_follow(probe_session *s, uint32_t tgid) {
+    __u8 one = 1;
+    return bpf_map_update_elem(bpf_map__fd(s->skel->maps.followed), &tgid, &one, BPF_ANY) == 0 ? 0 : -1;
+}
+
 int probe_attach(probe_session *s, const gobin *b, const char *path, int pid, char *err, size_t errlen) {
     const gobin_goffsets *o = gobin_g_offsets(b);
     if (o->goid < 0 || o->gopc < 0 || o->startpc < 0) {
@@ -128,12 +170,10 @@ int probe_attach(probe_session *s, const gobin *b, const char *path, int pid, ch
                  path, gobin_go_version(b));
         return -1;
     }
-    if (!s->offsets_set && load(s, o, err, errlen) != 0)
-        return -1;
-    if (s->skel->rodata->off_goid != o->goid || s->skel->rodata->off_gopc != o->gopc ||
-        s->skel->rodata->off_startpc != o->startpc) {
-        snprintf(err, errlen, "%s: a Go version (%s) with other runtime.g offsets than the binary traced first",
-                 path, gobin_go_version(b));
+    __u32 tgid = (__u32)pid;
+    struct probe_goffsets offs = {o->goid, o->gopc, o->startpc, o->parent_goid};
+    if (pid <= 0 || bpf_map_update_elem(bpf_map__fd(s->skel->maps.offsets), &tgid, &offs, BPF_ANY) != 0) {
+        snprintf(err, errlen, "%s: cannot record the offsets of process %d: %s", path, pid, strerror(errno));
         return -1;
     }
     const gobin_func *np, *ex;
@@ -160,8 +200,6 @@ int probe_attach(probe_session *s, const gobin *b, const char *path, int pid, ch
 }
 
 int probe_poll(probe_session *s, int timeout_ms) {
-    if (!s->rb)
-        return 0;
     uint64_t before = s->events;
     /* Events come without wakeups (probe.bpf.c): wait, then drain. */
     int r = ring_buffer__poll(s->rb, timeout_ms);
@@ -172,10 +210,38 @@ int probe_poll(probe_session *s, int timeout_ms) {
     return (int)(s->events - before);
 }
 
+void probe_detach(probe_session *s, uint32_t tgid) {
+    size_t kept = 0;
+    for (size_t i = 0; i < s->nlinks; i++) {
+        if (tgid && s->links[i].tgid == tgid)
+            bpf_link__destroy(s->links[i].link);
+        else
+            s->links[kept++] = s->links[i];
+    }
+    s->nlinks = kept;
+    int fd = bpf_map__fd(s->skel->maps.live);
+    struct probe_key key, next;
+    bool more = bpf_map_get_next_key(fd, NULL, &next) == 0;
+    while (more) { /* deleting while walking: fetch the next key first */
+        key = next;
+        more = bpf_map_get_next_key(fd, &key, &next) == 0;
+        if (key.tgid == tgid)
+            bpf_map_delete_elem(fd, &key);
+    }
+}
+
+size_t probe_take_proc_events(probe_session *s, probe_proc_event *out, size_t max) {
+    size_t n = s->nprocs < max ? s->nprocs : max;
+    memcpy(out, s->procs, n * sizeof *out);
+    memmove(s->procs, s->procs + n, (s->nprocs - n) * sizeof *out);
+    s->nprocs -= n;
+    return n;
+}
+
 void probe_read_counters(probe_session *s, probe_counters *c) {
     uint64_t v[PROBE_CNT__COUNT] = {0};
     int ncpu = libbpf_num_possible_cpus();
-    if (s->offsets_set && ncpu > 0) {
+    if (ncpu > 0) {
         uint64_t *percpu = calloc((size_t)ncpu, sizeof *percpu);
         for (__u32 slot = 0; percpu && slot < PROBE_CNT__COUNT; slot++)
             if (bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.counters), &slot, percpu) == 0)
@@ -196,8 +262,6 @@ static uint64_t now_ns(void) {
 
 long probe_live(probe_session *s, uint32_t tgid, probe_goroutine **out) {
     *out = NULL;
-    if (!s->offsets_set)
-        return 0;
     int fd = bpf_map__fd(s->skel->maps.live);
     size_t n = 0, cap = 0;
     probe_goroutine *list = NULL;
@@ -228,8 +292,9 @@ void probe_session_close(probe_session *s) {
     if (!s)
         return;
     for (size_t i = 0; i < s->nlinks; i++)
-        bpf_link__destroy(s->links[i]);
+        bpf_link__destroy(s->links[i].link);
     free(s->links);
+    free(s->procs);
     ring_buffer__free(s->rb);
     probe_bpf__destroy(s->skel);
     free(s);

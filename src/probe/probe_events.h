@@ -6,7 +6,17 @@
 #ifndef LS_PROBE_EVENTS_H
 #define LS_PROBE_EVENTS_H
 
-enum probe_event_kind { PROBE_EV_CREATE = 1, PROBE_EV_EXIT = 2 };
+enum probe_event_kind {
+    PROBE_EV_CREATE = 1,    /* a goroutine was created */
+    PROBE_EV_EXIT = 2,      /* a goroutine ended */
+    PROBE_EV_EXEC = 3,      /* a followed process exec'd; it is stopped (SIGSTOP) until the loader attaches */
+    PROBE_EV_PROC_EXIT = 4, /* a followed process ended (its leader thread exited) */
+};
+
+/* runtime.g field offsets of one traced process (its Go version). */
+struct probe_goffsets {
+    __s32 goid, gopc, startpc, parent_goid;
+};
 
 /* A goroutine is named by (process, goid): g structs are reused. */
 struct probe_key {
@@ -43,6 +53,7 @@ enum probe_counter {
 };
 
 #define PROBE_MAX_LIVE (1u << 18) /* live-goroutine map entries */
+#define PROBE_MAX_PROCS 4096      /* followed and traced processes */
 #define PROBE_RINGBUF_BYTES (1u << 23)
 
 #endif

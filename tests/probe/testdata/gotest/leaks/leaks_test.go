@@ -1,0 +1,8 @@
+package leaks
+
+import "testing"
+
+func TestWatch(t *testing.T) {
+	Watch()
+	Watch()
+}
