@@ -51,7 +51,7 @@ check_leaks() {
     expect_match out.txt "^leaked $leak finished $done\$" "$bin -leak $leak: the program's output"
     expect_match err.txt "^leakscope probe: [^ ]*/$bin \\(pid [0-9]+, go[0-9.]+\\): $leak goroutines alive at its exit" "$bin -leak $leak: live count"
     if [ "$leak" -gt 0 ]; then
-        expect_match err.txt "^ +$leak  [^ ]*/main\\.go:$leak_line +main\\.blockForever " "$bin -leak $leak: $leak at main.go:$leak_line in main.blockForever"
+        expect_match err.txt "^ +$leak  [^ ]*/main\\.go:$leak_line +main\\.blockForever +chan receive " "$bin -leak $leak: $leak at main.go:$leak_line in main.blockForever, chan receive"
     fi
     expect_no_match err.txt "main\\.go:$done_line " "$bin: nothing alive from DONE-SITE (main.go:$done_line)"
     expect_match err.txt "ended ([0-9]+),.* events lost \\(ring buffer full\\) 0, records lost \\(map full\\) 0, unreadable g 0" "$bin: nothing lost"
@@ -93,7 +93,7 @@ done
 pid=$!
 run "$leakscope" probe --max-leaked 4 -p "$pid"
 expect_status 0 "-p: --max-leaked 4"
-expect_match err.txt "^ +4  [^ ]*/main\\.go:$leak_line " "-p: 4 at main.go:$leak_line"
+expect_match err.txt "^ +4  [^ ]*/main\\.go:$leak_line +main\\.blockForever +chan receive " "-p: 4 at main.go:$leak_line, chan receive"
 expect_match err.txt "4 goroutines alive at its exit" "-p: the process's end is noticed"
 wait "$pid"
 
@@ -123,7 +123,7 @@ cp -r "$src/tests/probe/testdata/gotest" gotest
     expect_match out.txt "^ok[[:space:]]+example\\.com/gotest/leaks" "go test ./...: the tests themselves pass"
     expect_match err.txt "/leaks\\.test \\(pid [0-9]+, go[0-9.]+\\): 2 goroutines alive at its exit" "go test: leaks.test named, 2 alive"
     line=$(grep -n 'LEAK-SITE' leaks/leaks.go | cut -d: -f1)
-    expect_match err.txt "^ +2  [^ ]*/leaks/leaks\\.go:$line +example\\.com/gotest/leaks\\.Watch\\.func1 " "go test: the go statement of the leak"
+    expect_match err.txt "^ +2  [^ ]*/leaks/leaks\\.go:$line +example\\.com/gotest/leaks\\.Watch\\.func1 +chan receive " "go test: the go statement of the leak, chan receive"
     expect_match err.txt "/clean\\.test \\(pid [0-9]+, go[0-9.]+\\): 0 goroutines alive at its exit" "go test: clean.test, 0 alive"
     expect_no_match err.txt "/(compile|link|vet) \\(pid" "go test: the toolchain's programs are not traced"
     echo "$passed $failed" >../counts.txt

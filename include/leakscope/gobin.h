@@ -90,7 +90,8 @@ size_t gobin_func_count(const gobin *b);
 const gobin_func *gobin_func_at(const gobin *b, size_t i);
 gobin_funcs_source gobin_funcs_from(const gobin *b);
 /* The function named name; of several (pclntab), the one with the lowest
- * FuncID, so not an ABI wrapper. */
+ * FuncID, so not an ABI wrapper.  From .symtab, NAME also finds an
+ * assembly function's NAME.abi0. */
 const gobin_func *gobin_func_by_name(const gobin *b, const char *name);
 const gobin_func *gobin_func_for_pc(const gobin *b, uint64_t pc);
 

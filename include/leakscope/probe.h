@@ -33,6 +33,10 @@ typedef struct probe_goroutine {
     uint32_t tgid;
     uint64_t goid, gopc, startpc, parent_goid;
     uint64_t age_ns; /* since creation */
+    uint64_t g;      /* address of its g struct */
+    bool have_status; /* status and waitreason were read (probe_snapshot) */
+    uint32_t status;  /* g.atomicstatus: 1 runnable, 2 running, 3 syscall, 4 waiting, ... */
+    uint8_t waitreason; /* g.waitreason: an index of gobin_wait_reason */
 } probe_goroutine;
 
 /* Loads the BPF program and attaches the process tracepoints.  0, or -1
@@ -55,13 +59,24 @@ void probe_detach(probe_session *s, uint32_t tgid);
  */
 int probe_follow(probe_session *s, uint32_t tgid);
 
-typedef enum probe_proc_kind { PROBE_PROC_EXEC = 1, PROBE_PROC_EXIT = 2 } probe_proc_kind;
+typedef enum probe_proc_kind {
+    PROBE_PROC_EXEC = 1,    /* exec'd; stopped until SIGCONT */
+    PROBE_PROC_EXIT = 2,    /* ended */
+    PROBE_PROC_EXITING = 3, /* traced and calling runtime.exit; stopped until SIGCONT */
+} probe_proc_kind;
 typedef struct probe_proc_event {
     probe_proc_kind kind;
     uint32_t tgid;
 } probe_proc_event;
 /* Takes up to max process events received by probe_poll, oldest first. */
 size_t probe_take_proc_events(probe_session *s, probe_proc_event *out, size_t max);
+
+/*
+ * Reads g.atomicstatus and g.waitreason of every live goroutine of tgid
+ * from its memory (the process must exist: stopped at runtime.exit, or
+ * running) into the records.  Returns how many were read, -1 on error.
+ */
+long probe_snapshot(probe_session *s, uint32_t tgid, const gobin_goffsets *o);
 
 /* Consumes ring-buffer events for up to timeout_ms; returns the number
  * consumed or -1 on error. */
@@ -86,6 +101,9 @@ typedef struct probe_site {
     uint64_t count;
     uint64_t aged; /* of count, those at least min_age_ns old */
     uint64_t oldest_ns, youngest_ns;
+    /* the state of the oldest goroutine, when read: "chan receive" (the
+     * binary's wait-reason name), "waiting", "runnable", ...; NULL if not */
+    const char *state;
     bool runtime; /* started by or running the runtime (runtime.*): hidden by default */
 } probe_site;
 

@@ -130,6 +130,7 @@ static void print_inspect(const gobin *b) {
     print_attach_point(b, "runtime.gdestroy", false);
     print_attach_point(b, "runtime.goexit0", false);
     print_attach_point(b, "runtime.goexit1", false);
+    print_attach_point(b, "runtime.exit", false);
 }
 
 static void print_pc(const gobin *b, const char *arg) {

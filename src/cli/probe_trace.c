@@ -124,15 +124,16 @@ static uint64_t report(probe_session *s, const gobin *b, const char *path, pid_t
         fprintf(stderr, " (%" PRIu64 " of the runtime not shown; --all shows them)", hidden);
     fprintf(stderr, "\n");
     if (shown)
-        fprintf(stderr, "%8s  %-40s %-32s %s\n", "LIVE", "CREATED AT", "FUNCTION", "AGE (oldest)");
+        fprintf(stderr, "%8s  %-40s %-32s %-16s %s\n", "LIVE", "CREATED AT", "FUNCTION", "STATE (oldest)",
+                "AGE (oldest)");
     for (size_t i = 0; i < nsites; i++) {
         const probe_site *p = &sites[i];
         if (p->runtime && !o->all)
             continue;
         char at[PATH_MAX + 16];
         snprintf(at, sizeof at, "%s:%u", p->file, p->line);
-        fprintf(stderr, "%8" PRIu64 "  %-40s %-32s %.3fs  (go statement in %s)\n", p->count, at, p->start,
-                seconds(p->oldest_ns), p->creator);
+        fprintf(stderr, "%8" PRIu64 "  %-40s %-32s %-16s %.3fs  (go statement in %s)\n", p->count, at, p->start,
+                p->state ? p->state : "-", seconds(p->oldest_ns), p->creator);
     }
     fprintf(stderr,
             "counters (whole session so far): newproc1 calls %" PRIu64 ", created %" PRIu64 ", ended %" PRIu64
@@ -272,11 +273,17 @@ static void on_proc_events(tracer *t) {
                 on_exec(t, ev[i].tgid);
                 continue;
             }
-            for (size_t k = 0; k < t->nprocs; k++)
-                if (t->procs[k].tgid == ev[i].tgid) {
+            for (size_t k = 0; k < t->nprocs; k++) {
+                if (t->procs[k].tgid != ev[i].tgid)
+                    continue;
+                if (ev[i].kind == PROBE_PROC_EXITING) {
+                    probe_snapshot(t->s, ev[i].tgid, gobin_g_offsets(t->procs[k].b));
+                    kill((pid_t)ev[i].tgid, SIGCONT);
+                } else {
                     finish_proc(t, k, "at its exit");
-                    break;
                 }
+                break;
+            }
         }
     }
 }
@@ -373,6 +380,18 @@ int probe_run_command(const probe_opts *o, char **argv) {
     return rc;
 }
 
+static bool proc_is_zombie(int pid) {
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f)
+        fclose(f);
+    buf[n] = 0;
+    const char *end = strrchr(buf, ')'); /* the name may hold spaces and parentheses */
+    return !f || (end && end[1] == ' ' && (end[2] == 'Z' || end[2] == 'X'));
+}
+
 int probe_run_pid(const probe_opts *o, int pid) {
     char link[64], path[PATH_MAX];
     snprintf(link, sizeof link, "/proc/%d/exe", pid);
@@ -406,15 +425,31 @@ int probe_run_pid(const probe_opts *o, int pid) {
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
     bool gone = false;
+    bool exiting = false;
     while (!stop_requested && !expired(o, &start)) {
         probe_poll(s, 100);
+        probe_proc_event ev[16];
+        for (size_t n, i; (n = probe_take_proc_events(s, ev, 16)) > 0;)
+            for (i = 0; i < n; i++)
+                if (ev[i].kind == PROBE_PROC_EXITING && ev[i].tgid == (uint32_t)pid) {
+                    /* stopped in runtime.exit: read the states, let it go */
+                    probe_snapshot(s, (uint32_t)pid, gobin_g_offsets(b));
+                    kill(pid, SIGCONT);
+                    exiting = true;
+                }
         if (kill(pid, 0) != 0 && errno == ESRCH) {
+            gone = true;
+            break;
+        }
+        if (exiting && proc_is_zombie(pid)) { /* ended, not yet reaped by its parent */
             gone = true;
             break;
         }
     }
     while (probe_poll(s, 0) > 0) {
     }
+    if (!gone)
+        probe_snapshot(s, (uint32_t)pid, gobin_g_offsets(b));
     uint64_t leaked = report(s, b, path, pid, bias, o, gone ? "at its exit" : "at detach");
     probe_session_close(s);
     gobin_close(b);

@@ -441,7 +441,16 @@ const gobin_func *gobin_func_by_name(const gobin *b, const char *name) {
         else
             hi = mid;
     }
-    return lo < b->nfuncs && strcmp(b->by_name[lo]->name, name) == 0 ? b->by_name[lo] : NULL;
+    if (lo < b->nfuncs && strcmp(b->by_name[lo]->name, name) == 0)
+        return b->by_name[lo];
+    /* .symtab names assembly (ABI0) functions NAME.abi0; the pclntab NAME */
+    char abi0[256];
+    size_t n = strlen(name);
+    if (b->funcs_from != GOBIN_FUNCS_SYMTAB || n + 6 > sizeof abi0 || (n > 5 && strcmp(name + n - 5, ".abi0") == 0))
+        return NULL;
+    memcpy(abi0, name, n);
+    memcpy(abi0 + n, ".abi0", 6);
+    return gobin_func_by_name(b, abi0);
 }
 
 const gobin_func *gobin_func_for_pc(const gobin *b, uint64_t pc) {

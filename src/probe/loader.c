@@ -8,10 +8,12 @@
  * (with its process) so that a process's end or closing the session
  * detaches its probes.
  */
+#define _GNU_SOURCE /* process_vm_readv */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <time.h>
 
 #include <bpf/bpf.h>
@@ -50,7 +52,7 @@ static int on_event(void *ctx, void *data, size_t size) {
     if (size < sizeof *e)
         return 0;
     s->events++;
-    if (e->kind != PROBE_EV_EXEC && e->kind != PROBE_EV_PROC_EXIT)
+    if (e->kind != PROBE_EV_EXEC && e->kind != PROBE_EV_PROC_EXIT && e->kind != PROBE_EV_EXITING)
         return 0;
     if (s->nprocs == s->capprocs) {
         size_t cap = s->capprocs ? s->capprocs * 2 : 16;
@@ -60,7 +62,10 @@ static int on_event(void *ctx, void *data, size_t size) {
         s->procs = n;
         s->capprocs = cap;
     }
-    s->procs[s->nprocs++] = (probe_proc_event){e->kind == PROBE_EV_EXEC ? PROBE_PROC_EXEC : PROBE_PROC_EXIT, e->tgid};
+    s->procs[s->nprocs++] = (probe_proc_event){e->kind == PROBE_EV_EXEC        ? PROBE_PROC_EXEC
+                                               : e->kind == PROBE_EV_EXITING ? PROBE_PROC_EXITING
+                                                                              : PROBE_PROC_EXIT,
+                                               e->tgid};
     return 0;
 }
 
@@ -196,6 +201,11 @@ int probe_attach(probe_session *s, const gobin *b, const char *path, int pid, ch
     if (func_offset(b, exit_fn, &ex, &off, err, errlen) != 0 ||
         attach_one(s, s->skel->progs.goroutine_exit, path, pid, off, exit_fn, err, errlen) != 0)
         return -1;
+    /* optional: without it, states are read only at detach */
+    const gobin_func *rx = gobin_func_by_name(b, "runtime.exit");
+    if (rx && gobin_file_offset(b, rx->entry, &off) &&
+        attach_one(s, s->skel->progs.runtime_exit, path, pid, off, "runtime.exit", err, errlen) != 0)
+        return -1;
     return 0;
 }
 
@@ -228,6 +238,32 @@ void probe_detach(probe_session *s, uint32_t tgid) {
         if (key.tgid == tgid)
             bpf_map_delete_elem(fd, &key);
     }
+}
+
+static bool read_mem(pid_t pid, uint64_t addr, void *buf, size_t n) {
+    struct iovec local = {buf, n}, remote = {(void *)(uintptr_t)addr, n};
+    return process_vm_readv(pid, &local, 1, &remote, 1, 0) == (ssize_t)n;
+}
+
+long probe_snapshot(probe_session *s, uint32_t tgid, const gobin_goffsets *o) {
+    if (o->atomicstatus < 0 || o->waitreason < 0)
+        return 0;
+    int fd = bpf_map__fd(s->skel->maps.live);
+    struct probe_key key, next;
+    long n = 0;
+    for (int r = bpf_map_get_next_key(fd, NULL, &next); r == 0; r = bpf_map_get_next_key(fd, &key, &next)) {
+        key = next;
+        struct probe_record rec;
+        if (key.tgid != tgid || bpf_map_lookup_elem(fd, &key, &rec) != 0 || !rec.g)
+            continue;
+        if (!read_mem((pid_t)tgid, rec.g + (uint64_t)o->atomicstatus, &rec.status, sizeof rec.status) ||
+            !read_mem((pid_t)tgid, rec.g + (uint64_t)o->waitreason, &rec.waitreason, sizeof rec.waitreason))
+            continue;
+        rec.have_status = 1;
+        if (bpf_map_update_elem(fd, &key, &rec, BPF_EXIST) == 0)
+            n++;
+    }
+    return n;
 }
 
 size_t probe_take_proc_events(probe_session *s, probe_proc_event *out, size_t max) {
@@ -281,8 +317,16 @@ long probe_live(probe_session *s, uint32_t tgid, probe_goroutine **out) {
             }
             list = nl;
         }
-        list[n++] = (probe_goroutine){key.tgid, key.goid, rec.gopc, rec.startpc, rec.parent_goid,
-                                      now > rec.created_ns ? now - rec.created_ns : 0};
+        list[n++] = (probe_goroutine){key.tgid,
+                                      key.goid,
+                                      rec.gopc,
+                                      rec.startpc,
+                                      rec.parent_goid,
+                                      now > rec.created_ns ? now - rec.created_ns : 0,
+                                      rec.g,
+                                      rec.have_status != 0,
+                                      rec.status,
+                                      rec.waitreason};
     }
     *out = list;
     return (long)n;

@@ -10,6 +10,8 @@
  *   each newproc1 RET  RAX holds the new g: read goid, gopc, startpc and
  *                    parentGoid from it, remember it in `live`, emit CREATE;
  *   gdestroy entry   (or goexit0) RAX holds the dying g: forget it, emit EXIT.
+ *   runtime.exit     stop the process (SIGSTOP) and emit EXITING, so the
+ *                    loader reads the goroutines' states before they vanish.
  *
  * Field offsets are set by the loader per process (its binary's DWARF or
  * the version table) in `offsets`.  Processes to follow are in `followed`:
@@ -114,6 +116,7 @@ int newproc1_ret(struct pt_regs *ctx) {
         return 0;
     }
     read_u64(g, o->parent_goid, &rec.parent_goid); /* absent before Go 1.21 */
+    rec.g = g;
     rec.created_ns = bpf_ktime_get_ns();
     count(PROBE_CNT_CREATE);
     if (bpf_map_update_elem(&live, &key, &rec, BPF_ANY))
@@ -136,6 +139,19 @@ int goroutine_exit(struct pt_regs *ctx) {
     else
         count(PROBE_CNT_EXIT_UNKNOWN);
     emit(PROBE_EV_EXIT, key.tgid, key.goid, bpf_ktime_get_ns(), 0, false);
+    return 0;
+}
+
+/* runtime.exit (main returned, os.Exit, a fatal error): stop the process
+ * so that the loader can read the status and wait reason of the goroutines
+ * still alive from its memory, then resume it. */
+SEC("uprobe")
+int runtime_exit(struct pt_regs *ctx) {
+    __u32 tgid = bpf_get_current_pid_tgid() >> 32;
+    if (!bpf_map_lookup_elem(&offsets, &tgid))
+        return 0;
+    bpf_send_signal(SIGSTOP);
+    emit(PROBE_EV_EXITING, tgid, 0, bpf_ktime_get_ns(), 0, true);
     return 0;
 }
 

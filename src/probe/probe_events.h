@@ -11,6 +11,7 @@ enum probe_event_kind {
     PROBE_EV_EXIT = 2,      /* a goroutine ended */
     PROBE_EV_EXEC = 3,      /* a followed process exec'd; it is stopped (SIGSTOP) until the loader attaches */
     PROBE_EV_PROC_EXIT = 4, /* a followed process ended (its leader thread exited) */
+    PROBE_EV_EXITING = 5,   /* a traced process called runtime.exit; it is stopped (SIGSTOP) */
 };
 
 /* runtime.g field offsets of one traced process (its Go version). */
@@ -30,6 +31,13 @@ struct probe_record {
     __u64 startpc;     /* the goroutine's function */
     __u64 parent_goid; /* the creating goroutine */
     __u64 created_ns;  /* bpf_ktime_get_ns at creation */
+    __u64 g;           /* address of the g struct */
+    /* read by the loader from the process's memory when it is about to
+     * exit (or at detach): g.atomicstatus and g.waitreason */
+    __u32 status;
+    __u8 waitreason;
+    __u8 have_status;
+    __u8 pad[2];
 };
 
 struct probe_event {

@@ -10,6 +10,20 @@
 
 #include "leakscope/probe.h"
 
+/* runtime2.go: _Gidle ... _Gpreempted; the _Gscan bit (0x1000) is masked */
+static const char *const status_names[] = {"idle",     "runnable",      "running",   "syscall",   "waiting",
+                                           "moribund", "dead",          "enqueue",   "copystack", "preempted"};
+
+static const char *state_of(const gobin *b, const probe_goroutine *g) {
+    if (!g->have_status)
+        return NULL;
+    uint32_t st = g->status & ~0x1000u;
+    const char *reason = gobin_wait_reason(b, g->waitreason);
+    if (st == 4 && reason && *reason)
+        return reason;
+    return st < sizeof status_names / sizeof *status_names ? status_names[st] : "?";
+}
+
 static void site_of(const gobin *b, const probe_goroutine *g, probe_site *s) {
     gobin_pos at, start;
     memset(s, 0, sizeof *s);
@@ -63,12 +77,15 @@ size_t probe_group_sites(const gobin *b, const probe_goroutine *g, size_t n, uin
         if (k == nsites) {
             sites[nsites++] = s;
             sites[k].oldest_ns = g[i].age_ns;
+            sites[k].state = state_of(b, &g[i]);
             sites[k].youngest_ns = g[i].age_ns;
         }
         sites[k].count++;
         sites[k].aged += g[i].age_ns >= min_age_ns;
-        if (g[i].age_ns > sites[k].oldest_ns)
+        if (g[i].age_ns >= sites[k].oldest_ns) {
             sites[k].oldest_ns = g[i].age_ns;
+            sites[k].state = state_of(b, &g[i]);
+        }
         if (g[i].age_ns < sites[k].youngest_ns)
             sites[k].youngest_ns = g[i].age_ns;
     }
