@@ -91,6 +91,10 @@ done
 # -p PID: goroutines started after the attach are seen
 ./plain -delay 1s -hold 300ms -leak 4 -done 2 >/dev/null &
 pid=$!
+for _ in 1 2 3 4 5 6 7 8 9 10; do # until the shell's fork has exec'd plain
+    case $(readlink "/proc/$pid/exe") in */plain) break ;; esac
+    sleep 0.05
+done
 run "$leakscope" probe --max-leaked 4 -p "$pid"
 expect_status 0 "-p: --max-leaked 4"
 expect_match err.txt "^ +4  [^ ]*/main\\.go:$leak_line +main\\.blockForever +chan receive " "-p: 4 at main.go:$leak_line, chan receive"
@@ -101,6 +105,18 @@ wait "$pid"
 run "$leakscope" probe --duration 300ms -- ./plain -hold 30s -leak 1 -done 0
 expect_status 1 "--duration: the command was terminated"
 expect_match err.txt "the command failed \\(signal 15\\)" "--duration: SIGTERM"
+
+# --json: the documented document (docs/probe.md, "JSON")
+run "$leakscope" probe --json report.json -- ./plain -leak 3 -done 2
+expect_status 0 "--json"
+if command -v jq >/dev/null 2>&1; then
+    got=$(jq -r --arg line "$leak_line" '[.version, (.programs | length), .programs[0].alive, .programs[0].leaked,
+        (.programs[0].sites[] | select(.runtime == false) | "\(.line) \(.function) \(.count) \(.state)"), .counters.events_lost] | map(tostring) | join("|")' report.json)
+    want="1|1|3|3|$leak_line main.blockForever 3 chan receive|0"
+    if [ "$got" = "$want" ]; then pass; else fail "--json: got '$got', want '$want'"; fi
+else
+    echo "note: jq not installed; the --json content is not checked"
+fi
 
 # children: every Go program a command runs is traced and reported
 run "$leakscope" probe --max-leaked 3 -- sh -c './plain -leak 1 -done 1 && ./stripped -leak 2 -done 0'

@@ -39,6 +39,7 @@ static void probe_usage(FILE *to) {
             "                    (not the runtime's) are alive at the end\n"
             "  --min-age DUR     with --max-leaked: count only goroutines at least DUR old\n"
             "  --all             also show the runtime's own goroutines\n"
+            "  --json FILE       also write the report as JSON (version 1) to FILE\n"
             "  --inspect BINARY  print what the probe reads from a binary: Go version,\n"
             "                    functions, runtime.g field offsets, wait reasons, and the\n"
             "                    addresses and file offsets where it attaches\n"
@@ -199,6 +200,8 @@ int cmd_probe(int argc, char **argv) {
             goto out;
         } else if (strcmp(a, "--inspect") == 0) {
             binary = argv[++i];
+        } else if (strcmp(a, "--json") == 0) {
+            o.json = argv[++i];
         } else if (strcmp(a, "--follow") == 0) {
             o.follow = argv[++i];
         } else if (strcmp(a, "--pc") == 0) {

@@ -11,6 +11,7 @@
  * created before the probes are in place.  Each traced program is reported
  * when it ends.
  */
+#include <cJSON.h>
 #include <errno.h>
 #include <regex.h>
 #include <inttypes.h>
@@ -98,6 +99,78 @@ static void unbias(probe_goroutine *g, long n, uint64_t bias) {
 
 static double seconds(uint64_t ns) { return (double)ns / 1e9; }
 
+/* --json FILE: one object per program reported (docs/probe.md, "JSON"). */
+static cJSON *json_programs;
+
+static void json_add_program(const gobin *b, const char *path, pid_t pid, const char *when, const probe_site *sites,
+                             size_t nsites, uint64_t shown, uint64_t hidden, uint64_t leaked) {
+    if (!json_programs)
+        return;
+    cJSON *p = cJSON_CreateObject(), *list = cJSON_CreateArray();
+    cJSON_AddStringToObject(p, "path", path);
+    cJSON_AddNumberToObject(p, "pid", (double)pid);
+    cJSON_AddStringToObject(p, "go_version", gobin_go_version(b));
+    cJSON_AddStringToObject(p, "end", when);
+    cJSON_AddNumberToObject(p, "alive", (double)shown);
+    cJSON_AddNumberToObject(p, "runtime_hidden", (double)hidden);
+    cJSON_AddNumberToObject(p, "leaked", (double)leaked);
+    for (size_t i = 0; i < nsites; i++) {
+        const probe_site *x = &sites[i];
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, "file", x->file);
+        cJSON_AddNumberToObject(j, "line", x->line);
+        cJSON_AddStringToObject(j, "function", x->start);
+        cJSON_AddStringToObject(j, "creator", x->creator);
+        cJSON_AddNumberToObject(j, "count", (double)x->count);
+        cJSON_AddNumberToObject(j, "counted_as_leaked", x->runtime ? 0 : (double)x->aged);
+        if (x->state)
+            cJSON_AddStringToObject(j, "state", x->state);
+        else
+            cJSON_AddNullToObject(j, "state");
+        cJSON_AddNumberToObject(j, "oldest_seconds", seconds(x->oldest_ns));
+        cJSON_AddNumberToObject(j, "youngest_seconds", seconds(x->youngest_ns));
+        cJSON_AddBoolToObject(j, "runtime", x->runtime);
+        cJSON_AddItemToArray(list, j);
+    }
+    cJSON_AddItemToObject(p, "sites", list);
+    cJSON_AddItemToArray(json_programs, p);
+}
+
+/* Writes the --json document; false (with a message) on failure. */
+static bool json_write(const probe_opts *o, probe_session *s, uint64_t leaked) {
+    if (!json_programs)
+        return true;
+    probe_counters c;
+    probe_read_counters(s, &c);
+    cJSON *doc = cJSON_CreateObject(), *cnt = cJSON_CreateObject();
+    cJSON_AddNumberToObject(doc, "version", 1);
+    cJSON_AddItemToObject(doc, "programs", json_programs);
+    json_programs = NULL;
+    cJSON_AddNumberToObject(doc, "leaked", (double)leaked);
+    if (o->max_leaked >= 0)
+        cJSON_AddNumberToObject(doc, "max_leaked", (double)o->max_leaked);
+    else
+        cJSON_AddNullToObject(doc, "max_leaked");
+    cJSON_AddNumberToObject(cnt, "newproc1_calls", (double)c.newproc_entries);
+    cJSON_AddNumberToObject(cnt, "created", (double)c.creates);
+    cJSON_AddNumberToObject(cnt, "ended", (double)c.exits);
+    cJSON_AddNumberToObject(cnt, "ended_created_before_attach", (double)c.exits_unknown);
+    cJSON_AddNumberToObject(cnt, "events_lost", (double)c.ringbuf_drops);
+    cJSON_AddNumberToObject(cnt, "records_lost", (double)c.map_full);
+    cJSON_AddNumberToObject(cnt, "unreadable_g", (double)c.read_fails);
+    cJSON_AddItemToObject(doc, "counters", cnt);
+    char *text = cJSON_Print(doc);
+    cJSON_Delete(doc);
+    FILE *f = text ? fopen(o->json, "w") : NULL;
+    bool ok = f && fputs(text, f) >= 0 && fputc('\n', f) != EOF;
+    if (f && fclose(f) != 0)
+        ok = false;
+    if (!ok)
+        fprintf(stderr, "leakscope probe: cannot write %s: %s\n", o->json, strerror(errno));
+    free(text);
+    return ok;
+}
+
 /* Prints the report; returns the number of goroutines counted as leaked. */
 static uint64_t report(probe_session *s, const gobin *b, const char *path, pid_t pid, uint64_t bias,
                        const probe_opts *o, const char *when) {
@@ -116,6 +189,7 @@ static uint64_t report(probe_session *s, const gobin *b, const char *path, pid_t
             leaked += sites[i].aged;
         }
     }
+    json_add_program(b, path, pid, when, sites, nsites, shown, hidden, leaked);
     probe_counters c;
     probe_read_counters(s, &c);
     fprintf(stderr, "leakscope probe: %s (pid %d, %s): %" PRIu64 " goroutines alive %s", path, (int)pid,
@@ -323,6 +397,7 @@ int probe_run_command(const probe_opts *o, char **argv) {
     tracer t = {.o = o};
     if (!compile_follow(&t, path))
         return EXIT_INPUT;
+    json_programs = o->json ? cJSON_CreateArray() : NULL;
     int st = open_session(&t.s), gate[2];
     if (st) {
         regfree(&t.follow);
@@ -374,6 +449,8 @@ int probe_run_command(const probe_opts *o, char **argv) {
     while (t.nprocs > 0) /* descendants still running after the command */
         finish_proc(&t, t.nprocs - 1, "when the command ended");
     int rc = trace_verdict(&t, status);
+    if (!json_write(o, t.s, t.leaked))
+        rc = EXIT_INPUT;
     free(t.procs);
     regfree(&t.follow);
     probe_session_close(t.s);
@@ -450,8 +527,12 @@ int probe_run_pid(const probe_opts *o, int pid) {
     }
     if (!gone)
         probe_snapshot(s, (uint32_t)pid, gobin_g_offsets(b));
+    json_programs = o->json ? cJSON_CreateArray() : NULL;
     uint64_t leaked = report(s, b, path, pid, bias, o, gone ? "at its exit" : "at detach");
+    int rc = verdict(leaked, o, 0);
+    if (!json_write(o, s, leaked))
+        rc = EXIT_INPUT;
     probe_session_close(s);
     gobin_close(b);
-    return verdict(leaked, o, 0);
+    return rc;
 }

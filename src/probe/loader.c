@@ -268,6 +268,8 @@ long probe_snapshot(probe_session *s, uint32_t tgid, const gobin_goffsets *o) {
 
 size_t probe_take_proc_events(probe_session *s, probe_proc_event *out, size_t max) {
     size_t n = s->nprocs < max ? s->nprocs : max;
+    if (n == 0)
+        return 0;
     memcpy(out, s->procs, n * sizeof *out);
     memmove(s->procs, s->procs + n, (s->nprocs - n) * sizeof *out);
     s->nprocs -= n;
