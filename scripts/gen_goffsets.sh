@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates src/probe/goffsets_table.c: the runtime.g field offsets
-# (goid, gopc, startpc, parentGoid, atomicstatus, waitreason) of each Go
+# (goid, gopc, startpc, parentGoid, atomicstatus, waitreason, and sched's
+# sp, pc and bp) of each Go
 # version, which `leakscope probe` uses for binaries without DWARF
 # (stripped with -ldflags=-s -w).  For every toolchain listed, it builds a
 # tiny program with that toolchain (GOTOOLCHAIN=goX.Y.Z fetches it through
@@ -38,10 +39,10 @@ for tc in "${toolchains[@]}"; do
     version=$(sed -n 's/^go version: \(go[0-9]*\.[0-9]*\).*/\1/p' <<<"$out")
     line=$(grep '^runtime.g offsets (dwarf):' <<<"$out") ||
         { echo "gen_goffsets: no DWARF offsets for $tc" >&2; exit 1; }
-    read -r goid gopc startpc parent status reason < <(
-        sed -E 's/.*goid (-?[0-9]+) gopc (-?[0-9]+) startpc (-?[0-9]+) parentGoid (-?[0-9]+) atomicstatus (-?[0-9]+) waitreason (-?[0-9]+).*/\1 \2 \3 \4 \5 \6/' <<<"$line")
-    rows+=("    {\"$version\", $goid, $gopc, $startpc, $parent, $status, $reason},")
-    echo "gen_goffsets: $tc -> $version: goid $goid gopc $gopc startpc $startpc parentGoid $parent atomicstatus $status waitreason $reason" >&2
+    read -r goid gopc startpc parent status reason ssp spc sbp < <(
+        sed -E 's/.*goid (-?[0-9]+) gopc (-?[0-9]+) startpc (-?[0-9]+) parentGoid (-?[0-9]+) atomicstatus (-?[0-9]+) waitreason (-?[0-9]+) sched\.sp (-?[0-9]+) sched\.pc (-?[0-9]+) sched\.bp (-?[0-9]+).*/\1 \2 \3 \4 \5 \6 \7 \8 \9/' <<<"$line")
+    rows+=("    {\"$version\", $goid, $gopc, $startpc, $parent, $status, $reason, $ssp, $spc, $sbp},")
+    echo "gen_goffsets: $tc -> $version: goid $goid gopc $gopc startpc $startpc parentGoid $parent atomicstatus $status waitreason $reason sched.sp $ssp sched.pc $spc sched.bp $sbp" >&2
 done
 
 {
@@ -54,7 +55,7 @@ done
 #include "leakscope/gobin.h"
 
 const gobin_goffsets_row gobin_goffsets_table[] = {
-    /* go, goid, gopc, startpc, parentGoid, atomicstatus, waitreason */
+    /* go, goid, gopc, startpc, parentGoid, atomicstatus, waitreason, sched.sp, sched.pc, sched.bp */
 HDR
     printf '%s\n' "${rows[@]}" | sort -u -V
     cat <<'FTR'

@@ -84,7 +84,7 @@ check_binary() {
     for f in runtime.gdestroy runtime.goexit0 runtime.goexit1; do
         expect_match "$bin.inspect" "^$f: addr 0x" "$bin: $f found"
     done
-    expect_match "$bin.inspect" '^runtime\.g offsets \((dwarf|table go[0-9.]+)\): goid [0-9]+ gopc [0-9]+ startpc [0-9]+ parentGoid [0-9]+ atomicstatus [0-9]+ waitreason [0-9]+$' "$bin: all runtime.g offsets known"
+    expect_match "$bin.inspect" '^runtime\.g offsets \((dwarf|table go[0-9.]+)\): goid [0-9]+ gopc [0-9]+ startpc [0-9]+ parentGoid [0-9]+ atomicstatus [0-9]+ waitreason [0-9]+ sched\.sp [0-9]+ sched\.pc [0-9]+ sched\.bp [0-9]+$' "$bin: all runtime.g offsets known"
     expect_match "$bin.inspect" '^wait reason [0-9]+: chan receive$' "$bin: wait reason 'chan receive'"
     expect_match "$bin.inspect" '^wait reason [0-9]+: select$' "$bin: wait reason 'select'"
 }

@@ -106,13 +106,32 @@ run "$leakscope" probe --duration 300ms -- ./plain -hold 30s -leak 1 -done 0
 expect_status 1 "--duration: the command was terminated"
 expect_match err.txt "the command failed \\(signal 15\\)" "--duration: SIGTERM"
 
+# the stack of a leaked goroutine equals the runtime's own traceback of it
+# (SIGQUIT prints every goroutine), frame for frame, without runtime.goexit
+for bin in plain stripped pie; do
+    run "$leakscope" probe -- "./$bin" -leak 1 -done 0
+    sed -n '/stack (bucket [0-9a-f]\{16\}):/,/^counters/p' err.txt | sed '1d;$d' | sed 's/^ *//' >"ours-$bin.txt"
+    "./$bin" -leak 1 -done 0 -hold 3s >/dev/null 2>quit.txt &
+    qpid=$!
+    sleep 0.5
+    kill -QUIT "$qpid"
+    wait "$qpid"
+    awk '/^goroutine .*\[chan receive\]:$/ { on = 1; next } on && /^$/ { exit } on' quit.txt |
+        awk '/^\t/ { sub(/^\t/, ""); sub(/ .*/, ""); print name " " $0; next } { name = $0; sub(/\(.*$/, "", name) }' |
+        grep -v '^runtime\.goexit \|^created by ' >"theirs-$bin.txt"
+    if [ -s "ours-$bin.txt" ] && cmp -s "ours-$bin.txt" "theirs-$bin.txt"; then pass; else
+        fail "$bin: stack differs from the runtime's traceback: $(diff "theirs-$bin.txt" "ours-$bin.txt" | head -6)"
+    fi
+done
+expect_match err.txt "stack \\(bucket [0-9a-f]{16}\\):" "the bucket ID is 16 hex digits"
+
 # --json: the documented document (docs/probe.md, "JSON")
 run "$leakscope" probe --json report.json -- ./plain -leak 3 -done 2
 expect_status 0 "--json"
 if command -v jq >/dev/null 2>&1; then
     got=$(jq -r --arg line "$leak_line" '[.version, (.programs | length), .programs[0].alive, .programs[0].leaked,
-        (.programs[0].sites[] | select(.runtime == false) | "\(.line) \(.function) \(.count) \(.state)"), .counters.events_lost] | map(tostring) | join("|")' report.json)
-    want="1|1|3|3|$leak_line main.blockForever 3 chan receive|0"
+        (.programs[0].sites[] | select(.runtime == false) | "\(.line) \(.function) \(.count) \(.state) \(.bucket | length) \(.stack[3])"), .counters.events_lost] | map(tostring) | join("|")' report.json)
+    want="1|1|3|3|$leak_line main.blockForever 3 chan receive 16 main.blockForever $work/main.go:$(grep -n '^	<-ch$' main.go | cut -d: -f1)|0"
     if [ "$got" = "$want" ]; then pass; else fail "--json: got '$got', want '$want'"; fi
 else
     echo "note: jq not installed; the --json content is not checked"

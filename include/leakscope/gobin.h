@@ -57,6 +57,7 @@ typedef struct gobin_pos {
 /* Byte offsets of runtime.g fields; -1 when unknown. */
 typedef struct gobin_goffsets {
     int32_t goid, gopc, startpc, parent_goid, atomicstatus, waitreason;
+    int32_t sched_sp, sched_pc, sched_bp; /* g.sched.{sp,pc,bp}: where a parked goroutine stopped */
     const char *source; /* "dwarf", "table go1.25", or "none" */
 } gobin_goffsets;
 
@@ -136,10 +137,32 @@ const char *gobin_outer_inlined(const gobin *b, uint64_t pc);
  * or when not found. */
 const char *gobin_gowrap_target(const gobin *b, const gobin_func *f);
 
+/*
+ * The source frames at pc, innermost first, inlined calls expanded (as the
+ * runtime's tracebacks list them): up to max into out; returns how many.
+ * pc is looked up as given (callers pass return addresses minus one).
+ */
+size_t gobin_pc_frames(const gobin *b, uint64_t pc, gobin_pos *out, size_t max);
+
+/* Reads n bytes of the traced process at addr; false if unreadable. */
+typedef bool (*gobin_read_fn)(void *ctx, uint64_t addr, void *buf, size_t n);
+
+/*
+ * Unwinds a goroutine stopped at (pc, sp) — a parked goroutine's g.sched —
+ * the way the runtime's traceback does: each frame's size from the pclntab
+ * SP-delta table gives the return address above it.  Addresses are the
+ * process's; bias (gobin_load_bias) maps them to the binary's.  Writes the
+ * source frames, innermost first, inlined calls expanded, without the final
+ * runtime.goexit, up to max; returns how many.
+ */
+size_t gobin_unwind(const gobin *b, gobin_read_fn read, void *ctx, uint64_t bias, uint64_t pc, uint64_t sp,
+                    gobin_pos *out, size_t max);
+
 /* The built-in per-version runtime.g offsets (scripts/gen_goffsets.sh). */
 typedef struct gobin_goffsets_row {
     const char *go; /* "go1.25": major.minor */
     int32_t goid, gopc, startpc, parent_goid, atomicstatus, waitreason;
+    int32_t sched_sp, sched_pc, sched_bp;
 } gobin_goffsets_row;
 extern const gobin_goffsets_row gobin_goffsets_table[];
 extern const size_t gobin_goffsets_table_len;

@@ -37,6 +37,7 @@ typedef struct probe_goroutine {
     bool have_status; /* status and waitreason were read (probe_snapshot) */
     uint32_t status;  /* g.atomicstatus: 1 runnable, 2 running, 3 syscall, 4 waiting, ... */
     uint8_t waitreason; /* g.waitreason: an index of gobin_wait_reason */
+    uint64_t stack_id;  /* bucket ID of its stack when read (probe_snapshot), else 0 */
 } probe_goroutine;
 
 /* Loads the BPF program and attaches the process tracepoints.  0, or -1
@@ -74,9 +75,17 @@ size_t probe_take_proc_events(probe_session *s, probe_proc_event *out, size_t ma
 /*
  * Reads g.atomicstatus and g.waitreason of every live goroutine of tgid
  * from its memory (the process must exist: stopped at runtime.exit, or
- * running) into the records.  Returns how many were read, -1 on error.
+ * running) into the records, and the stack of each parked one (waiting or
+ * runnable), unwound from g.sched through the pclntab of b (loaded at
+ * bias): its bucket ID (docs/dump-buckets.md, `line` grouping) goes into
+ * the record, its text into the session (probe_stack).  Returns how many
+ * goroutines were read.
  */
-long probe_snapshot(probe_session *s, uint32_t tgid, const gobin_goffsets *o);
+long probe_snapshot(probe_session *s, uint32_t tgid, const gobin *b, uint64_t bias);
+
+/* The stack with bucket ID id as "FUNC FILE:LINE\n" lines, innermost
+ * first (the bytes the ID hashes), or NULL when not read. */
+const char *probe_stack(const probe_session *s, uint64_t id);
 
 /* Consumes ring-buffer events for up to timeout_ms; returns the number
  * consumed or -1 on error. */
@@ -104,6 +113,7 @@ typedef struct probe_site {
     /* the state of the oldest goroutine, when read: "chan receive" (the
      * binary's wait-reason name), "waiting", "runnable", ...; NULL if not */
     const char *state;
+    uint64_t stack_id; /* bucket ID of the oldest goroutine's stack; 0 if not read */
     bool runtime; /* started by or running the runtime (runtime.*): hidden by default */
 } probe_site;
 

@@ -122,8 +122,10 @@ static void print_inspect(const gobin *b) {
            gobin_funcs_from(b) == GOBIN_FUNCS_SYMTAB ? ".symtab" : ".gopclntab");
     printf("text start: 0x%" PRIx64 "\n", gobin_text_start(b));
     printf("gofunc: 0x%" PRIx64 "\n", gobin_gofunc(b));
-    printf("runtime.g offsets (%s): goid %d gopc %d startpc %d parentGoid %d atomicstatus %d waitreason %d\n",
-           o->source, o->goid, o->gopc, o->startpc, o->parent_goid, o->atomicstatus, o->waitreason);
+    printf("runtime.g offsets (%s): goid %d gopc %d startpc %d parentGoid %d atomicstatus %d waitreason %d"
+           " sched.sp %d sched.pc %d sched.bp %d\n",
+           o->source, o->goid, o->gopc, o->startpc, o->parent_goid, o->atomicstatus, o->waitreason, o->sched_sp,
+           o->sched_pc, o->sched_bp);
     printf("wait reasons: %zu (%s)\n", gobin_wait_reason_count(b), waitreasons_source(b));
     for (size_t i = 0; i < gobin_wait_reason_count(b); i++)
         printf("wait reason %zu: %s\n", i, gobin_wait_reason(b, i));

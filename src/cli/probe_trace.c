@@ -102,8 +102,8 @@ static double seconds(uint64_t ns) { return (double)ns / 1e9; }
 /* --json FILE: one object per program reported (docs/probe.md, "JSON"). */
 static cJSON *json_programs;
 
-static void json_add_program(const gobin *b, const char *path, pid_t pid, const char *when, const probe_site *sites,
-                             size_t nsites, uint64_t shown, uint64_t hidden, uint64_t leaked) {
+static void json_add_program(probe_session *s, const gobin *b, const char *path, pid_t pid, const char *when,
+                             const probe_site *sites, size_t nsites, uint64_t shown, uint64_t hidden, uint64_t leaked) {
     if (!json_programs)
         return;
     cJSON *p = cJSON_CreateObject(), *list = cJSON_CreateArray();
@@ -130,6 +130,25 @@ static void json_add_program(const gobin *b, const char *path, pid_t pid, const 
         cJSON_AddNumberToObject(j, "oldest_seconds", seconds(x->oldest_ns));
         cJSON_AddNumberToObject(j, "youngest_seconds", seconds(x->youngest_ns));
         cJSON_AddBoolToObject(j, "runtime", x->runtime);
+        const char *text = x->stack_id ? probe_stack(s, x->stack_id) : NULL;
+        if (text) {
+            char id[17];
+            snprintf(id, sizeof id, "%016" PRIx64, x->stack_id);
+            cJSON_AddStringToObject(j, "bucket", id);
+            cJSON *frames = cJSON_CreateArray();
+            for (const char *line = text; *line;) {
+                const char *end = strchr(line, '\n');
+                size_t len = end ? (size_t)(end - line) : strlen(line);
+                char *one = strndup(line, len);
+                cJSON_AddItemToArray(frames, cJSON_CreateString(one ? one : ""));
+                free(one);
+                line += len + (end != NULL);
+            }
+            cJSON_AddItemToObject(j, "stack", frames);
+        } else {
+            cJSON_AddNullToObject(j, "bucket");
+            cJSON_AddNullToObject(j, "stack");
+        }
         cJSON_AddItemToArray(list, j);
     }
     cJSON_AddItemToObject(p, "sites", list);
@@ -171,6 +190,20 @@ static bool json_write(const probe_opts *o, probe_session *s, uint64_t leaked) {
     return ok;
 }
 
+/* The oldest goroutine's stack under its site line, as a dump bucket. */
+static void print_stack(probe_session *s, uint64_t id) {
+    const char *text = id ? probe_stack(s, id) : NULL;
+    if (!text)
+        return;
+    fprintf(stderr, "          stack (bucket %016" PRIx64 "):\n", id);
+    for (const char *line = text; *line;) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        fprintf(stderr, "            %.*s\n", (int)len, line);
+        line += len + (end != NULL);
+    }
+}
+
 /* Prints the report; returns the number of goroutines counted as leaked. */
 static uint64_t report(probe_session *s, const gobin *b, const char *path, pid_t pid, uint64_t bias,
                        const probe_opts *o, const char *when) {
@@ -189,7 +222,7 @@ static uint64_t report(probe_session *s, const gobin *b, const char *path, pid_t
             leaked += sites[i].aged;
         }
     }
-    json_add_program(b, path, pid, when, sites, nsites, shown, hidden, leaked);
+    json_add_program(s, b, path, pid, when, sites, nsites, shown, hidden, leaked);
     probe_counters c;
     probe_read_counters(s, &c);
     fprintf(stderr, "leakscope probe: %s (pid %d, %s): %" PRIu64 " goroutines alive %s", path, (int)pid,
@@ -208,6 +241,7 @@ static uint64_t report(probe_session *s, const gobin *b, const char *path, pid_t
         snprintf(at, sizeof at, "%s:%u", p->file, p->line);
         fprintf(stderr, "%8" PRIu64 "  %-40s %-32s %-16s %.3fs  (go statement in %s)\n", p->count, at, p->start,
                 p->state ? p->state : "-", seconds(p->oldest_ns), p->creator);
+        print_stack(s, p->stack_id);
     }
     fprintf(stderr,
             "counters (whole session so far): newproc1 calls %" PRIu64 ", created %" PRIu64 ", ended %" PRIu64
@@ -351,7 +385,7 @@ static void on_proc_events(tracer *t) {
                 if (t->procs[k].tgid != ev[i].tgid)
                     continue;
                 if (ev[i].kind == PROBE_PROC_EXITING) {
-                    probe_snapshot(t->s, ev[i].tgid, gobin_g_offsets(t->procs[k].b));
+                    probe_snapshot(t->s, ev[i].tgid, t->procs[k].b, t->procs[k].bias);
                     kill((pid_t)ev[i].tgid, SIGCONT);
                 } else {
                     finish_proc(t, k, "at its exit");
@@ -510,7 +544,7 @@ int probe_run_pid(const probe_opts *o, int pid) {
             for (i = 0; i < n; i++)
                 if (ev[i].kind == PROBE_PROC_EXITING && ev[i].tgid == (uint32_t)pid) {
                     /* stopped in runtime.exit: read the states, let it go */
-                    probe_snapshot(s, (uint32_t)pid, gobin_g_offsets(b));
+                    probe_snapshot(s, (uint32_t)pid, b, bias);
                     kill(pid, SIGCONT);
                     exiting = true;
                 }
@@ -526,7 +560,7 @@ int probe_run_pid(const probe_opts *o, int pid) {
     while (probe_poll(s, 0) > 0) {
     }
     if (!gone)
-        probe_snapshot(s, (uint32_t)pid, gobin_g_offsets(b));
+        probe_snapshot(s, (uint32_t)pid, b, bias);
     json_programs = o->json ? cJSON_CreateArray() : NULL;
     uint64_t leaked = report(s, b, path, pid, bias, o, gone ? "at its exit" : "at detach");
     int rc = verdict(leaked, o, 0);

@@ -349,7 +349,7 @@ static int open_go(gobin *b, unsigned flags, char *err, size_t errlen) {
     if (b->nfuncs == 0)
         funcs_from_pclntab(b);
     index_funcs(b);
-    b->goff = (gobin_goffsets){-1, -1, -1, -1, -1, -1, "none"};
+    b->goff = (gobin_goffsets){-1, -1, -1, -1, -1, -1, -1, -1, -1, "none"};
     if ((flags & GOBIN_NO_DWARF) || !gobin_dwarf_g_offsets(b))
         gobin_table_g_offsets(b);
     gobin_load_wait_reasons(b);
@@ -512,6 +512,50 @@ const char *gobin_outer_inlined(const gobin *b, uint64_t pc) {
         call = up;
     }
     return call_name(b, call);
+}
+
+size_t gobin_pc_frames(const gobin *b, uint64_t pc, gobin_pos *out, size_t max) {
+    int64_t i = gopcln_find(&b->pcln, pc);
+    gopcln_func f;
+    size_t n = 0;
+    if (i < 0 || !gopcln_func_at(&b->pcln, (uint64_t)i, &f))
+        return 0;
+    for (uint64_t at = pc; n < max;) {
+        const uint8_t *call = inlined_call(b, &f, at);
+        gobin_pos *p = &out[n++];
+        p->func = call ? call_name(b, call) : f.name;
+        p->inlined = NULL;
+        gopcln_pc_line(&b->pcln, &f, at, &p->file, &p->line);
+        if (!call || !p->func)
+            break;
+        int32_t parent;
+        memcpy(&parent, call + 8, 4);
+        if (parent < 0 || f.entry + (uint32_t)parent == at)
+            break;
+        at = f.entry + (uint32_t)parent;
+    }
+    return n;
+}
+
+size_t gobin_unwind(const gobin *b, gobin_read_fn read, void *ctx, uint64_t bias, uint64_t pc, uint64_t sp,
+                    gobin_pos *out, size_t max) {
+    size_t n = 0;
+    for (unsigned depth = 0; depth < 256 && n < max; depth++) {
+        uint64_t link = pc - bias;
+        int64_t i = gopcln_find(&b->pcln, link);
+        gopcln_func f;
+        int32_t delta;
+        if (i < 0 || !gopcln_func_at(&b->pcln, (uint64_t)i, &f) || strcmp(f.name, "runtime.goexit") == 0)
+            break;
+        /* the line of a return address is the call's: look up pc - 1 */
+        n += gobin_pc_frames(b, link > f.entry ? link - 1 : link, out + n, max - n);
+        uint64_t ret;
+        if (!gopcln_spdelta(&b->pcln, &f, link, &delta) || delta < 0 || !read(ctx, sp + (uint32_t)delta, &ret, 8))
+            break;
+        sp += (uint32_t)delta + 8;
+        pc = ret;
+    }
+    return n;
 }
 
 uint64_t gobin_gofunc(const gobin *b) { return b->gofunc; }

@@ -6,9 +6,9 @@
 #include "leakscope/gobin.h"
 
 const gobin_goffsets_row gobin_goffsets_table[] = {
-    /* go, goid, gopc, startpc, parentGoid, atomicstatus, waitreason */
-    {"go1.24", 160, 288, 304, 280, 152, 184},
-    {"go1.25", 152, 280, 296, 272, 144, 176},
-    {"go1.26", 152, 288, 304, 280, 144, 176},
+    /* go, goid, gopc, startpc, parentGoid, atomicstatus, waitreason, sched.sp, sched.pc, sched.bp */
+    {"go1.24", 160, 288, 304, 280, 152, 184, 56, 64, 104},
+    {"go1.25", 152, 280, 296, 272, 144, 176, 56, 64, 96},
+    {"go1.26", 152, 288, 304, 280, 144, 176, 56, 64, 96},
 };
 const size_t gobin_goffsets_table_len = sizeof gobin_goffsets_table / sizeof *gobin_goffsets_table;

@@ -226,3 +226,14 @@ bool gopcln_funcdata(const gopcln *t, const gopcln_func *f, uint32_t i, uint32_t
 }
 
 const char *gopcln_name(const gopcln *t, uint32_t off) { return cstring_at(t, t->funcname_off + off); }
+
+bool gopcln_spdelta(const gopcln *t, const gopcln_func *f, uint64_t pc, int32_t *delta) {
+    uint32_t tab;
+    if (pc < f->entry || pc >= f->end || !read_u32(t, f->func_off + 16, &tab))
+        return false;
+    if (tab == 0) { /* no table: a frameless function */
+        *delta = 0;
+        return true;
+    }
+    return pcvalue(t, tab, f->entry, pc, delta);
+}

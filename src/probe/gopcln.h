@@ -48,6 +48,8 @@ bool gopcln_pc_line(const gopcln *t, const gopcln_func *f, uint64_t pc, const ch
 bool gopcln_pcdata(const gopcln *t, const gopcln_func *f, uint32_t i, uint64_t pc, int32_t *val);
 /* funcdata offset i of f (relative to moduledata.gofunc); false if none. */
 bool gopcln_funcdata(const gopcln *t, const gopcln_func *f, uint32_t i, uint32_t *off);
+/* The SP delta of f at pc (pcsp table): bytes from SP to the return address. */
+bool gopcln_spdelta(const gopcln *t, const gopcln_func *f, uint64_t pc, int32_t *delta);
 /* The name at funcnametab offset off, or NULL. */
 const char *gopcln_name(const gopcln *t, uint32_t off);
 

@@ -20,11 +20,20 @@
 #include <bpf/libbpf.h>
 #include <linux/types.h>
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include "leakscope/base.h"
 #include "leakscope/probe.h"
 #include "probe.skel.h"
 #include "probe_events.h"
 
 #define MAX_RETS 64
+
+typedef struct probe_stack_text {
+    uint64_t id;
+    const char *text;
+} probe_stack_text;
 
 typedef struct probe_link {
     struct bpf_link *link;
@@ -39,6 +48,9 @@ struct probe_session {
     uint64_t events;
     probe_proc_event *procs; /* EXEC and PROC_EXIT events not yet taken */
     size_t nprocs, capprocs;
+    probe_stack_text *stacks; /* read by probe_snapshot, by bucket ID */
+    size_t nstacks, capstacks;
+    ls_arena *arena;          /* stack texts */
 };
 
 static int silent_print(enum libbpf_print_level level, const char *fmt, va_list ap) {
@@ -127,6 +139,7 @@ int probe_session_open(probe_session **out, char *err, size_t errlen) {
         free(s);
         return -1;
     }
+    s->arena = ls_arena_new(0);
     if (load(s, err, errlen) != 0) {
         probe_session_close(s);
         return -1;
@@ -240,12 +253,63 @@ void probe_detach(probe_session *s, uint32_t tgid) {
     }
 }
 
+static bool grow_stacks(probe_session *s) {
+    size_t cap = s->capstacks ? s->capstacks * 2 : 64;
+    probe_stack_text *n = realloc(s->stacks, cap * sizeof *n);
+    if (!n)
+        return false;
+    s->stacks = n;
+    s->capstacks = cap;
+    return true;
+}
+
 static bool read_mem(pid_t pid, uint64_t addr, void *buf, size_t n) {
     struct iovec local = {buf, n}, remote = {(void *)(uintptr_t)addr, n};
     return process_vm_readv(pid, &local, 1, &remote, 1, 0) == (ssize_t)n;
 }
 
-long probe_snapshot(probe_session *s, uint32_t tgid, const gobin_goffsets *o) {
+typedef struct mem_reader {
+    pid_t pid;
+} mem_reader;
+
+static bool read_proc(void *ctx, uint64_t addr, void *buf, size_t n) {
+    return read_mem(((mem_reader *)ctx)->pid, addr, buf, n);
+}
+
+const char *probe_stack(const probe_session *s, uint64_t id) {
+    for (size_t i = 0; i < s->nstacks; i++)
+        if (s->stacks[i].id == id)
+            return s->stacks[i].text;
+    return NULL;
+}
+
+/* The bucket ID of frames and its text kept in the session
+ * (docs/dump-buckets.md: "FUNC FILE:LINE\n" per frame, XXH64 seed 0). */
+static uint64_t keep_stack(probe_session *s, const gobin_pos *f, size_t n) {
+    ls_buf text = {0};
+    for (size_t i = 0; i < n; i++)
+        ls_buf_printf(&text, "%s %s:%u\n", f[i].func ? f[i].func : "?", f[i].file ? f[i].file : "?", f[i].line);
+    uint64_t id = XXH64(text.data ? text.data : "", text.len, 0);
+    if (!probe_stack(s, id) && (s->nstacks < s->capstacks || grow_stacks(s)))
+        s->stacks[s->nstacks++] = (probe_stack_text){id, ls_arena_strndup(s->arena, text.data ? text.data : "", text.len)};
+    ls_buf_free(&text);
+    return id;
+}
+
+static uint64_t read_stack(probe_session *s, pid_t pid, const gobin *b, uint64_t bias, uint64_t g) {
+    const gobin_goffsets *o = gobin_g_offsets(b);
+    uint64_t pc, sp;
+    gobin_pos frames[128];
+    mem_reader r = {pid};
+    if (o->sched_pc < 0 || o->sched_sp < 0 || !read_mem(pid, g + (uint64_t)o->sched_pc, &pc, 8) ||
+        !read_mem(pid, g + (uint64_t)o->sched_sp, &sp, 8) || !pc)
+        return 0;
+    size_t n = gobin_unwind(b, read_proc, &r, bias, pc, sp, frames, sizeof frames / sizeof *frames);
+    return n ? keep_stack(s, frames, n) : 0;
+}
+
+long probe_snapshot(probe_session *s, uint32_t tgid, const gobin *b, uint64_t bias) {
+    const gobin_goffsets *o = gobin_g_offsets(b);
     if (o->atomicstatus < 0 || o->waitreason < 0)
         return 0;
     int fd = bpf_map__fd(s->skel->maps.live);
@@ -260,6 +324,9 @@ long probe_snapshot(probe_session *s, uint32_t tgid, const gobin_goffsets *o) {
             !read_mem((pid_t)tgid, rec.g + (uint64_t)o->waitreason, &rec.waitreason, sizeof rec.waitreason))
             continue;
         rec.have_status = 1;
+        uint32_t st = rec.status & ~0x1000u; /* _Gscan */
+        if (st == 1 || st == 4) /* runnable or waiting: g.sched holds where it stopped */
+            rec.stack_id = read_stack(s, (pid_t)tgid, b, bias, rec.g);
         if (bpf_map_update_elem(fd, &key, &rec, BPF_EXIST) == 0)
             n++;
     }
@@ -328,7 +395,8 @@ long probe_live(probe_session *s, uint32_t tgid, probe_goroutine **out) {
                                       rec.g,
                                       rec.have_status != 0,
                                       rec.status,
-                                      rec.waitreason};
+                                      rec.waitreason,
+                                      rec.stack_id};
     }
     *out = list;
     return (long)n;
@@ -341,6 +409,8 @@ void probe_session_close(probe_session *s) {
         bpf_link__destroy(s->links[i].link);
     free(s->links);
     free(s->procs);
+    free(s->stacks);
+    ls_arena_free(s->arena);
     ring_buffer__free(s->rb);
     probe_bpf__destroy(s->skel);
     free(s);

@@ -38,6 +38,7 @@ struct probe_record {
     __u8 waitreason;
     __u8 have_status;
     __u8 pad[2];
+    __u64 stack_id;    /* bucket ID of its stack (docs/dump-buckets.md), 0 if not read */
 };
 
 struct probe_event {

@@ -78,6 +78,7 @@ size_t probe_group_sites(const gobin *b, const probe_goroutine *g, size_t n, uin
             sites[nsites++] = s;
             sites[k].oldest_ns = g[i].age_ns;
             sites[k].state = state_of(b, &g[i]);
+            sites[k].stack_id = g[i].stack_id;
             sites[k].youngest_ns = g[i].age_ns;
         }
         sites[k].count++;
@@ -85,6 +86,7 @@ size_t probe_group_sites(const gobin *b, const probe_goroutine *g, size_t n, uin
         if (g[i].age_ns >= sites[k].oldest_ns) {
             sites[k].oldest_ns = g[i].age_ns;
             sites[k].state = state_of(b, &g[i]);
+            sites[k].stack_id = g[i].stack_id;
         }
         if (g[i].age_ns < sites[k].youngest_ns)
             sites[k].youngest_ns = g[i].age_ns;
