@@ -6,8 +6,9 @@
  *      and file:line decoding (pcvalue tables) at and around each entry;
  *   1: a whole ELF through gobin_open_mem (without DWARF: libdw is not our
  *      parser): sections, build info, symbols or pclntab, relocations, wait
- *      reasons (symbol or scan), file offsets, lookups by name and PC, and
- *      RET scanning.
+ *      reasons (symbol or scan), file offsets, lookups by name and PC,
+ *      inline-expanded frames, stack unwinding over fake process memory
+ *      (the input itself), and RET scanning.
  *
  * Checks on every input: nothing crashes or reads out of bounds (ASan), a
  * function found for a PC holds it, functions are sorted by entry.
@@ -50,6 +51,20 @@ static void fuzz_pclntab(const uint8_t *data, size_t len) {
     }
 }
 
+/* Process memory for gobin_unwind: the input itself, at address 0. */
+typedef struct fake_mem {
+    const uint8_t *data;
+    size_t len;
+} fake_mem;
+
+static bool read_fake(void *ctx, uint64_t addr, void *buf, size_t n) {
+    const fake_mem *m = ctx;
+    if (addr > m->len || m->len - addr < n)
+        return false;
+    memcpy(buf, m->data + addr, n);
+    return true;
+}
+
 static void fuzz_elf(const uint8_t *data, size_t len) {
     void *copy = malloc(len ? len : 1); /* libelf wants a writable image */
     memcpy(copy, data, len);
@@ -67,6 +82,12 @@ static void fuzz_elf(const uint8_t *data, size_t len) {
             (void)gobin_pc_pos(b, f->entry, &pos);
             uint64_t off;
             (void)gobin_file_offset(b, f->entry, &off);
+            gobin_pos frames[16];
+            must(gobin_pc_frames(b, f->entry, frames, 16) <= 16);
+            if (i % 64 == 0) {
+                fake_mem m = {data, len};
+                must(gobin_unwind(b, read_fake, &m, 0, f->entry + 1, (uint64_t)i * 8 % (len + 1), frames, 16) <= 16);
+            }
         }
         for (size_t i = 0; i < gobin_wait_reason_count(b); i++)
             must(gobin_wait_reason(b, i) != NULL);
