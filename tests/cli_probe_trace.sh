@@ -165,6 +165,22 @@ cp -r "$src/tests/probe/testdata/gotest" gotest
 )
 read -r passed failed <counts.txt
 
+# --min-age: goroutines younger than that do not count
+run "$leakscope" probe --max-leaked 0 --min-age 30s -- ./plain -leak 2 -done 0
+expect_status 0 "--min-age 30s: the 2 young goroutines do not count"
+run "$leakscope" probe --max-leaked 0 --min-age 50ms -- ./plain -leak 2 -done 0
+expect_status 1 "--min-age 50ms: the 2 goroutines (200ms old) count"
+
+# SIGTERM to leakscope: the command is ended, the report printed, every
+# probe detached (checked at the end of this script)
+"$leakscope" probe -- ./plain -hold 30s -leak 1 -done 0 >/dev/null 2>term_err.txt &
+lpid=$!
+sleep 1
+kill -TERM "$lpid"
+wait "$lpid"
+expect_match term_err.txt "1 goroutines alive" "SIGTERM: the report"
+expect_match term_err.txt "the command failed \\(signal 15\\)" "SIGTERM: passed on to the command"
+
 # a command that runs no Go program
 run "$leakscope" probe -- /bin/true
 expect_status 0 "non-Go command"
