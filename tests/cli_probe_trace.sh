@@ -181,6 +181,15 @@ wait "$lpid"
 expect_match term_err.txt "1 goroutines alive" "SIGTERM: the report"
 expect_match term_err.txt "the command failed \\(signal 15\\)" "SIGTERM: passed on to the command"
 
+# without privileges: a clear message and status 2
+if command -v setpriv >/dev/null 2>&1; then
+    chmod 755 "$work" && chmod 755 plain
+    run setpriv --reuid=65534 --regid=65534 --clear-groups "$leakscope" probe -- ./plain -leak 0
+    expect_status 2 "not root: status 2"
+    expect_match err.txt "run as root, or grant CAP_BPF and CAP_PERFMON" "not root: says what is needed"
+    expect_empty out.txt "not root: the command did not run"
+fi
+
 # a command that runs no Go program
 run "$leakscope" probe -- /bin/true
 expect_status 0 "non-Go command"

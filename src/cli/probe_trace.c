@@ -281,7 +281,7 @@ static int open_session(probe_session **s) {
     char err[600];
     if (probe_session_open(s, err, sizeof err) != 0) {
         fprintf(stderr, "leakscope probe: %s\n", err);
-        return EXIT_INTERNAL;
+        return strstr(err, "CAP_BPF") ? EXIT_INPUT : EXIT_INTERNAL; /* no permission: the user's to fix */
     }
     return 0;
 }
