@@ -181,6 +181,15 @@ wait "$lpid"
 expect_match term_err.txt "1 goroutines alive" "SIGTERM: the report"
 expect_match term_err.txt "the command failed \\(signal 15\\)" "SIGTERM: passed on to the command"
 
+# --live on a terminal (script gives one): the top sites, redrawn
+if command -v script >/dev/null 2>&1; then
+    script -qec "'$leakscope' probe --live -- ./plain -leak 2 -done 0 -hold 2500ms" /dev/null >live.txt 2>&1
+    expect_match live.txt "\\[live\\] plain \\(pid [0-9]+\\): [0-9]+ goroutines" "--live: a program line"
+    expect_match live.txt "\\[live\\] +2  [^ ]*/main\\.go:$leak_line  main\\.blockForever  oldest [0-9.]+s" "--live: the leaking site"
+fi
+run "$leakscope" probe --live -- ./plain -leak 0
+expect_match err.txt "--live needs a terminal" "--live without a terminal: says so"
+
 # without privileges: a clear message and status 2
 if command -v setpriv >/dev/null 2>&1; then
     chmod 755 "$work" && chmod 755 plain

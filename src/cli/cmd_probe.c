@@ -39,6 +39,8 @@ static void probe_usage(FILE *to) {
             "                    (not the runtime's) are alive at the end\n"
             "  --min-age DUR     with --max-leaked: count only goroutines at least DUR old\n"
             "  --all             also show the runtime's own goroutines\n"
+            "  --live            with --: redraw the top creation sites of each traced program\n"
+            "                    by live count once a second on stderr (a terminal)\n"
             "  --json FILE       also write the report as JSON (version 1) to FILE\n"
             "  --inspect BINARY  print what the probe reads from a binary: Go version,\n"
             "                    functions, runtime.g field offsets, wait reasons, and the\n"
@@ -197,6 +199,8 @@ int cmd_probe(int argc, char **argv) {
             funcs = true;
         } else if (strcmp(a, "--all") == 0) {
             o.all = true;
+        } else if (strcmp(a, "--live") == 0) {
+            o.live = true;
         } else if (!v) {
             status = usage_error("unknown option or missing value: '%s'", a);
             goto out;

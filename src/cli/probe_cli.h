@@ -10,6 +10,7 @@ typedef struct probe_opts {
     uint64_t min_age_ns;  /* only goroutines this old count as leaked */
     uint64_t duration_ns; /* 0: until the program ends or Ctrl-C */
     bool all;             /* show runtime goroutines too */
+    bool live;            /* --live: redraw the top sites once a second */
     const char *follow;   /* regex of binary names to trace; NULL: the default */
     const char *json;     /* --json FILE, or NULL */
 } probe_opts;

@@ -412,6 +412,43 @@ static bool compile_follow(tracer *t, const char *root) {
     return true;
 }
 
+static uint64_t now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+#define LIVE_ROWS 10
+
+/* --live: redraws, once a second, the top creation sites of every traced
+ * program by live count, below the program's own output (the cursor goes
+ * back up over the previous drawing; ANSI terminals). */
+static void draw_live(probe_session *s, const traced *procs, size_t nprocs, const probe_opts *o, unsigned *drawn) {
+    if (*drawn)
+        fprintf(stderr, "\033[%uA\033[J", *drawn);
+    *drawn = 0;
+    for (size_t i = 0; i < nprocs; i++) {
+        probe_goroutine *live = NULL;
+        long n = probe_live(s, procs[i].tgid, &live);
+        unbias(live, n, procs[i].bias);
+        probe_site *sites = NULL;
+        size_t nsites = n > 0 ? probe_group_sites(procs[i].b, live, (size_t)n, o->min_age_ns, &sites) : 0;
+        const char *base = strrchr(procs[i].path, '/') ? strrchr(procs[i].path, '/') + 1 : procs[i].path;
+        fprintf(stderr, "[live] %s (pid %u): %ld goroutines\n", base, procs[i].tgid, n > 0 ? n : 0);
+        (*drawn)++;
+        for (size_t k = 0, rows = 0; k < nsites && rows < LIVE_ROWS; k++) {
+            if (sites[k].runtime && !o->all)
+                continue;
+            fprintf(stderr, "[live] %8" PRIu64 "  %s:%u  %s  oldest %.1fs\n", sites[k].count, sites[k].file,
+                    sites[k].line, sites[k].start, seconds(sites[k].oldest_ns));
+            (*drawn)++;
+            rows++;
+        }
+        free(sites);
+        free(live);
+    }
+}
+
 static int trace_verdict(tracer *t, int child_status) {
     if (t->reported == 0)
         fprintf(stderr, "leakscope probe: no Go program%s ran under the probe\n",
@@ -468,11 +505,20 @@ int probe_run_command(const probe_opts *o, char **argv) {
     int status = 0;
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
+    bool live = o->live && isatty(STDERR_FILENO);
+    if (o->live && !live)
+        fprintf(stderr, "leakscope probe: note: --live needs a terminal on stderr; no live view\n");
+    unsigned drawn = 0;
+    uint64_t next_draw = now_ms() + 1000;
     for (;;) {
         probe_poll(t.s, 50);
         on_proc_events(&t);
         if (waitpid(child, &status, WNOHANG) == child)
             break;
+        if (live && now_ms() >= next_draw) {
+            draw_live(t.s, t.procs, t.nprocs, o, &drawn);
+            next_draw = now_ms() + 1000;
+        }
         if (stop_requested || expired(o, &start)) {
             kill(child, SIGTERM); /* Ctrl-C reached it too when it shares our terminal */
             stop_requested = 0;
