@@ -41,7 +41,7 @@ for batch in 1 1000; do
     probed=$("$leakscope" probe -- "$out/churn" -n "$n" -batch "$batch" 2>"$out/churn_probe.txt" | ns_each)
     printf '%-34s %12s %12s %12s\n' "batch $batch" "$alone" "$probed" "$((probed - alone))"
 done
-grep '^counters:' "$out/churn_probe.txt" | sed 's/^/  /'
+grep '^counters' "$out/churn_probe.txt" | sed 's/^/  /'
 
 # rps_of CMD...: starts the server (under CMD), loads it, prints req/s
 rps_of() {

@@ -165,6 +165,15 @@ cp -r "$src/tests/probe/testdata/gotest" gotest
 )
 read -r passed failed <counts.txt
 
+# --count-calls: every newproc1 call was seen returning a g
+run "$leakscope" probe --count-calls -- ./plain -leak 3 -done 5
+calls=$(sed -n 's/.*newproc1 calls \([0-9]*\), created \([0-9]*\),.*/\1 \2/p' err.txt)
+set -- $calls
+if [ -n "${1:-}" ] && [ "$1" = "${2:-}" ] && [ "$1" -ge 8 ]; then pass; else
+    fail "--count-calls: newproc1 calls and creations differ or are missing: '$calls'"
+fi
+expect_no_match out.txt "newproc1" "--count-calls: the program's output untouched"
+
 # --min-age: goroutines younger than that do not count
 run "$leakscope" probe --max-leaked 0 --min-age 30s -- ./plain -leak 2 -done 0
 expect_status 0 "--min-age 30s: the 2 young goroutines do not count"

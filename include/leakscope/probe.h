@@ -24,7 +24,7 @@ extern "C" {
 typedef struct probe_session probe_session;
 
 typedef struct probe_counters {
-    uint64_t newproc_entries, creates, exits, exits_unknown;
+    uint64_t newproc_entries, creates, exits, exits_unknown; /* newproc_entries: with probe_count_calls */
     uint64_t ringbuf_drops, map_full, read_fails;
 } probe_counters;
 
@@ -44,6 +44,14 @@ typedef struct probe_goroutine {
  * with a message in err. */
 int probe_session_open(probe_session **out, char *err, size_t errlen);
 void probe_session_close(probe_session *s); /* detaches every probe */
+
+/*
+ * Also probe runtime.newproc1's entry, to count the calls and so check that
+ * every creation was seen at a RET.  Off by default: a uprobe hit costs
+ * microseconds, more in a VM, and this one adds nothing to the report.
+ * Applies to the binaries attached afterwards.
+ */
+void probe_count_calls(probe_session *s, bool on);
 
 /*
  * Attaches the probes to the binary at path (already read into b) for

@@ -42,6 +42,9 @@ static void probe_usage(FILE *to) {
             "  --live            with --: redraw the top creation sites of each traced program\n"
             "                    by live count once a second on stderr (a terminal)\n"
             "  --json FILE       also write the report as JSON (version 1) to FILE\n"
+            "  --count-calls     also probe runtime.newproc1's entry and count its calls, to\n"
+            "                    check that every creation was seen (costs one more uprobe hit\n"
+            "                    per goroutine)\n"
             "  --inspect BINARY  print what the probe reads from a binary: Go version,\n"
             "                    functions, runtime.g field offsets, wait reasons, and the\n"
             "                    addresses and file offsets where it attaches\n"
@@ -201,6 +204,8 @@ int cmd_probe(int argc, char **argv) {
             o.all = true;
         } else if (strcmp(a, "--live") == 0) {
             o.live = true;
+        } else if (strcmp(a, "--count-calls") == 0) {
+            o.count_calls = true;
         } else if (!v) {
             status = usage_error("unknown option or missing value: '%s'", a);
             goto out;

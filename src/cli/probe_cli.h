@@ -11,6 +11,7 @@ typedef struct probe_opts {
     uint64_t duration_ns; /* 0: until the program ends or Ctrl-C */
     bool all;             /* show runtime goroutines too */
     bool live;            /* --live: redraw the top sites once a second */
+    bool count_calls;     /* --count-calls: also probe newproc1's entry */
     const char *follow;   /* regex of binary names to trace; NULL: the default */
     const char *json;     /* --json FILE, or NULL */
 } probe_opts;

@@ -170,7 +170,10 @@ static bool json_write(const probe_opts *o, probe_session *s, uint64_t leaked) {
         cJSON_AddNumberToObject(doc, "max_leaked", (double)o->max_leaked);
     else
         cJSON_AddNullToObject(doc, "max_leaked");
-    cJSON_AddNumberToObject(cnt, "newproc1_calls", (double)c.newproc_entries);
+    if (o->count_calls)
+        cJSON_AddNumberToObject(cnt, "newproc1_calls", (double)c.newproc_entries);
+    else
+        cJSON_AddNullToObject(cnt, "newproc1_calls");
     cJSON_AddNumberToObject(cnt, "created", (double)c.creates);
     cJSON_AddNumberToObject(cnt, "ended", (double)c.exits);
     cJSON_AddNumberToObject(cnt, "ended_created_before_attach", (double)c.exits_unknown);
@@ -243,11 +246,15 @@ static uint64_t report(probe_session *s, const gobin *b, const char *path, pid_t
                 p->state ? p->state : "-", seconds(p->oldest_ns), p->creator);
         print_stack(s, p->stack_id);
     }
+    if (o->count_calls)
+        fprintf(stderr, "counters (whole session so far): newproc1 calls %" PRIu64 ", ", c.newproc_entries);
+    else
+        fprintf(stderr, "counters (whole session so far): ");
     fprintf(stderr,
-            "counters (whole session so far): newproc1 calls %" PRIu64 ", created %" PRIu64 ", ended %" PRIu64
+            "created %" PRIu64 ", ended %" PRIu64
             ", ended but created before attach %" PRIu64 ", events lost (ring buffer full) %" PRIu64
             ", records lost (map full) %" PRIu64 ", unreadable g %" PRIu64 "\n",
-            c.newproc_entries, c.creates, c.exits, c.exits_unknown, c.ringbuf_drops, c.map_full, c.read_fails);
+            c.creates, c.exits, c.exits_unknown, c.ringbuf_drops, c.map_full, c.read_fails);
     free(sites);
     free(live);
     return leaked;
@@ -277,12 +284,13 @@ static int open_binary(const char *path, gobin **b) {
     return 0;
 }
 
-static int open_session(probe_session **s) {
+static int open_session(probe_session **s, const probe_opts *o) {
     char err[600];
     if (probe_session_open(s, err, sizeof err) != 0) {
         fprintf(stderr, "leakscope probe: %s\n", err);
         return strstr(err, "CAP_BPF") ? EXIT_INPUT : EXIT_INTERNAL; /* no permission: the user's to fix */
     }
+    probe_count_calls(*s, o->count_calls);
     return 0;
 }
 
@@ -469,7 +477,7 @@ int probe_run_command(const probe_opts *o, char **argv) {
     if (!compile_follow(&t, path))
         return EXIT_INPUT;
     json_programs = o->json ? cJSON_CreateArray() : NULL;
-    int st = open_session(&t.s), gate[2];
+    int st = open_session(&t.s, o), gate[2];
     if (st) {
         regfree(&t.follow);
         return st;
@@ -563,7 +571,7 @@ int probe_run_pid(const probe_opts *o, int pid) {
     int st = open_binary(link, &b);
     if (st)
         return st;
-    if ((st = open_session(&s))) {
+    if ((st = open_session(&s, o))) {
         gobin_close(b);
         return st;
     }

@@ -51,6 +51,7 @@ struct probe_session {
     probe_stack_text *stacks; /* read by probe_snapshot, by bucket ID */
     size_t nstacks, capstacks;
     ls_arena *arena;          /* stack texts */
+    bool count_calls;         /* also probe newproc1's entry */
 };
 
 static int silent_print(enum libbpf_print_level level, const char *fmt, va_list ap) {
@@ -175,6 +176,8 @@ static int func_offset(const gobin *b, const char *name, const gobin_func **f, u
     return 0;
 }
 
+void probe_count_calls(probe_session *s, bool on) { s->count_calls = on; }
+
 int probe_follow(probe_session *s, uint32_t tgid) {
     __u8 one = 1;
     return bpf_map_update_elem(bpf_map__fd(s->skel->maps.followed), &tgid, &one, BPF_ANY) == 0 ? 0 : -1;
@@ -197,7 +200,8 @@ int probe_attach(probe_session *s, const gobin *b, const char *path, int pid, ch
     const gobin_func *np, *ex;
     uint64_t off;
     if (func_offset(b, "runtime.newproc1", &np, &off, err, errlen) != 0 ||
-        attach_one(s, s->skel->progs.newproc1_entry, path, pid, off, "runtime.newproc1", err, errlen) != 0)
+        (s->count_calls &&
+         attach_one(s, s->skel->progs.newproc1_entry, path, pid, off, "runtime.newproc1", err, errlen) != 0))
         return -1;
     uint64_t rets[MAX_RETS];
     long n = gobin_func_rets(b, np, rets, MAX_RETS, err, errlen);
