@@ -32,7 +32,7 @@ run "$leakscope" probe --max-leaked 0 -- ./churn -n "$n"
 expect_status 0 "churn of $n goroutines: --max-leaked 0"
 expect_match out.txt "^started and ended $n goroutines in " "the program's output"
 expect_match err.txt ": 0 goroutines alive at its exit" "no goroutine of the program alive"
-created=$(sed -n 's/.*, created \([0-9]*\),.*/\1/p' err.txt)
+created=$(sed -n 's/.* created \([0-9]*\),.*/\1/p' err.txt)
 ended=$(sed -n 's/.*, ended \([0-9]*\),.*/\1/p' err.txt)
 lost=$(sed -n 's/.*events lost (ring buffer full) \([0-9]*\), records lost (map full) \([0-9]*\), unreadable g \([0-9]*\).*/\1 \2 \3/p' err.txt)
 # the runtime's few goroutines are created but never end
