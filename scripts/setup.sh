@@ -5,7 +5,8 @@
 # zlib and libcurl (dump readers), SQLite (watch history; the sqlite3
 # shell for its tests), libmicrohttpd (watch --listen) and Prometheus (its
 # test), chromium (headless, the dump HTML
-# test), GNU time (bench/dump.sh: wall time and peak RSS).  Idempotent: it
+# test), GNU time (bench/dump.sh: wall time and peak RSS), libelf, libdw,
+# capstone, libbpf and bpftool (leakscope probe).  Idempotent: it
 # asks dpkg first and only runs apt-get when something is missing, so a
 # machine that has everything does no network work.  Go (>= 1.26) is not
 # installed here; it is only checked for, on PATH or in /usr/local/go/bin.
@@ -13,7 +14,7 @@
 #   bash scripts/setup.sh
 set -euo pipefail
 
-packages=(cmake ninja-build gcc make pkg-config clang libclang-rt-14-dev llvm libxxhash-dev libyaml-dev libcjson-dev zlib1g-dev libcurl4-openssl-dev libsqlite3-dev sqlite3 libmicrohttpd-dev prometheus git ca-certificates jq patch chromium curl python3 time)
+packages=(cmake ninja-build gcc make pkg-config clang libclang-rt-14-dev llvm libxxhash-dev libyaml-dev libcjson-dev zlib1g-dev libcurl4-openssl-dev libsqlite3-dev sqlite3 libmicrohttpd-dev prometheus libelf-dev libdw-dev libcapstone-dev libbpf-dev bpftool git ca-certificates jq patch chromium curl python3 time)
 go_min_major=1
 go_min_minor=26
 

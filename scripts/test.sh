@@ -8,6 +8,9 @@
 #       every fuzz target (fuzz_go_parse, fuzz_dump_text, fuzz_dump_debug1,
 #       fuzz_dump_pprof, fuzz_lint_fix, fuzz_dump_report, fuzz_lineage, fuzz_watch_targets, fuzz_dump_split), each on a copy of its seeds in tests/fuzz/corpus/,
 #       sharing $LEAKSCOPE_FUZZ_SECONDS seconds (default 180) equally.
+#   (d) the fuzz_gobin target (Go binary reader) for
+#       $LEAKSCOPE_FUZZ_GOBIN_SECONDS seconds (default 30) on seeds built
+#       from tests/probe/testdata/leaky.
 #
 # Stops at the first failure.  Needs what scripts/setup.sh installs.
 #
@@ -18,6 +21,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 fuzz_seconds=${LEAKSCOPE_FUZZ_SECONDS:-180}
+gobin_seconds=${LEAKSCOPE_FUZZ_GOBIN_SECONDS:-30}
 [[ $fuzz_seconds =~ ^[0-9]+$ && $fuzz_seconds -gt 0 ]] ||
     { echo "test: LEAKSCOPE_FUZZ_SECONDS must be a positive number of seconds, not '$fuzz_seconds'" >&2; exit 2; }
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -101,9 +105,42 @@ for target in "${fuzz_targets[@]}"; do
     run_fuzz "$target"
 done
 
+stage "(d) ${gobin_seconds}s of fuzz_gobin (the Go binary reader of leakscope probe)"
+# Seeds: a Go program built here, stripped (functions from the pclntab)
+# and not, as whole ELF files (first byte 1) and its bare .gopclntab
+# (first byte 0); megabytes, so made fresh rather than committed.
+cmake --build build-fuzz --target fuzz_gobin
+corpus=build-fuzz/corpus/gobin
+rm -rf "$corpus" "$artifacts" && mkdir -p "$corpus" "$artifacts"
+seedwork=$(mktemp -d)
+cp tests/probe/testdata/leaky/go.mod tests/probe/testdata/leaky/main.go "$seedwork"/
+(cd "$seedwork" && GOFLAGS= GOTOOLCHAIN=local go build -o plain . && GOFLAGS= GOTOOLCHAIN=local go build -ldflags='-s -w' -o stripped .)
+for b in plain stripped; do
+    { printf '\001'; cat "$seedwork/$b"; } >"$corpus/elf_$b"
+done
+objcopy -O binary --only-section=.gopclntab "$seedwork/stripped" "$seedwork/pclntab"
+{ printf '\000'; cat "$seedwork/pclntab"; } >"$corpus/pclntab"
+rm -rf "$seedwork"
+fuzz_log=build-fuzz/fuzz_gobin.log
+if ! build-fuzz/tests/fuzz/fuzz_gobin \
+    -max_len=4194304 \
+    -rss_limit_mb=2048 \
+    -timeout=30 \
+    -max_total_time="$gobin_seconds" \
+    -print_final_stats=1 \
+    -artifact_prefix="$artifacts" \
+    "$corpus" 2>&1 | tee "$fuzz_log" | { grep --line-buffered -vE '^#[0-9]+.*(NEW|REDUCE)' || true; }; then
+    echo
+    echo "test: fuzz_gobin failed; reproducer(s):" >&2
+    ls -l "$artifacts" >&2 || true
+    exit 1
+fi
+runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$fuzz_log" | grep -oE '[0-9]+$' || echo '?')
+summary+=("build-fuzz: fuzz_gobin ran $runs inputs in ${gobin_seconds}s from 3 seeds, no crash")
+
 stage "summary ($((SECONDS - start))s)"
 printf '%s\n' "${summary[@]}"
-# One closing line over both ctest runs (each fuzz target counts as one test).
+# One closing line over both ctest runs (each fuzz run counts as one test).
 passed=0 failed=0
 for dir in build build-asan; do
     line=$(grep -E 'tests passed' "$dir/ctest.log" | tail -n 1)
@@ -111,4 +148,4 @@ for dir in build build-asan; do
     bad=$(grep -oE '[0-9]+ tests failed' <<<"$line" | grep -oE '^[0-9]+')
     passed=$((passed + total - bad)) failed=$((failed + bad))
 done
-echo "tests: $((passed + ${#fuzz_targets[@]})) passed, $failed failed"
+echo "tests: $((passed + ${#fuzz_targets[@]} + 1)) passed, $failed failed"

@@ -38,8 +38,7 @@ expect_status 2 "an unknown command"
 expect_match err.txt 'frobnicate' "the unknown command is named"
 
 run "$leakscope" probe
-expect_status 2 "probe (planned, not available)"
-expect_match err.txt 'not available' "probe says it is not available"
+expect_status 2 "probe without a command or -p"
 
 run "$leakscope" watch
 expect_status 2 "watch without targets"

@@ -14,6 +14,7 @@ int cmd_dump(int argc, char **argv);
 int cmd_lineage(int argc, char **argv);
 int cmd_lineage_build(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
+int cmd_probe(int argc, char **argv);
 
 /* A list of file paths, owned. */
 typedef struct path_list {

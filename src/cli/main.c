@@ -21,11 +21,7 @@ static const command commands[] = {
     {"watch", "poll live pprof endpoints, keep history, alert on growing stacks", cmd_watch},
     {"parse", "parse Go files with leakscope's Go front end; dump ASTs", cmd_parse},
     {"lineage", "find broken context chains in recorded lineage events", cmd_lineage},
-};
-
-/* Planned subcommands, listed so that users see what is coming. */
-static const command planned[] = {
-    {"probe", "trace goroutine creation and exit with eBPF", NULL},
+    {"probe", "trace goroutine creation and exit with eBPF; report leaks by go statement", cmd_probe},
 };
 
 static void usage(FILE *to) {
@@ -34,9 +30,6 @@ static void usage(FILE *to) {
             LEAKSCOPE_VERSION);
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         fprintf(to, "  %-9s %s\n", commands[i].name, commands[i].summary);
-    fprintf(to, "\nnot yet available in this version:\n");
-    for (size_t i = 0; i < sizeof planned / sizeof *planned; i++)
-        fprintf(to, "  %-9s %s\n", planned[i].name, planned[i].summary);
     fprintf(to, "\nRun 'leakscope COMMAND --help' for a command's flags.\n"
                 "Under go vet: go vet -vettool=$(which leakscope) ./... (docs/lint-vet.md).\n"
                 "Exit status: 0 nothing found, 1 findings, 2 usage or input error, 3 internal error.\n");
@@ -61,12 +54,6 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         if (strcmp(name, commands[i].name) == 0)
             return commands[i].run(argc - 1, argv + 1);
-    for (size_t i = 0; i < sizeof planned / sizeof *planned; i++) {
-        if (strcmp(name, planned[i].name) == 0) {
-            fprintf(stderr, "leakscope: '%s' is not available in version %s yet\n", name, LEAKSCOPE_VERSION);
-            return EXIT_INPUT;
-        }
-    }
     fprintf(stderr, "leakscope: unknown command '%s'; run 'leakscope --help' for the list\n", name);
     return EXIT_INPUT;
 }

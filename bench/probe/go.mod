@@ -1,0 +1,3 @@
+module leakscope.bench/probe
+
+go 1.21

@@ -1,0 +1,22 @@
+/* `leakscope probe`: options shared by the command's files. */
+#ifndef LS_CLI_PROBE_CLI_H
+#define LS_CLI_PROBE_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct probe_opts {
+    long max_leaked;      /* -1: no limit */
+    uint64_t min_age_ns;  /* only goroutines this old count as leaked */
+    uint64_t duration_ns; /* 0: until the program ends or Ctrl-C */
+    bool all;             /* show runtime goroutines too */
+    bool live;            /* --live: redraw the top sites once a second */
+    bool count_calls;     /* --count-calls: also probe newproc1's entry */
+    const char *follow;   /* regex of binary names to trace; NULL: the default */
+    const char *json;     /* --json FILE, or NULL */
+} probe_opts;
+
+int probe_run_command(const probe_opts *o, char **argv);
+int probe_run_pid(const probe_opts *o, int pid);
+
+#endif

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel side of leakscope probe: plain uprobes on a Go binary's
+ * runtime (never uretprobes: they rewrite return addresses on goroutine
+ * stacks, which the Go runtime moves, and crash the program).
+ *
+ *   newproc1 entry   counts creations begun (the creator g is in RBX, the
+ *                    `go` statement's PC in RCX: Go's internal ABI passes
+ *                    fn, callergp, callerpc in RAX, RBX, RCX);
+ *   each newproc1 RET  RAX holds the new g: read goid, gopc, startpc and
+ *                    parentGoid from it, remember it in `live`, emit CREATE;
+ *   gdestroy entry   (or goexit0) RAX holds the dying g: forget it, emit EXIT.
+ *   runtime.exit     stop the process (SIGSTOP) and emit EXITING, so the
+ *                    loader reads the goroutines' states before they vanish.
+ *
+ * Field offsets are set by the loader per process (its binary's DWARF or
+ * the version table) in `offsets`.  Processes to follow are in `followed`:
+ * their forks are added, and when one execs it is stopped with SIGSTOP
+ * and reported (EXEC), so the loader can attach to the new binary before
+ * it runs a single instruction, then resume it.  CO-RE: vmlinux.h comes
+ * from the running kernel's BTF at build time.
+ */
+#include "vmlinux.h"
+
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "probe_events.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define SIGSTOP 19
+
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, PROBE_MAX_PROCS);
+    __type(key, __u32); /* tgid */
+    __type(value, struct probe_goffsets);
+} offsets SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, PROBE_MAX_PROCS);
+    __type(key, __u32); /* tgid */
+    __type(value, __u8);
+} followed SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_RINGBUF);
+    __uint(max_entries, PROBE_RINGBUF_BYTES);
+} events SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, PROBE_MAX_LIVE);
+    __type(key, struct probe_key);
+    __type(value, struct probe_record);
+} live SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, PROBE_CNT__COUNT);
+    __type(key, __u32);
+    __type(value, __u64);
+} counters SEC(".maps");
+
+static __always_inline void count(__u32 slot) {
+    __u64 *c = bpf_map_lookup_elem(&counters, &slot);
+    if (c)
+        (*c)++;
+}
+
+static __always_inline int read_u64(__u64 g, __s32 off, __u64 *v) {
+    if (off < 0)
+        return -1;
+    return bpf_probe_read_user(v, sizeof *v, (const void *)(g + (__u64)off));
+}
+
+static __always_inline void emit(__u32 kind, __u32 tgid, __u64 goid, __u64 now, const struct probe_record *rec,
+                                 bool urgent) {
+    struct probe_event *e = bpf_ringbuf_reserve(&events, sizeof *e, 0);
+    if (!e) {
+        count(PROBE_CNT_RINGBUF_DROP);
+        return;
+    }
+    e->kind = kind;
+    e->tgid = tgid;
+    e->goid = goid;
+    e->ts_ns = now;
+    if (rec)
+        e->rec = *rec;
+    else
+        __builtin_memset(&e->rec, 0, sizeof e->rec);
+    /* Waking the reader per event costs a self-IPI (microseconds, more in
+     * a VM); the reader drains on a timer and is woken only when the
+     * buffer is a quarter full. */
+    __u64 queued = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+    bpf_ringbuf_submit(e, urgent || queued > PROBE_RINGBUF_BYTES / 4 ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+}
+
+SEC("uprobe")
+int newproc1_entry(struct pt_regs *ctx) {
+    count(PROBE_CNT_NEWPROC_ENTRY);
+    return 0;
+}
+
+SEC("uprobe")
+int newproc1_ret(struct pt_regs *ctx) {
+    __u64 g = ctx->ax;
+    struct probe_key key = {.tgid = bpf_get_current_pid_tgid() >> 32};
+    struct probe_record rec = {};
+    struct probe_goffsets *o = bpf_map_lookup_elem(&offsets, &key.tgid);
+    if (!o || !g || read_u64(g, o->goid, &key.goid) || read_u64(g, o->gopc, &rec.gopc) ||
+        read_u64(g, o->startpc, &rec.startpc)) {
+        count(PROBE_CNT_READ_FAIL);
+        return 0;
+    }
+    read_u64(g, o->parent_goid, &rec.parent_goid); /* absent before Go 1.21 */
+    rec.g = g;
+    rec.created_ns = bpf_ktime_get_ns();
+    count(PROBE_CNT_CREATE);
+    if (bpf_map_update_elem(&live, &key, &rec, BPF_ANY))
+        count(PROBE_CNT_MAP_FULL);
+    emit(PROBE_EV_CREATE, key.tgid, key.goid, rec.created_ns, &rec, false);
+    return 0;
+}
+
+SEC("uprobe")
+int goroutine_exit(struct pt_regs *ctx) {
+    __u64 g = ctx->ax;
+    struct probe_key key = {.tgid = bpf_get_current_pid_tgid() >> 32};
+    struct probe_goffsets *o = bpf_map_lookup_elem(&offsets, &key.tgid);
+    if (!o || !g || read_u64(g, o->goid, &key.goid)) {
+        count(PROBE_CNT_READ_FAIL);
+        return 0;
+    }
+    if (bpf_map_delete_elem(&live, &key) == 0)
+        count(PROBE_CNT_EXIT);
+    else
+        count(PROBE_CNT_EXIT_UNKNOWN);
+    emit(PROBE_EV_EXIT, key.tgid, key.goid, bpf_ktime_get_ns(), 0, false);
+    return 0;
+}
+
+/* runtime.exit (main returned, os.Exit, a fatal error): stop the process
+ * so that the loader can read the status and wait reason of the goroutines
+ * still alive from its memory, then resume it. */
+SEC("uprobe")
+int runtime_exit(struct pt_regs *ctx) {
+    __u32 tgid = bpf_get_current_pid_tgid() >> 32;
+    if (!bpf_map_lookup_elem(&offsets, &tgid))
+        return 0;
+    bpf_send_signal(SIGSTOP);
+    emit(PROBE_EV_EXITING, tgid, 0, bpf_ktime_get_ns(), 0, true);
+    return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child) {
+    __u32 ptgid = parent->tgid, ctgid = child->tgid;
+    __u8 one = 1;
+    if (ptgid != ctgid && bpf_map_lookup_elem(&followed, &ptgid)) /* a process, not a thread */
+        bpf_map_update_elem(&followed, &ctgid, &one, BPF_NOEXIST);
+    return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm) {
+    __u32 tgid = bpf_get_current_pid_tgid() >> 32;
+    if (!bpf_map_lookup_elem(&followed, &tgid))
+        return 0;
+    bpf_map_delete_elem(&offsets, &tgid); /* a new image: unknown until attached */
+    bpf_send_signal(SIGSTOP);             /* stops before the new image's first instruction */
+    emit(PROBE_EV_EXEC, tgid, 0, bpf_ktime_get_ns(), 0, true);
+    return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(on_exit, struct task_struct *p) {
+    __u64 id = bpf_get_current_pid_tgid();
+    __u32 tgid = id >> 32;
+    if ((__u32)id != tgid || !bpf_map_lookup_elem(&followed, &tgid))
+        return 0; /* a thread, or not followed */
+    bpf_map_delete_elem(&followed, &tgid);
+    bpf_map_delete_elem(&offsets, &tgid);
+    emit(PROBE_EV_PROC_EXIT, tgid, 0, bpf_ktime_get_ns(), 0, true);
+    return 0;
+}

@@ -1,0 +1,22 @@
+// Package clean starts goroutines and waits for them all.
+package clean
+
+import "sync"
+
+// Sum adds the numbers on as many goroutines.
+func Sum(xs []int) int {
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	total := 0
+	for _, x := range xs {
+		wg.Add(1)
+		go func(x int) {
+			defer wg.Done()
+			mu.Lock()
+			total += x
+			mu.Unlock()
+		}(x)
+	}
+	wg.Wait()
+	return total
+}
