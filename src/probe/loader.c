@@ -20,10 +20,8 @@
 #include <bpf/libbpf.h>
 #include <linux/types.h>
 
-#define XXH_INLINE_ALL
-#include <xxhash.h>
-
 #include "leakscope/base.h"
+#include "leakscope/dump.h"
 #include "leakscope/probe.h"
 #include "probe.skel.h"
 #include "probe_events.h"
@@ -287,13 +285,26 @@ const char *probe_stack(const probe_session *s, uint64_t id) {
     return NULL;
 }
 
-/* The bucket ID of frames and its text kept in the session
- * (docs/dump-buckets.md: "FUNC FILE:LINE\n" per frame, XXH64 seed 0). */
+/* The bucket ID of frames and their text kept in the session.  The ID is
+ * the one leakscope dump gives the same stack (dump_stack_id, "line"
+ * grouping, docs/dump-buckets.md: the runtime's frames left out), so the
+ * two reports join; the text keeps every frame, as a traceback shows it. */
 static uint64_t keep_stack(probe_session *s, const gobin_pos *f, size_t n) {
     ls_buf text = {0};
+    dump_frame *frames = calloc(n ? n : 1, sizeof *frames);
+    if (!frames)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        frames[i].func = ls_str_cstr(f[i].func ? f[i].func : "?");
+        frames[i].file = ls_str_cstr(f[i].file ? f[i].file : "");
+        frames[i].line = f[i].line;
+    }
+    dump_goroutine g = {.count = 1, .wait_minutes = -1, .frames = frames, .nframes = n};
+    uint64_t id = dump_stack_id(&g, DUMP_GROUP_LINE, &text);
+    free(frames);
+    text.len = 0;
     for (size_t i = 0; i < n; i++)
         ls_buf_printf(&text, "%s %s:%u\n", f[i].func ? f[i].func : "?", f[i].file ? f[i].file : "?", f[i].line);
-    uint64_t id = XXH64(text.data ? text.data : "", text.len, 0);
     if (!probe_stack(s, id) && (s->nstacks < s->capstacks || grow_stacks(s)))
         s->stacks[s->nstacks++] = (probe_stack_text){id, ls_arena_strndup(s->arena, text.data ? text.data : "", text.len)};
     ls_buf_free(&text);
