@@ -15,6 +15,7 @@
 #include "rulekit.h"
 
 #include "leakscope/goscope.h"
+#include "leakscope/lint.h"
 
 typedef struct collector {
     rulekit_conds *out;
@@ -801,4 +802,59 @@ void rulekit_fmt_duration(char *buf, size_t size, int64_t ns) {
 
 bool rulekit_text_has(const go_file *f, const go_node *n, const char *s) {
     return f->src && n && n->pos <= n->end && n->end <= f->len && memmem(f->src + n->pos, n->end - n->pos, s, strlen(s));
+}
+
+/* ---- the go statements of a file, for goroutine rules ---------------------- */
+
+/* GRT002 and GRT003 walked files and loops the same way; these keep it in
+ * one place (rulekit.h says why). */
+
+static bool go_walker_pre(void *ctx, go_node *n) {
+    rulekit_go_walker *w = ctx;
+    if (n->kind == GO_FUNC_DECL && !(n->flags & GO_FLAG_HAS_GO))
+        return false; /* no goroutine starts in it */
+    if (n->kind == GO_GO_STMT) {
+        lint_pass *pass = w->pass;
+        const go_node *decl = w->depth > 1 && w->stack[1]->kind == GO_FUNC_DECL ? w->stack[1] : NULL;
+        rulekit_goroutine g;
+        if (rulekit_goroutine_of(pass->file, pass->pkg, n, decl, &g))
+            w->on_go(w, n, decl, &g);
+    }
+    if (w->depth == w->cap) {
+        size_t cap = w->cap ? w->cap * 2 : 64;
+        go_node **s = ls_arena_alloc(w->pass->arena, cap * sizeof *s);
+        if (w->depth)
+            memcpy(s, w->stack, w->depth * sizeof *s);
+        w->stack = s;
+        w->cap = cap;
+    }
+    w->stack[w->depth++] = n;
+    return true;
+}
+
+static void go_walker_post(void *ctx, go_node *n) {
+    (void)n;
+    ((rulekit_go_walker *)ctx)->depth--;
+}
+
+void rulekit_walk_go_stmts(lint_pass *pass, void (*on_go)(rulekit_go_walker *w, const go_node *go_stmt,
+                                                          const go_node *decl, const rulekit_goroutine *g)) {
+    rulekit_go_walker w = {pass, NULL, 0, 0, on_go};
+    go_walk(pass->file->root, go_walker_pre, go_walker_post, &w);
+}
+
+go_node *rulekit_next_blocking_loop(const rulekit_goroutine *g, const go_package *pkg, uint32_t *i,
+                                    rulekit_loop *lf) {
+    go_node *loop;
+    while ((loop = rulekit_next_forever_loop(g->body, i))) {
+        rulekit_loop_facts(g->file, pkg, loop, lf);
+        if (lf->blocks)
+            return loop;
+    }
+    return NULL;
+}
+
+const char *rulekit_base_name(const char *path) {
+    const char *slash = path ? strrchr(path, '/') : NULL;
+    return slash ? slash + 1 : (path ? path : "?");
 }

@@ -170,4 +170,36 @@ void rulekit_fmt_duration(char *buf, size_t size, int64_t ns);
  */
 bool rulekit_text_has(const go_file *f, const go_node *n, const char *s);
 
+/* ---- the go statements of a file, for goroutine rules ------------------- */
+
+/*
+ * GRT002 and GRT003 judge each `go` statement the same way: with its
+ * ancestors at hand (rulekit_go_lives_with_program reads them), the
+ * enclosing FuncDecl, what the statement starts, and the blocking forever
+ * loops of that body.  One walk and one loop iterator serve both, so a fix
+ * to how a goroutine is followed reaches both rules.
+ */
+struct lint_pass;
+typedef struct rulekit_go_walker {
+    struct lint_pass *pass;
+    go_node **stack; /* ancestors of the node being visited */
+    size_t depth, cap;
+    void (*on_go)(struct rulekit_go_walker *w, const go_node *go_stmt, const go_node *decl,
+                  const rulekit_goroutine *g);
+} rulekit_go_walker;
+
+/* Calls on_go for every `go` statement of pass->file whose goroutine
+ * rulekit_goroutine_of can follow; decl is the top-level FuncDecl around
+ * it (NULL outside one).  Functions without a go statement are skipped. */
+void rulekit_walk_go_stmts(struct lint_pass *pass, void (*on_go)(rulekit_go_walker *w, const go_node *go_stmt,
+                                                                 const go_node *decl, const rulekit_goroutine *g));
+
+/* The next `for {}` loop of body (from *i, as rulekit_next_forever_loop)
+ * that visibly blocks, with its facts in *lf; NULL when none is left. */
+go_node *rulekit_next_blocking_loop(const rulekit_goroutine *g, const go_package *pkg, uint32_t *i,
+                                    rulekit_loop *lf);
+
+/* The last element of path for a message ("?" for none). */
+const char *rulekit_base_name(const char *path);
+
 #endif
