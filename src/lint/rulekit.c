@@ -858,3 +858,36 @@ const char *rulekit_base_name(const char *path) {
     const char *slash = path ? strrchr(path, '/') : NULL;
     return slash ? slash + 1 : (path ? path : "?");
 }
+
+/* ---- reaching forward through a function's graph ---------------------------- */
+
+/* CTX005 and CTX006 carried this search twice (rulekit.h says why). */
+bool rulekit_reaches(ls_arena *arena, const go_cfg *g, uint32_t b0, uint32_t i0,
+                     rulekit_reach_step (*visit)(void *ctx, const go_node *n), void *ctx) {
+    bool *seen = ls_arena_zalloc(arena, g->nblocks * sizeof *seen);
+    uint32_t *stack = ls_arena_alloc(arena, (g->nblocks + 1) * sizeof *stack);
+    uint32_t *from = ls_arena_alloc(arena, (g->nblocks + 1) * sizeof *from);
+    size_t depth = 0;
+    stack[depth] = b0;
+    from[depth++] = i0 + 1;
+    while (depth) {
+        depth--;
+        const go_cfg_block *k = &g->blocks[stack[depth]];
+        bool cut = false;
+        for (uint32_t i = from[depth]; i < k->nnodes && !cut; i++) {
+            rulekit_reach_step step = visit(ctx, k->nodes[i]);
+            if (step == RULEKIT_REACH_FOUND)
+                return true;
+            cut = step == RULEKIT_REACH_CUT;
+        }
+        if (cut)
+            continue;
+        for (uint32_t s = 0; s < k->nsuccs; s++)
+            if (!seen[k->succs[s]]) {
+                seen[k->succs[s]] = true;
+                stack[depth] = k->succs[s];
+                from[depth++] = 0;
+            }
+    }
+    return false;
+}

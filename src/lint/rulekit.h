@@ -202,4 +202,23 @@ go_node *rulekit_next_blocking_loop(const rulekit_goroutine *g, const go_package
 /* The last element of path for a message ("?" for none). */
 const char *rulekit_base_name(const char *path);
 
+/* ---- reaching forward through a function's graph --------------------------- */
+
+/*
+ * CTX005 (does the assignment come back to itself?) and CTX006 (does a
+ * join follow the go statement?) searched the graph forward the same way;
+ * one search keeps their order of visits, and so their findings, equal.
+ */
+typedef enum rulekit_reach_step {
+    RULEKIT_REACH_ON,    /* go on along this path */
+    RULEKIT_REACH_CUT,   /* this path ends here: not past n, not to its successors */
+    RULEKIT_REACH_FOUND, /* done: rulekit_reaches returns true */
+} rulekit_reach_step;
+
+/* Offers visit the nodes of g reachable from just after node i0 of block
+ * b0, depth first, each block once (b0 itself once more from its start if
+ * a loop leads back to it); true as soon as visit says FOUND. */
+bool rulekit_reaches(ls_arena *arena, const go_cfg *g, uint32_t b0, uint32_t i0,
+                     rulekit_reach_step (*visit)(void *ctx, const go_node *n), void *ctx);
+
 #endif
