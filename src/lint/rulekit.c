@@ -171,7 +171,7 @@ static bool atom_cstr(const ls_atom *a, char *buf, size_t cap) {
 }
 
 /* The base type name of a receiver type: T, *T, T[K], *T[K]. */
-static const ls_atom *recv_base_type(const go_node *t) {
+const ls_atom *rulekit_recv_base_type(const go_node *t) {
     t = rulekit_unparen(t);
     if (t && t->kind == GO_STAR_EXPR)
         t = rulekit_unparen(t->u.star.x);
@@ -206,7 +206,7 @@ static const ls_atom *composite_type(const go_node *x) {
     x = rulekit_unparen(x);
     if (x && x->kind == GO_UNARY_EXPR && x->op == GO_TOK_AND)
         x = rulekit_unparen(x->u.unary.x);
-    return x && x->kind == GO_COMPOSITE_LIT ? recv_base_type(x->u.composite.type) : NULL;
+    return x && x->kind == GO_COMPOSITE_LIT ? rulekit_recv_base_type(x->u.composite.type) : NULL;
 }
 
 static bool var_type_pre(void *ctx, go_node *n) {
@@ -216,11 +216,11 @@ static bool var_type_pre(void *ctx, go_node *n) {
     if (n->kind == GO_FIELD) {
         for (uint32_t i = 0; i < n->u.field.names.len; i++)
             if (n->u.field.names.at[i] == v->var)
-                v->type = recv_base_type(n->u.field.type);
+                v->type = rulekit_recv_base_type(n->u.field.type);
     } else if (n->kind == GO_VALUE_SPEC && n->u.value_spec.type) {
         for (uint32_t i = 0; i < n->u.value_spec.names.len; i++)
             if (n->u.value_spec.names.at[i] == v->var)
-                v->type = recv_base_type(n->u.value_spec.type);
+                v->type = rulekit_recv_base_type(n->u.value_spec.type);
     } else if (n->kind == GO_ASSIGN_STMT && n->op == GO_TOK_DEFINE && n->u.assign.lhs.len == n->u.assign.rhs.len) {
         for (uint32_t i = 0; i < n->u.assign.lhs.len; i++)
             if (n->u.assign.lhs.at[i] == v->var)

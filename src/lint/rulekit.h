@@ -79,6 +79,11 @@ const go_node *rulekit_nil_compared(const go_node *cond, bool *neq);
 /* Whether the file's path ends in "_test.go" (false when it has none). */
 bool rulekit_is_test_file(const go_file *f);
 
+/* The name of the base type of a receiver or value type: T of T, *T, T[K],
+ * *T[K] (parentheses allowed); NULL for anything else.  Shared by the
+ * goroutine following here and GRT004's method lookup. */
+const ls_atom *rulekit_recv_base_type(const go_node *type);
+
 
 /* ---- goroutines and their loops (GRT002, GRT003) -------------------------- */
 
