@@ -98,19 +98,49 @@ bool rulekit_is_test_file(const go_file *f) {
     return n >= 8 && strcmp(f->path + n - 8, "_test.go") == 0;
 }
 
+/* The depth-first search rulekit_all_paths and rulekit_reaches share: it
+ * starts just after node i0 of block b0 and pushes every other block once,
+ * from its first node. */
+typedef struct cfg_dfs {
+    bool *seen;
+    uint32_t *stack, *from;
+    size_t depth;
+} cfg_dfs;
+
+static void cfg_dfs_start(cfg_dfs *d, ls_arena *arena, const go_cfg *g, uint32_t b0, uint32_t i0) {
+    d->seen = ls_arena_zalloc(arena, g->nblocks * sizeof *d->seen);
+    d->stack = ls_arena_alloc(arena, (g->nblocks + 1) * sizeof *d->stack);
+    d->from = ls_arena_alloc(arena, (g->nblocks + 1) * sizeof *d->from);
+    d->depth = 0;
+    d->stack[d->depth] = b0;
+    d->from[d->depth++] = i0 + 1;
+}
+
+static bool cfg_dfs_pop(cfg_dfs *d, uint32_t *b, uint32_t *from) {
+    if (!d->depth)
+        return false;
+    d->depth--;
+    *b = d->stack[d->depth];
+    *from = d->from[d->depth];
+    return true;
+}
+
+static void cfg_dfs_push(cfg_dfs *d, uint32_t b) {
+    if (d->seen[b])
+        return;
+    d->seen[b] = true;
+    d->stack[d->depth] = b;
+    d->from[d->depth++] = 0;
+}
+
 bool rulekit_all_paths(ls_arena *arena, go_cfg *g, uint32_t b0, uint32_t i0, const go_node *stmt,
                        bool (*covers)(void *ctx, go_node *n), int (*live_fn)(void *ctx, const go_node *n), void *ctx,
                        rulekit_walk *w) {
-    bool *seen = ls_arena_zalloc(arena, g->nblocks * sizeof *seen);
-    uint32_t *stack = ls_arena_alloc(arena, (g->nblocks + 1) * sizeof *stack);
-    uint32_t *from = ls_arena_alloc(arena, (g->nblocks + 1) * sizeof *from);
-    size_t depth = 0;
-    stack[depth] = b0;
-    from[depth++] = i0 + 1;
-    while (depth) {
-        depth--;
-        go_cfg_block *k = &g->blocks[stack[depth]];
-        uint32_t i = from[depth];
+    cfg_dfs d;
+    cfg_dfs_start(&d, arena, g, b0, i0);
+    uint32_t b, i;
+    while (cfg_dfs_pop(&d, &b, &i)) {
+        go_cfg_block *k = &g->blocks[b];
         int live = -1;
         bool done = false;
         for (; i < k->nnodes; i++) {
@@ -143,12 +173,7 @@ bool rulekit_all_paths(ls_arena *arena, go_cfg *g, uint32_t b0, uint32_t i0, con
         for (uint32_t s = 0; s < k->nsuccs; s++) {
             if (live >= 0 && k->nsuccs == 2 && s != (uint32_t)live)
                 continue;
-            uint32_t nb = k->succs[s];
-            if (seen[nb])
-                continue;
-            seen[nb] = true;
-            stack[depth] = nb;
-            from[depth++] = 0;
+            cfg_dfs_push(&d, k->succs[s]);
         }
     }
     return true;
@@ -864,17 +889,13 @@ const char *rulekit_base_name(const char *path) {
 /* CTX005 and CTX006 carried this search twice (rulekit.h says why). */
 bool rulekit_reaches(ls_arena *arena, const go_cfg *g, uint32_t b0, uint32_t i0,
                      rulekit_reach_step (*visit)(void *ctx, const go_node *n), void *ctx) {
-    bool *seen = ls_arena_zalloc(arena, g->nblocks * sizeof *seen);
-    uint32_t *stack = ls_arena_alloc(arena, (g->nblocks + 1) * sizeof *stack);
-    uint32_t *from = ls_arena_alloc(arena, (g->nblocks + 1) * sizeof *from);
-    size_t depth = 0;
-    stack[depth] = b0;
-    from[depth++] = i0 + 1;
-    while (depth) {
-        depth--;
-        const go_cfg_block *k = &g->blocks[stack[depth]];
+    cfg_dfs d;
+    cfg_dfs_start(&d, arena, g, b0, i0);
+    uint32_t b, i;
+    while (cfg_dfs_pop(&d, &b, &i)) {
+        const go_cfg_block *k = &g->blocks[b];
         bool cut = false;
-        for (uint32_t i = from[depth]; i < k->nnodes && !cut; i++) {
+        for (; i < k->nnodes && !cut; i++) {
             rulekit_reach_step step = visit(ctx, k->nodes[i]);
             if (step == RULEKIT_REACH_FOUND)
                 return true;
@@ -883,11 +904,7 @@ bool rulekit_reaches(ls_arena *arena, const go_cfg *g, uint32_t b0, uint32_t i0,
         if (cut)
             continue;
         for (uint32_t s = 0; s < k->nsuccs; s++)
-            if (!seen[k->succs[s]]) {
-                seen[k->succs[s]] = true;
-                stack[depth] = k->succs[s];
-                from[depth++] = 0;
-            }
+            cfg_dfs_push(&d, k->succs[s]);
     }
     return false;
 }
