@@ -269,55 +269,52 @@ static int malformed(dump_parser *p, const wire *w, const char *why) {
         }                                                                                          \
     } while (0)
 
-static int read_value_type(dump_parser *p, wire w, uint64_t *type) {
+/*
+ * The varint fields numbered 1..n of message *w into v[0..n-1] (the last
+ * one of a number wins, as protobuf has it), has[k] telling which came
+ * (has may be NULL); fields of other numbers or wire types are skipped.
+ * ValueType, Function, Line and Label are all flat messages of varints:
+ * one reader serves the four.
+ */
+static int read_varints(dump_parser *p, wire *w, uint64_t *v, bool *has, size_t n) {
     field f;
     const char *why;
-    *type = 0;
-    while (w.p < w.end) {
-        if (!next_field(&w, &f, &why))
-            return malformed(p, &w, why);
-        if (f.num == 1 && f.type == 0)
-            *type = f.value;
+    while (w->p < w->end) {
+        if (!next_field(w, &f, &why))
+            return malformed(p, w, why);
+        if (f.type != 0 || f.num < 1 || f.num > n)
+            continue;
+        v[f.num - 1] = f.value;
+        if (has)
+            has[f.num - 1] = true;
     }
     return 0;
+}
+
+static int read_value_type(dump_parser *p, wire w, uint64_t *type) {
+    uint64_t v[1] = {0};
+    int rc = read_varints(p, &w, v, NULL, 1);
+    *type = v[0];
+    return rc;
 }
 
 static int read_function(dump_parser *p, wire w) {
     pb_function *fn = VEC_PUSH(p->pprof->functions);
-    memset(fn, 0, sizeof *fn);
-    field f;
-    const char *why;
-    while (w.p < w.end) {
-        if (!next_field(&w, &f, &why))
-            return malformed(p, &w, why);
-        if (f.type != 0)
-            continue;
-        if (f.num == 1)
-            fn->id = f.value;
-        else if (f.num == 2)
-            fn->name = f.value;
-        else if (f.num == 4)
-            fn->file = f.value;
-    }
-    return 0;
+    uint64_t v[4] = {0}; /* id, name, system_name, filename */
+    int rc = read_varints(p, &w, v, NULL, 4);
+    fn->id = v[0];
+    fn->name = v[1];
+    fn->file = v[3];
+    return rc;
 }
 
 static int read_line(dump_parser *p, wire w) {
     pb_line *l = VEC_PUSH(p->pprof->lines);
-    memset(l, 0, sizeof *l);
-    field f;
-    const char *why;
-    while (w.p < w.end) {
-        if (!next_field(&w, &f, &why))
-            return malformed(p, &w, why);
-        if (f.type != 0)
-            continue;
-        if (f.num == 1)
-            l->function_id = f.value;
-        else if (f.num == 2)
-            l->line = (int64_t)f.value;
-    }
-    return 0;
+    uint64_t v[2] = {0}; /* function_id, line */
+    int rc = read_varints(p, &w, v, NULL, 2);
+    l->function_id = v[0];
+    l->line = (int64_t)v[1];
+    return rc;
 }
 
 static int read_location(dump_parser *p, wire w) {
@@ -487,22 +484,12 @@ static const char *hide_runtime_frames(dump_pprof *pb) {
 
 static int sample_label(dump_parser *p, wire w) {
     dump_pprof *pb = p->pprof;
-    uint64_t key = 0, str = 0, num = 0;
-    bool has_str = false, has_num = false;
-    field f;
-    const char *why;
-    while (w.p < w.end) {
-        if (!next_field(&w, &f, &why))
-            return malformed(p, &w, why);
-        if (f.type != 0)
-            continue;
-        if (f.num == 1)
-            key = f.value;
-        else if (f.num == 2)
-            str = f.value, has_str = true;
-        else if (f.num == 3)
-            num = f.value, has_num = true;
-    }
+    uint64_t v[3] = {0}; /* key, str, num */
+    bool has[3] = {false};
+    if (read_varints(p, &w, v, has, 3))
+        return -1;
+    uint64_t key = v[0], str = v[1], num = v[2];
+    bool has_str = has[1], has_num = has[2];
     dump_label *l = VEC_PUSH(pb->labels);
     if (!string_at(pb, key, &l->key) || !string_at(pb, str, &l->value))
         return malformed(p, &w, "label key or value is not in the string table");

@@ -15,6 +15,7 @@
 #include "rulekit.h"
 
 #include "leakscope/goscope.h"
+#include "leakscope/lint.h"
 
 typedef struct collector {
     rulekit_conds *out;
@@ -97,19 +98,49 @@ bool rulekit_is_test_file(const go_file *f) {
     return n >= 8 && strcmp(f->path + n - 8, "_test.go") == 0;
 }
 
+/* The depth-first search rulekit_all_paths and rulekit_reaches share: it
+ * starts just after node i0 of block b0 and pushes every other block once,
+ * from its first node. */
+typedef struct cfg_dfs {
+    bool *seen;
+    uint32_t *stack, *from;
+    size_t depth;
+} cfg_dfs;
+
+static void cfg_dfs_start(cfg_dfs *d, ls_arena *arena, const go_cfg *g, uint32_t b0, uint32_t i0) {
+    d->seen = ls_arena_zalloc(arena, g->nblocks * sizeof *d->seen);
+    d->stack = ls_arena_alloc(arena, (g->nblocks + 1) * sizeof *d->stack);
+    d->from = ls_arena_alloc(arena, (g->nblocks + 1) * sizeof *d->from);
+    d->depth = 0;
+    d->stack[d->depth] = b0;
+    d->from[d->depth++] = i0 + 1;
+}
+
+static bool cfg_dfs_pop(cfg_dfs *d, uint32_t *b, uint32_t *from) {
+    if (!d->depth)
+        return false;
+    d->depth--;
+    *b = d->stack[d->depth];
+    *from = d->from[d->depth];
+    return true;
+}
+
+static void cfg_dfs_push(cfg_dfs *d, uint32_t b) {
+    if (d->seen[b])
+        return;
+    d->seen[b] = true;
+    d->stack[d->depth] = b;
+    d->from[d->depth++] = 0;
+}
+
 bool rulekit_all_paths(ls_arena *arena, go_cfg *g, uint32_t b0, uint32_t i0, const go_node *stmt,
                        bool (*covers)(void *ctx, go_node *n), int (*live_fn)(void *ctx, const go_node *n), void *ctx,
                        rulekit_walk *w) {
-    bool *seen = ls_arena_zalloc(arena, g->nblocks * sizeof *seen);
-    uint32_t *stack = ls_arena_alloc(arena, (g->nblocks + 1) * sizeof *stack);
-    uint32_t *from = ls_arena_alloc(arena, (g->nblocks + 1) * sizeof *from);
-    size_t depth = 0;
-    stack[depth] = b0;
-    from[depth++] = i0 + 1;
-    while (depth) {
-        depth--;
-        go_cfg_block *k = &g->blocks[stack[depth]];
-        uint32_t i = from[depth];
+    cfg_dfs d;
+    cfg_dfs_start(&d, arena, g, b0, i0);
+    uint32_t b, i;
+    while (cfg_dfs_pop(&d, &b, &i)) {
+        go_cfg_block *k = &g->blocks[b];
         int live = -1;
         bool done = false;
         for (; i < k->nnodes; i++) {
@@ -142,12 +173,7 @@ bool rulekit_all_paths(ls_arena *arena, go_cfg *g, uint32_t b0, uint32_t i0, con
         for (uint32_t s = 0; s < k->nsuccs; s++) {
             if (live >= 0 && k->nsuccs == 2 && s != (uint32_t)live)
                 continue;
-            uint32_t nb = k->succs[s];
-            if (seen[nb])
-                continue;
-            seen[nb] = true;
-            stack[depth] = nb;
-            from[depth++] = 0;
+            cfg_dfs_push(&d, k->succs[s]);
         }
     }
     return true;
@@ -170,7 +196,7 @@ static bool atom_cstr(const ls_atom *a, char *buf, size_t cap) {
 }
 
 /* The base type name of a receiver type: T, *T, T[K], *T[K]. */
-static const ls_atom *recv_base_type(const go_node *t) {
+const ls_atom *rulekit_recv_base_type(const go_node *t) {
     t = rulekit_unparen(t);
     if (t && t->kind == GO_STAR_EXPR)
         t = rulekit_unparen(t->u.star.x);
@@ -205,7 +231,7 @@ static const ls_atom *composite_type(const go_node *x) {
     x = rulekit_unparen(x);
     if (x && x->kind == GO_UNARY_EXPR && x->op == GO_TOK_AND)
         x = rulekit_unparen(x->u.unary.x);
-    return x && x->kind == GO_COMPOSITE_LIT ? recv_base_type(x->u.composite.type) : NULL;
+    return x && x->kind == GO_COMPOSITE_LIT ? rulekit_recv_base_type(x->u.composite.type) : NULL;
 }
 
 static bool var_type_pre(void *ctx, go_node *n) {
@@ -215,11 +241,11 @@ static bool var_type_pre(void *ctx, go_node *n) {
     if (n->kind == GO_FIELD) {
         for (uint32_t i = 0; i < n->u.field.names.len; i++)
             if (n->u.field.names.at[i] == v->var)
-                v->type = recv_base_type(n->u.field.type);
+                v->type = rulekit_recv_base_type(n->u.field.type);
     } else if (n->kind == GO_VALUE_SPEC && n->u.value_spec.type) {
         for (uint32_t i = 0; i < n->u.value_spec.names.len; i++)
             if (n->u.value_spec.names.at[i] == v->var)
-                v->type = recv_base_type(n->u.value_spec.type);
+                v->type = rulekit_recv_base_type(n->u.value_spec.type);
     } else if (n->kind == GO_ASSIGN_STMT && n->op == GO_TOK_DEFINE && n->u.assign.lhs.len == n->u.assign.rhs.len) {
         for (uint32_t i = 0; i < n->u.assign.lhs.len; i++)
             if (n->u.assign.lhs.at[i] == v->var)
@@ -801,4 +827,84 @@ void rulekit_fmt_duration(char *buf, size_t size, int64_t ns) {
 
 bool rulekit_text_has(const go_file *f, const go_node *n, const char *s) {
     return f->src && n && n->pos <= n->end && n->end <= f->len && memmem(f->src + n->pos, n->end - n->pos, s, strlen(s));
+}
+
+/* ---- the go statements of a file, for goroutine rules ---------------------- */
+
+/* GRT002 and GRT003 walked files and loops the same way; these keep it in
+ * one place (rulekit.h says why). */
+
+static bool go_walker_pre(void *ctx, go_node *n) {
+    rulekit_go_walker *w = ctx;
+    if (n->kind == GO_FUNC_DECL && !(n->flags & GO_FLAG_HAS_GO))
+        return false; /* no goroutine starts in it */
+    if (n->kind == GO_GO_STMT) {
+        lint_pass *pass = w->pass;
+        const go_node *decl = w->depth > 1 && w->stack[1]->kind == GO_FUNC_DECL ? w->stack[1] : NULL;
+        rulekit_goroutine g;
+        if (rulekit_goroutine_of(pass->file, pass->pkg, n, decl, &g))
+            w->on_go(w, n, decl, &g);
+    }
+    if (w->depth == w->cap) {
+        size_t cap = w->cap ? w->cap * 2 : 64;
+        go_node **s = ls_arena_alloc(w->pass->arena, cap * sizeof *s);
+        if (w->depth)
+            memcpy(s, w->stack, w->depth * sizeof *s);
+        w->stack = s;
+        w->cap = cap;
+    }
+    w->stack[w->depth++] = n;
+    return true;
+}
+
+static void go_walker_post(void *ctx, go_node *n) {
+    (void)n;
+    ((rulekit_go_walker *)ctx)->depth--;
+}
+
+void rulekit_walk_go_stmts(lint_pass *pass, void (*on_go)(rulekit_go_walker *w, const go_node *go_stmt,
+                                                          const go_node *decl, const rulekit_goroutine *g)) {
+    rulekit_go_walker w = {pass, NULL, 0, 0, on_go};
+    go_walk(pass->file->root, go_walker_pre, go_walker_post, &w);
+}
+
+go_node *rulekit_next_blocking_loop(const rulekit_goroutine *g, const go_package *pkg, uint32_t *i,
+                                    rulekit_loop *lf) {
+    go_node *loop;
+    while ((loop = rulekit_next_forever_loop(g->body, i))) {
+        rulekit_loop_facts(g->file, pkg, loop, lf);
+        if (lf->blocks)
+            return loop;
+    }
+    return NULL;
+}
+
+const char *rulekit_base_name(const char *path) {
+    const char *slash = path ? strrchr(path, '/') : NULL;
+    return slash ? slash + 1 : (path ? path : "?");
+}
+
+/* ---- reaching forward through a function's graph ---------------------------- */
+
+/* CTX005 and CTX006 carried this search twice (rulekit.h says why). */
+bool rulekit_reaches(ls_arena *arena, const go_cfg *g, uint32_t b0, uint32_t i0,
+                     rulekit_reach_step (*visit)(void *ctx, const go_node *n), void *ctx) {
+    cfg_dfs d;
+    cfg_dfs_start(&d, arena, g, b0, i0);
+    uint32_t b, i;
+    while (cfg_dfs_pop(&d, &b, &i)) {
+        const go_cfg_block *k = &g->blocks[b];
+        bool cut = false;
+        for (; i < k->nnodes && !cut; i++) {
+            rulekit_reach_step step = visit(ctx, k->nodes[i]);
+            if (step == RULEKIT_REACH_FOUND)
+                return true;
+            cut = step == RULEKIT_REACH_CUT;
+        }
+        if (cut)
+            continue;
+        for (uint32_t s = 0; s < k->nsuccs; s++)
+            cfg_dfs_push(&d, k->succs[s]);
+    }
+    return false;
 }

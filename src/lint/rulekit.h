@@ -79,6 +79,11 @@ const go_node *rulekit_nil_compared(const go_node *cond, bool *neq);
 /* Whether the file's path ends in "_test.go" (false when it has none). */
 bool rulekit_is_test_file(const go_file *f);
 
+/* The name of the base type of a receiver or value type: T of T, *T, T[K],
+ * *T[K] (parentheses allowed); NULL for anything else.  Shared by the
+ * goroutine following here and GRT004's method lookup. */
+const ls_atom *rulekit_recv_base_type(const go_node *type);
+
 
 /* ---- goroutines and their loops (GRT002, GRT003) -------------------------- */
 
@@ -169,5 +174,56 @@ void rulekit_fmt_duration(char *buf, size_t size, int64_t ns);
  * function that cannot match before building anything for it.
  */
 bool rulekit_text_has(const go_file *f, const go_node *n, const char *s);
+
+/* ---- the go statements of a file, for goroutine rules ------------------- */
+
+/*
+ * GRT002 and GRT003 judge each `go` statement the same way: with its
+ * ancestors at hand (rulekit_go_lives_with_program reads them), the
+ * enclosing FuncDecl, what the statement starts, and the blocking forever
+ * loops of that body.  One walk and one loop iterator serve both, so a fix
+ * to how a goroutine is followed reaches both rules.
+ */
+struct lint_pass;
+typedef struct rulekit_go_walker {
+    struct lint_pass *pass;
+    go_node **stack; /* ancestors of the node being visited */
+    size_t depth, cap;
+    void (*on_go)(struct rulekit_go_walker *w, const go_node *go_stmt, const go_node *decl,
+                  const rulekit_goroutine *g);
+} rulekit_go_walker;
+
+/* Calls on_go for every `go` statement of pass->file whose goroutine
+ * rulekit_goroutine_of can follow; decl is the top-level FuncDecl around
+ * it (NULL outside one).  Functions without a go statement are skipped. */
+void rulekit_walk_go_stmts(struct lint_pass *pass, void (*on_go)(rulekit_go_walker *w, const go_node *go_stmt,
+                                                                 const go_node *decl, const rulekit_goroutine *g));
+
+/* The next `for {}` loop of body (from *i, as rulekit_next_forever_loop)
+ * that visibly blocks, with its facts in *lf; NULL when none is left. */
+go_node *rulekit_next_blocking_loop(const rulekit_goroutine *g, const go_package *pkg, uint32_t *i,
+                                    rulekit_loop *lf);
+
+/* The last element of path for a message ("?" for none). */
+const char *rulekit_base_name(const char *path);
+
+/* ---- reaching forward through a function's graph --------------------------- */
+
+/*
+ * CTX005 (does the assignment come back to itself?) and CTX006 (does a
+ * join follow the go statement?) searched the graph forward the same way;
+ * one search keeps their order of visits, and so their findings, equal.
+ */
+typedef enum rulekit_reach_step {
+    RULEKIT_REACH_ON,    /* go on along this path */
+    RULEKIT_REACH_CUT,   /* this path ends here: not past n, not to its successors */
+    RULEKIT_REACH_FOUND, /* done: rulekit_reaches returns true */
+} rulekit_reach_step;
+
+/* Offers visit the nodes of g reachable from just after node i0 of block
+ * b0, depth first, each block once (b0 itself once more from its start if
+ * a loop leads back to it); true as soon as visit says FOUND. */
+bool rulekit_reaches(ls_arena *arena, const go_cfg *g, uint32_t b0, uint32_t i0,
+                     rulekit_reach_step (*visit)(void *ctx, const go_node *n), void *ctx);
 
 #endif

@@ -180,37 +180,24 @@ static bool range_resets(const go_node *l, const go_node *decl) {
 
 /* ---- does the assignment run again on its own result? ---------------------- */
 
+typedef struct comes_back_scan {
+    const go_node *stmt;
+    const reset_ctx *r;
+} comes_back_scan;
+
+static rulekit_reach_step comes_back_visit(void *ctx, const go_node *n) {
+    const comes_back_scan *c = ctx;
+    if (n == c->stmt)
+        return RULEKIT_REACH_FOUND;
+    return is_reset(c->r, n) ? RULEKIT_REACH_CUT : RULEKIT_REACH_ON;
+}
+
 static bool comes_back(func_check *fc, const go_node *stmt, const reset_ctx *r) {
     uint32_t b0, i0;
     if (!go_cfg_find(fc->cfg, stmt, &b0, &i0))
         return false;
-    go_cfg *g = fc->cfg;
-    ls_arena *a = fc->pass->arena;
-    bool *seen = ls_arena_zalloc(a, g->nblocks * sizeof *seen);
-    uint32_t *stack = ls_arena_alloc(a, (g->nblocks + 1) * sizeof *stack);
-    uint32_t *from = ls_arena_alloc(a, (g->nblocks + 1) * sizeof *from);
-    size_t depth = 0;
-    stack[depth] = b0;
-    from[depth++] = i0 + 1;
-    while (depth) {
-        depth--;
-        const go_cfg_block *k = &g->blocks[stack[depth]];
-        bool stop = false;
-        for (uint32_t i = from[depth]; i < k->nnodes && !stop; i++) {
-            if (k->nodes[i] == stmt)
-                return true;
-            stop = is_reset(r, k->nodes[i]);
-        }
-        if (stop)
-            continue;
-        for (uint32_t s = 0; s < k->nsuccs; s++)
-            if (!seen[k->succs[s]]) {
-                seen[k->succs[s]] = true;
-                stack[depth] = k->succs[s];
-                from[depth++] = 0;
-            }
-    }
-    return false;
+    comes_back_scan c = {stmt, r};
+    return rulekit_reaches(fc->pass->arena, fc->cfg, b0, i0, comes_back_visit, &c);
 }
 
 /* ---- writes from closures ------------------------------------------------------ */

@@ -429,6 +429,13 @@ static bool join_pre(void *ctx, go_node *n) {
     return !j->found;
 }
 
+static rulekit_reach_step join_visit(void *ctx, const go_node *n) {
+    joins *j = ctx;
+    go_walk((go_node *)n, join_pre, NULL, j); /* deferred joins and closures included */
+    /* range over the channel: its X is offered */
+    return j->found || is_chan(j, n) ? RULEKIT_REACH_FOUND : RULEKIT_REACH_ON;
+}
+
 /* Some path from the go statement reaches a join. */
 static bool joined(func_check *fc, const go_node *stmt, joins *j) {
     if (!fc->cfg)
@@ -437,30 +444,7 @@ static bool joined(func_check *fc, const go_node *stmt, joins *j) {
     uint32_t b0, i0;
     if (!go_cfg_find(g, stmt, &b0, &i0))
         return true; /* not offered: do not judge */
-    ls_arena *a = fc->pass->arena;
-    bool *seen = ls_arena_zalloc(a, g->nblocks * sizeof *seen);
-    uint32_t *stack = ls_arena_alloc(a, (g->nblocks + 1) * sizeof *stack);
-    uint32_t *from = ls_arena_alloc(a, (g->nblocks + 1) * sizeof *from);
-    size_t depth = 0;
-    stack[depth] = b0;
-    from[depth++] = i0 + 1;
-    while (depth) {
-        depth--;
-        const go_cfg_block *k = &g->blocks[stack[depth]];
-        for (uint32_t i = from[depth]; i < k->nnodes; i++) {
-            const go_node *n = k->nodes[i];
-            go_walk((go_node *)n, join_pre, NULL, j); /* deferred joins and closures included */
-            if (j->found || is_chan(j, n)) /* range over the channel: its X is offered */
-                return true;
-        }
-        for (uint32_t s = 0; s < k->nsuccs; s++)
-            if (!seen[k->succs[s]]) {
-                seen[k->succs[s]] = true;
-                stack[depth] = k->succs[s];
-                from[depth++] = 0;
-            }
-    }
-    return false;
+    return rulekit_reaches(fc->pass->arena, g, b0, i0, join_visit, j);
 }
 
 /* ---- report ---------------------------------------------------------------------- */

@@ -28,17 +28,10 @@
  *    calls by name, or under sync.Once (rulekit_go_lives_with_program).
  *    Test files are skipped: the test binary ends with the test.
  */
-#include <string.h>
 
 #include "leakscope/goscope.h"
 #include "leakscope/lint.h"
 #include "rulekit.h"
-
-typedef struct rule_ctx {
-    lint_pass *pass;
-    go_node **stack; /* ancestors of the node being visited */
-    size_t depth, cap;
-} rule_ctx;
 
 /* What the loop waits on, for the message. */
 static const char *wait_kind(const go_file *f, const go_node *n) {
@@ -61,7 +54,7 @@ static void note_ctx(void *ctx, const go_node *decl) {
 
 /* A context.Context parameter of the goroutine or of the function that
  * starts it: the message can name the fix with it. */
-static bool context_in_reach(const rule_ctx *rc, const rulekit_goroutine *g, const go_node *decl) {
+static bool context_in_reach(const rulekit_go_walker *rc, const rulekit_goroutine *g, const go_node *decl) {
     bool found = false;
     rulekit_context_params(g->file, g->params, note_ctx, &found);
     if (!found && decl && decl->u.func_decl.type)
@@ -69,7 +62,7 @@ static bool context_in_reach(const rule_ctx *rc, const rulekit_goroutine *g, con
     return found;
 }
 
-static void report(rule_ctx *rc, const go_node *go_stmt, const go_node *decl, const rulekit_goroutine *g,
+static void report(rulekit_go_walker *rc, const go_node *go_stmt, const go_node *decl, const rulekit_goroutine *g,
                    const go_node *loop, const go_node *waits) {
     lint_pass *pass = rc->pass;
     const char *fix = context_in_reach(rc, g, decl)
@@ -83,54 +76,26 @@ static void report(rule_ctx *rc, const go_node *go_stmt, const go_node *decl, co
                             at.line, wait_kind(g->file, waits), fix);
         return;
     }
-    const char *path = g->file->path ? strrchr(g->file->path, '/') : NULL;
-    path = path ? path + 1 : (g->file->path ? g->file->path : "?");
+    const char *path = rulekit_base_name(g->file->path);
     lint_report(pass, go_stmt->pos,
                 "goroutine %.*s never ends: its for loop (%s:%u) waits in %s and has no way out "
                 "(no return, no break, no done or closed-channel case that leaves); %s",
                 (int)g->name.len, g->name.ptr, path, at.line, wait_kind(g->file, waits), fix);
 }
 
-static void check_go(rule_ctx *rc, const go_node *go_stmt) {
+static void check_go(rulekit_go_walker *rc, const go_node *go_stmt, const go_node *decl,
+                     const rulekit_goroutine *g) {
     lint_pass *pass = rc->pass;
-    const go_node *decl = rc->depth > 1 && rc->stack[1]->kind == GO_FUNC_DECL ? rc->stack[1] : NULL;
-    rulekit_goroutine g;
-    if (!rulekit_goroutine_of(pass->file, pass->pkg, go_stmt, decl, &g))
-        return;
     uint32_t i = 0;
     go_node *loop;
-    while ((loop = rulekit_next_forever_loop(g.body, &i))) {
-        rulekit_loop lf;
-        rulekit_loop_facts(g.file, pass->pkg, loop, &lf);
-        if (!lf.blocks || lf.exit)
+    rulekit_loop lf;
+    while ((loop = rulekit_next_blocking_loop(g, pass->pkg, &i, &lf))) {
+        if (lf.exit)
             continue;
         if (!rulekit_go_lives_with_program(pass->file, pass->pkg, go_stmt, rc->stack, rc->depth))
-            report(rc, go_stmt, decl, &g, loop, lf.blocks);
+            report(rc, go_stmt, decl, g, loop, lf.blocks);
         return; /* nothing after a loop without exit runs */
     }
-}
-
-static bool pre(void *ctx, go_node *n) {
-    rule_ctx *rc = ctx;
-    if (n->kind == GO_FUNC_DECL && !(n->flags & GO_FLAG_HAS_GO))
-        return false; /* no goroutine starts in it */
-    if (n->kind == GO_GO_STMT)
-        check_go(rc, n);
-    if (rc->depth == rc->cap) {
-        size_t cap = rc->cap ? rc->cap * 2 : 64;
-        go_node **s = ls_arena_alloc(rc->pass->arena, cap * sizeof *s);
-        if (rc->depth)
-            memcpy(s, rc->stack, rc->depth * sizeof *s);
-        rc->stack = s;
-        rc->cap = cap;
-    }
-    rc->stack[rc->depth++] = n;
-    return true;
-}
-
-static void post(void *ctx, go_node *n) {
-    (void)n;
-    ((rule_ctx *)ctx)->depth--;
 }
 
 static void check(lint_pass *pass) {
@@ -139,8 +104,7 @@ static void check(lint_pass *pass) {
     /* fast path: no go statement in the file, or no `go` keyword */
     if (!go_file_kind_count(pass->file, GO_GO_STMT) || !rulekit_may_start_goroutine(pass->file))
         return;
-    rule_ctx rc = {pass, NULL, 0, 0};
-    go_walk(pass->file->root, pre, post, &rc);
+    rulekit_walk_go_stmts(pass, check_go);
 }
 
 const lint_rule lint_rule_grt002 = {

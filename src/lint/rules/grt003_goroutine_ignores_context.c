@@ -30,7 +30,6 @@
  *    check, an error return) but not the context.  Goroutines that live as
  *    long as the program and test files are skipped as in GRT002.
  */
-#include <string.h>
 
 #include "leakscope/goscope.h"
 #include "leakscope/lint.h"
@@ -44,12 +43,6 @@ typedef struct ctx_set {
     size_t n;
     bool full; /* a declaration did not fit: the set cannot prove absence */
 } ctx_set;
-
-typedef struct rule_ctx {
-    lint_pass *pass;
-    go_node **stack; /* ancestors of the node being visited */
-    size_t depth, cap;
-} rule_ctx;
 
 static bool set_has(const ctx_set *s, const go_node *d) {
     for (size_t i = 0; i < s->n; i++)
@@ -122,7 +115,7 @@ static bool ctx_decls_pre(void *ctx, go_node *n) {
 }
 
 /* The contexts a function literal captures from the function around it. */
-static void captured_contexts(rule_ctx *rc, const go_node *lit, const go_node *outer, ctx_set *out) {
+static void captured_contexts(rulekit_go_walker *rc, const go_node *lit, const go_node *outer, ctx_set *out) {
     const go_node *caps[MAX_CAPTURES];
     size_t n = go_func_lit_captures(lit, caps, MAX_CAPTURES);
     if (n == 0 || !outer)
@@ -206,7 +199,7 @@ static const ls_atom *first_name(const ctx_set *s) {
     return s->n ? s->decl[0]->u.ident.name : NULL;
 }
 
-static void report(rule_ctx *rc, const go_node *go_stmt, const rulekit_goroutine *g, const go_node *loop,
+static void report(rulekit_go_walker *rc, const go_node *go_stmt, const rulekit_goroutine *g, const go_node *loop,
                    const ctx_set *ctxs) {
     lint_pass *pass = rc->pass;
     const ls_atom *a = first_name(ctxs);
@@ -220,37 +213,31 @@ static void report(rule_ctx *rc, const go_node *go_stmt, const rulekit_goroutine
                             len, name, at.line, len, name, len, name);
         return;
     }
-    const char *path = g->file->path ? strrchr(g->file->path, '/') : NULL;
-    path = path ? path + 1 : (g->file->path ? g->file->path : "?");
+    const char *path = rulekit_base_name(g->file->path);
     lint_report(pass, go_stmt->pos,
                 "goroutine %.*s ignores %.*s: its for loop (%s:%u) waits and leaves only by other ways, so "
                 "cancelling %.*s does not stop it; add `case <-%.*s.Done(): return`",
                 (int)g->name.len, g->name.ptr, len, name, path, at.line, len, name, len, name);
 }
 
-static void check_go(rule_ctx *rc, const go_node *go_stmt) {
+static void check_go(rulekit_go_walker *rc, const go_node *go_stmt, const go_node *decl,
+                     const rulekit_goroutine *g) {
+    (void)decl; /* captured_contexts looks at any top-level function around it */
     lint_pass *pass = rc->pass;
-    const go_node *decl = rc->depth > 1 && rc->stack[1]->kind == GO_FUNC_DECL ? rc->stack[1] : NULL;
-    rulekit_goroutine g;
-    if (!rulekit_goroutine_of(pass->file, pass->pkg, go_stmt, decl, &g))
-        return;
     ctx_set ctxs = {.n = 0};
-    rulekit_context_params(g.file, g.params, set_add, &ctxs);
-    if (g.fn->kind == GO_FUNC_LIT)
-        captured_contexts(rc, g.fn, rc->depth > 1 ? rc->stack[1] : NULL, &ctxs);
+    rulekit_context_params(g->file, g->params, set_add, &ctxs);
+    if (g->fn->kind == GO_FUNC_LIT)
+        captured_contexts(rc, g->fn, rc->depth > 1 ? rc->stack[1] : NULL, &ctxs);
     if (ctxs.n == 0)
         return;
     size_t own = ctxs.n; /* the message names one of these */
-    go_walk(g.body, derived_pre, NULL, &ctxs);
+    go_walk(g->body, derived_pre, NULL, &ctxs);
     if (ctxs.full)
         return;
     uint32_t i = 0;
     go_node *loop;
-    while ((loop = rulekit_next_forever_loop(g.body, &i))) {
-        rulekit_loop lf;
-        rulekit_loop_facts(g.file, pass->pkg, loop, &lf);
-        if (!lf.blocks)
-            continue;
+    rulekit_loop lf;
+    while ((loop = rulekit_next_blocking_loop(g, pass->pkg, &i, &lf))) {
         if (!lf.exit)
             return; /* GRT002's */
         if (mentions(&ctxs, loop))
@@ -259,32 +246,9 @@ static void check_go(rule_ctx *rc, const go_node *go_stmt) {
             return;
         ctx_set named = ctxs;
         named.n = own;
-        report(rc, go_stmt, &g, loop, &named);
+        report(rc, go_stmt, g, loop, &named);
         return;
     }
-}
-
-static bool pre(void *ctx, go_node *n) {
-    rule_ctx *rc = ctx;
-    if (n->kind == GO_FUNC_DECL && !(n->flags & GO_FLAG_HAS_GO))
-        return false; /* no goroutine starts in it */
-    if (n->kind == GO_GO_STMT)
-        check_go(rc, n);
-    if (rc->depth == rc->cap) {
-        size_t cap = rc->cap ? rc->cap * 2 : 64;
-        go_node **s = ls_arena_alloc(rc->pass->arena, cap * sizeof *s);
-        if (rc->depth)
-            memcpy(s, rc->stack, rc->depth * sizeof *s);
-        rc->stack = s;
-        rc->cap = cap;
-    }
-    rc->stack[rc->depth++] = n;
-    return true;
-}
-
-static void post(void *ctx, go_node *n) {
-    (void)n;
-    ((rule_ctx *)ctx)->depth--;
 }
 
 static void check(lint_pass *pass) {
@@ -295,8 +259,7 @@ static void check(lint_pass *pass) {
      * `go` keyword */
     if (!go_file_kind_count(f, GO_GO_STMT) || !go_file_atom(f, "Context") || !rulekit_may_start_goroutine(f))
         return;
-    rule_ctx rc = {pass, NULL, 0, 0};
-    go_walk(f->root, pre, post, &rc);
+    rulekit_walk_go_stmts(pass, check_go);
 }
 
 const lint_rule lint_rule_grt003 = {

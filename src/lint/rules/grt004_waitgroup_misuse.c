@@ -489,14 +489,7 @@ static const ls_atom *recv_type(const go_node *fd) {
     const go_node *recv = fd->u.func_decl.recv;
     if (!recv || recv->u.field_list.list.len != 1)
         return NULL;
-    const go_node *t = rulekit_unparen(recv->u.field_list.list.at[0]->u.field.type);
-    if (t && t->kind == GO_STAR_EXPR)
-        t = rulekit_unparen(t->u.star.x);
-    if (t && t->kind == GO_INDEX_EXPR)
-        t = t->u.index.x;
-    else if (t && t->kind == GO_INDEX_LIST_EXPR)
-        t = t->u.index_list.x;
-    return t && t->kind == GO_IDENT ? t->u.ident.name : NULL;
+    return rulekit_recv_base_type(recv->u.field_list.list.at[0]->u.field.type);
 }
 
 /* The body of the function of this file that `go fun(…)` starts, or NULL. */

@@ -69,95 +69,13 @@ typedef struct track {
 
 /* ---- constant durations ------------------------------------------------------ */
 
-static const struct unit {
-    const char *name;
-    int64_t ns;
-} units[] = {
-    {"Nanosecond", 1}, {"Microsecond", 1000}, {"Millisecond", 1000000},
-    {"Second", 1000000000}, {"Minute", 60LL * 1000000000}, {"Hour", 3600LL * 1000000000},
-};
-
-/* A decimal integer literal (with `_`); others are not folded. */
-static bool int_lit(const go_node *x, int64_t *out) {
-    const char *s = x->u.lit.text;
-    uint32_t n = x->u.lit.len;
-    if (n == 0 || (n >= 2 && s[0] == '0'))
-        return false;
-    int64_t v = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        if (s[i] == '_')
-            continue;
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-        if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, s[i] - '0', &v))
-            return false;
-    }
-    *out = v;
-    return true;
-}
-
-/* The value of a simple constant duration expression: integer literals,
- * time.Nanosecond … time.Hour, unary + and -, binary + - * /, parentheses,
- * time.Duration(c).  False when it is anything else. */
-static bool eval_const(const go_file *f, const go_node *x, int depth, int64_t *out) {
-    x = rulekit_unparen(x);
-    if (!x || depth > 32)
-        return false;
-    switch (x->kind) {
-    case GO_BASIC_LIT:
-        return x->op == GO_TOK_INT && int_lit(x, out);
-    case GO_SELECTOR_EXPR:
-    case GO_IDENT:
-        for (size_t i = 0; i < sizeof units / sizeof *units; i++)
-            if (go_is_pkg_selector(f, x, "time", units[i].name)) {
-                *out = units[i].ns;
-                return true;
-            }
-        return false;
-    case GO_UNARY_EXPR: {
-        int64_t v;
-        if (!eval_const(f, x->u.unary.x, depth + 1, &v))
-            return false;
-        if (x->op == GO_TOK_ADD)
-            return *out = v, true;
-        if (x->op == GO_TOK_SUB)
-            return !__builtin_sub_overflow((int64_t)0, v, out);
-        return false;
-    }
-    case GO_BINARY_EXPR: {
-        int64_t a, b;
-        if (!eval_const(f, x->u.binary.x, depth + 1, &a) || !eval_const(f, x->u.binary.y, depth + 1, &b))
-            return false;
-        switch (x->op) {
-        case GO_TOK_ADD:
-            return !__builtin_add_overflow(a, b, out);
-        case GO_TOK_SUB:
-            return !__builtin_sub_overflow(a, b, out);
-        case GO_TOK_MUL:
-            return !__builtin_mul_overflow(a, b, out);
-        case GO_TOK_QUO:
-            if (b == 0 || (a == INT64_MIN && b == -1))
-                return false;
-            return *out = a / b, true;
-        default:
-            return false;
-        }
-    }
-    case GO_CALL_EXPR:
-        if (x->u.call.args.len == 1 && x->u.call.ellipsis == GO_NOPOS &&
-            go_is_pkg_selector(f, x->u.call.fun, "time", "Duration"))
-            return eval_const(f, x->u.call.args.at[0], depth + 1, out);
-        return false;
-    default:
-        return false;
-    }
-}
-
 /* NewTimer(d ≤ 0) fires at once, Tick(d ≤ 0) returns nil, NewTicker(d ≤ 0)
- * panics: nothing is left armed. */
-static bool nonpositive_arg(const go_file *f, const go_node *call) {
+ * panics: nothing is left armed.  The constant is folded as CTX002 and
+ * CTX007 fold theirs (rulekit_duration). */
+static bool nonpositive_arg(const rule_ctx *rc, const go_node *call) {
     int64_t v;
-    return call->u.call.args.len == 1 && eval_const(f, call->u.call.args.at[0], 0, &v) && v <= 0;
+    return call->u.call.args.len == 1 && rulekit_duration(rc->f, rc->pass->pkg, call->u.call.args.at[0], &v) &&
+           v <= 0;
 }
 
 /* ---- does a node stop the ticker or let it escape? ------------------------- */
@@ -460,7 +378,7 @@ static void check_stmt(rule_ctx *rc, go_cfg *g, uint32_t b, uint32_t i, const go
     if (!what)
         return;
     call = rulekit_unparen(call);
-    if (nonpositive_arg(rc->f, call))
+    if (nonpositive_arg(rc, call))
         return;
     if (!lhs || rulekit_ident_is(lhs, "_")) { /* time.NewTimer(d) as a statement, _ = time.NewTicker(d) */
         report(rc, call, GO_NOPOS, NULL, what, "discarded, so it can never be stopped", "t", 1);
@@ -574,7 +492,7 @@ static bool visit(void *ctx, go_node *n) {
     case GO_CALL_EXPR:
         /* for range time.Tick(d) { … } in a function (var ticks =
          * time.Tick(d) at package level lives as long as the program) */
-        if (rc->in_func && go_is_pkg_call(rc->f, n, "time", "Tick") && !nonpositive_arg(rc->f, n))
+        if (rc->in_func && go_is_pkg_call(rc->f, n, "time", "Tick") && !nonpositive_arg(rc, n))
             lint_report_severity(rc->pass, rc->severity, n->pos, GO_NOPOS, NULL,
                                  "the ticker of time.Tick can never be stopped; it keeps firing%s (use "
                                  "time.NewTicker and defer Stop)",
