@@ -110,7 +110,7 @@ stage "(d) ${gobin_seconds}s of fuzz_gobin (the Go binary reader of leakscope pr
 # and not, as whole ELF files (first byte 1) and its bare .gopclntab
 # (first byte 0); megabytes, so made fresh rather than committed.
 cmake --build build-fuzz --target fuzz_gobin
-corpus=build-fuzz/corpus/gobin
+corpus=build-fuzz/corpus/gobin artifacts=build-fuzz/artifacts/gobin/
 rm -rf "$corpus" "$artifacts" && mkdir -p "$corpus" "$artifacts"
 seedwork=$(mktemp -d)
 cp tests/probe/testdata/leaky/go.mod tests/probe/testdata/leaky/main.go "$seedwork"/
