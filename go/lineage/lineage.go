@@ -25,41 +25,43 @@ type deriving struct {
 // unsampled root.
 func begin(parent context.Context) (d deriving, pass bool) {
 	s := active.Load()
-	if s == nil || s.sampler.p.name == "off" {
+	if s == nil || s.sampler.off {
 		return d, true
 	}
-	r := draw()
-	timed := r&(1<<timedShift-1) == 0
-	var t0 time.Time
-	if timed {
-		t0 = time.Now()
-	}
-	d.s = s
 	var pn *node
 	if t, ok := parent.(*tracked); ok { // the common case: no walk up the chain
 		pn = t.n
 	} else {
 		pn = nodeOf(parent)
 	}
-	switch {
-	case pn == unsampled:
-		pass = true
-	case pn != nil:
-		d.parent, d.sampled, d.remote = pn, true, pn.remote
-	default:
-		d.root = rootName(parent)
-		if d.root != "root:untracked" && held.count.Load() > 0 {
-			d.g = goid()
-			if d.held = heldBy(d.g); d.held != "" {
-				d.sampled = true // a broken chain is always worth a record
-			}
-		}
-		d.sampled = d.sampled || s.sampler.decide(r)
+	d.s = s // FromRemote needs the sink even below an unsampled root
+	if pn == unsampled {
+		// The root decided: no draw, no clock, nothing to record.
+		return d, true
 	}
+	if pn != nil {
+		d.parent, d.sampled, d.remote = pn, true, pn.remote
+		return d, false
+	}
+	// A root: the only place a draw is made.
+	r := draw()
+	timed := r&(1<<timedShift-1) == 0
+	var t0 time.Time
+	if timed {
+		t0 = time.Now()
+	}
+	d.root = rootName(parent)
+	if d.root != "root:untracked" && held.count.Load() > 0 {
+		d.g = goid()
+		if d.held = heldBy(d.g); d.held != "" {
+			d.sampled = true // a broken chain is always worth a record
+		}
+	}
+	d.sampled = d.sampled || s.sampler.decide(r)
 	if timed && !d.sampled {
 		s.sampler.spentUnsampled(time.Since(t0))
 	}
-	return d, pass
+	return d, false
 }
 
 func rootName(ctx context.Context) string {

@@ -58,6 +58,7 @@ type sampler struct {
 	// lastOverhead holds the float64 bits of the last measured share.
 	lastOverhead atomic.Uint64
 	p            preset
+	off          bool // the "off" preset: no derivation is looked at
 	budget       float64
 	min          float64
 	last         time.Time
@@ -65,6 +66,7 @@ type sampler struct {
 
 func (s *sampler) init(p preset, budget float64) {
 	s.p = p
+	s.off = p.name == "off"
 	s.budget = budget
 	s.min = math.Min(p.rate, 1e-5)
 	s.last = time.Now()
