@@ -143,15 +143,15 @@ func FromRemote(parent context.Context, traceparent, tracestate string) (context
 	if d.s == nil {
 		return ctx, cancel
 	}
-	rp := &remoteParent{traceID: parseTraceparent(traceparent)}
-	if rp.traceID != "" { // W3C: no valid traceparent, no tracestate
-		rp.state = tracestate
-		rp.id = stateValue(tracestate, StateKey)
-	}
-	if rp.id != "" {
-		d, pass = deriving{s: d.s, root: "root:remote", remote: rp, sampled: true}, false
-	} else if d.parent == nil && rp.traceID != "" {
-		d.remote = rp
+	// W3C: no valid traceparent, no tracestate; and nothing allocated
+	// for a request that carries neither (the unsampled fast path).
+	if traceID := parseTraceparent(traceparent); traceID != "" {
+		rp := &remoteParent{traceID: traceID, state: tracestate, id: stateValue(tracestate, StateKey)}
+		if rp.id != "" {
+			d, pass = deriving{s: d.s, root: "root:remote", remote: rp, sampled: true}, false
+		} else if d.parent == nil {
+			d.remote = rp
+		}
 	}
 	if pass {
 		return ctx, cancel
