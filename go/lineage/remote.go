@@ -204,6 +204,12 @@ func randomHex(words int) string {
 // returns.
 func Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s := active.Load(); s == nil || s.sampler.off {
+			// Nothing would be recorded: skip the context and the
+			// request copy (net/http cancels r's context on return).
+			next.ServeHTTP(w, r)
+			return
+		}
 		ctx, cancel := FromRemote(r.Context(), r.Header.Get("traceparent"),
 			strings.Join(r.Header.Values("tracestate"), ","))
 		defer cancel()
