@@ -170,7 +170,8 @@ func (s *orderService) do() error {
 
 // overheadModes are the variants: package context, twice (the second
 // measures the noise: its "overhead" should be 0), and lineage with no
-// sink and with a sink at three sampling presets.
+// sink and with a sink at "off", 0 (every root drawn and marked, none
+// traced), "default" and "all".
 var overheadModes = []struct {
 	name, sample string
 	traced, sink bool
@@ -179,6 +180,7 @@ var overheadModes = []struct {
 	{"context-again", "", false, false},
 	{"lineage-nosink", "", true, false},
 	{"lineage-off", "off", true, true},
+	{"lineage-0", "0", true, true},
 	{"lineage-default", "default", true, true},
 	{"lineage-all", "all", true, true},
 }
@@ -267,36 +269,51 @@ func TestHandlerOverhead(t *testing.T) {
 type serverKey struct{ name string }
 
 // requestPattern is the context work of one order request without the
-// rest: the front end's and the pricing service's Middleware roots, the
-// handler's three derivations and the Transport's Outgoing call (plain:
-// the three derivations), from a parent shaped like net/http's request
-// context.
-func requestPattern(parent context.Context, withLineage bool) {
-	d := plain
-	if withLineage {
-		d = traced
+// rest: the front end's three derivations and, with lineage, both
+// servers' Middleware and the Transport's Outgoing call, on requests whose
+// context is shaped like net/http's.
+type requestPattern struct {
+	front, down   *http.Request
+	plainH, linH  http.Handler
+	downMW        http.Handler
+	withTransport bool
+}
+
+func newRequestPattern(parent context.Context) *requestPattern {
+	p := &requestPattern{
+		front: httptest.NewRequest("POST", "/order", nil).WithContext(parent),
+		down:  httptest.NewRequest("POST", "/price", nil).WithContext(parent),
 	}
-	var ctx, down context.Context
-	var cancel0, cancel3 context.CancelFunc
+	work := func(d derivers, lin bool) http.Handler {
+		return http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+			ctx, cancel1 := d.withTimeout(r.Context(), 2*time.Second)
+			defer cancel1()
+			ctx = d.withValue(ctx, requestIDKey{}, "r-1")
+			ctx, cancel2 := d.withTimeout(ctx, 500*time.Millisecond)
+			defer cancel2()
+			if lin {
+				if tp, ts, ok := lineage.Outgoing(ctx, "", ""); ok {
+					p.down.Header.Set("traceparent", tp)
+					p.down.Header.Set("tracestate", ts)
+					defer p.down.Header.Del("traceparent")
+					defer p.down.Header.Del("tracestate")
+				}
+				p.downMW.ServeHTTP(nil, p.down)
+			}
+		})
+	}
+	p.plainH = work(plain, false)
+	p.linH = lineage.Middleware(work(traced, true))
+	p.downMW = lineage.Middleware(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	return p
+}
+
+func (p *requestPattern) run(withLineage bool) {
 	if withLineage {
-		ctx, cancel0 = lineage.FromRemote(parent, "", "")
+		p.linH.ServeHTTP(nil, p.front)
 	} else {
-		ctx, cancel0 = context.WithCancel(parent)
+		p.plainH.ServeHTTP(nil, p.front)
 	}
-	ctx, cancel1 := d.withTimeout(ctx, 2*time.Second)
-	ctx = d.withValue(ctx, requestIDKey{}, "r-1")
-	ctx, cancel2 := d.withTimeout(ctx, 500*time.Millisecond)
-	if withLineage {
-		tp, ts, _ := lineage.Outgoing(ctx, "", "")
-		down, cancel3 = lineage.FromRemote(parent, tp, ts)
-	} else {
-		down, cancel3 = context.WithCancel(parent)
-	}
-	_ = down
-	cancel3()
-	cancel2()
-	cancel1()
-	cancel0()
 }
 
 // patternCPU is the CPU time of one requestPattern, in rounds of
@@ -306,6 +323,7 @@ func patternCPU(sets, n int, sample string) (plainNS, linNS []float64) {
 		serverKey{"server"}, 1), serverKey{"addr"}, 2)
 	parent, cancel := context.WithCancel(parent)
 	defer cancel()
+	p := newRequestPattern(parent)
 	for set := 0; set < sets; set++ {
 		for _, lin := range []bool{set%2 == 0, set%2 != 0} {
 			var sk *lineage.Sink
@@ -315,7 +333,7 @@ func patternCPU(sets, n int, sample string) (plainNS, linNS []float64) {
 			runtime.GC()
 			c0 := cpuTime()
 			for i := 0; i < n; i++ {
-				requestPattern(parent, lin)
+				p.run(lin)
 			}
 			ns := float64(cpuTime()-c0) / float64(n)
 			if sk != nil {
@@ -361,7 +379,7 @@ func printPattern(sets int, base []roundResult) {
 			defer fmt.Printf("target <= 0.3%% CPU at the default rate (context work, %.3f..%.3f%%): %s\n", lo, hi, verdict)
 		}
 	}
-	fmt.Println("(sample 0: every root drawn and not sampled; default adds its 0.1% of traced roots. The tight loop leaves out what the allocations cost the garbage collector later, which the end-to-end rounds above include.)")
+	fmt.Println("(plain: the handler's three derivations; lineage adds both servers' Middleware and Outgoing. sample 0: every root drawn and not sampled; default adds its 0.1% of traced roots. The tight loop leaves out what the allocations cost the garbage collector later, which the end-to-end rounds above include.)")
 }
 
 func printOverhead(results [][]roundResult, sets, n int) {

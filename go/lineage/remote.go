@@ -138,10 +138,24 @@ func withStateMember(ts, key, value string) string {
 // "root:remote" and that ID as remote_parent, and is always sampled (the
 // caller sampled its side). Otherwise it is an ordinary root.
 func FromRemote(parent context.Context, traceparent, tracestate string) (context.Context, context.CancelFunc) {
-	d, pass := begin(parent)
+	d, pass := remoteDecision(parent, traceparent, tracestate)
 	ctx, cancel := context.WithCancel(parent)
-	if d.s == nil {
+	if pass {
 		return ctx, cancel
+	}
+	out := d.finish(parent, ctx, kindCancel, timeout{}, nil)
+	if !d.sampled {
+		return out, cancel
+	}
+	return out, watch(nodeOf(out), out, false, ignoreCause(cancel)).call
+}
+
+// remoteDecision is begin for FromRemote: a caller's lineage ID makes a
+// sampled "root:remote" whatever the local decision.
+func remoteDecision(parent context.Context, traceparent, tracestate string) (d deriving, pass bool) {
+	d, pass = begin(parent)
+	if d.s == nil {
+		return d, true
 	}
 	// W3C: no valid traceparent, no tracestate; and nothing allocated
 	// for a request that carries neither (the unsampled fast path).
@@ -153,14 +167,7 @@ func FromRemote(parent context.Context, traceparent, tracestate string) (context
 			d.remote = rp
 		}
 	}
-	if pass {
-		return ctx, cancel
-	}
-	out := d.finish(parent, ctx, kindCancel, timeout{}, nil)
-	if !d.sampled {
-		return out, cancel
-	}
-	return out, watch(nodeOf(out), out, false, ignoreCause(cancel)).call
+	return d, pass
 }
 
 // Outgoing returns the traceparent and tracestate to send from ctx, given
@@ -210,10 +217,23 @@ func Middleware(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		ctx, cancel := FromRemote(r.Context(), r.Header.Get("traceparent"),
+		parent := r.Context()
+		d, pass := remoteDecision(parent, r.Header.Get("traceparent"),
 			strings.Join(r.Header.Values("tracestate"), ","))
-		defer cancel()
-		next.ServeHTTP(w, r.WithContext(ctx))
+		switch {
+		case pass: // below an unsampled root already
+			next.ServeHTTP(w, r)
+		case !d.sampled:
+			// An unsampled root needs its marker and nothing else: no end
+			// is recorded, and net/http cancels r's context on return.
+			next.ServeHTTP(w, r.WithContext(&tracked{Context: parent, n: unsampled}))
+		default:
+			ctx, cancel := context.WithCancel(parent)
+			out := d.finish(parent, ctx, kindCancel, timeout{}, nil)
+			stop := watch(nodeOf(out), out, false, ignoreCause(cancel)).call
+			defer stop()
+			next.ServeHTTP(w, r.WithContext(out))
+		}
 	})
 }
 
