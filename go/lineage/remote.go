@@ -206,9 +206,11 @@ func randomHex(words int) string {
 	return string(b)
 }
 
-// Middleware derives every request's context with FromRemote from its
+// Middleware derives every request's context as FromRemote does from its
 // traceparent and tracestate headers, and cancels it when the handler
-// returns.
+// returns. An unsampled request's context is net/http's own with the
+// not-sampled marker (net/http cancels it on return); with no sink, or
+// "off", the request passes through untouched.
 func Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s := active.Load(); s == nil || s.sampler.off {
