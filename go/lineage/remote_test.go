@@ -152,3 +152,45 @@ func TestRemoteLineageIsTracedAtAnyRate(t *testing.T) {
 		t.Errorf("derives %v", d)
 	}
 }
+
+// An unsampled request under Middleware gets the marker on net/http's own
+// context: nothing is recorded below it, and a caller's lineage ID still
+// makes a traced root:remote. With "off" the request passes untouched.
+func TestMiddlewareUnsampledAndOff(t *testing.T) {
+	const tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+	var sameRequest bool
+	var ids []string
+	h := func(in *http.Request) http.Handler {
+		return lineage.Middleware(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+			sameRequest = r == in
+			ctx, cancel := lineage.WithCancel(r.Context())
+			defer cancel()
+			ids = append(ids, lineage.ID(ctx))
+		}))
+	}
+	server := context.WithValue(context.Background(), http.ServerContextKey, nil)
+	evs := record(t, lineage.Config{Sample: "0"}, func() {
+		plainReq := httptest.NewRequest("GET", "/", nil).WithContext(server)
+		h(plainReq).ServeHTTP(httptest.NewRecorder(), plainReq)
+		if sameRequest {
+			t.Error("unsampled: the request was not given the marker")
+		}
+		remoteReq := httptest.NewRequest("GET", "/", nil).WithContext(server)
+		remoteReq.Header.Set("traceparent", tp)
+		remoteReq.Header.Set("tracestate", "lnscope=ln-5-6-g7")
+		h(remoteReq).ServeHTTP(httptest.NewRecorder(), remoteReq)
+	})
+	if len(ids) != 2 || ids[0] != "" || ids[1] == "" {
+		t.Errorf("ids below the middleware: %q (want none, then one)", ids)
+	}
+	if d := derives(evs); len(d) != 2 || d[0].str("remote_parent") != "ln-5-6-g7" {
+		t.Errorf("derives %v", d)
+	}
+	record(t, lineage.Config{Sample: "off"}, func() {
+		req := httptest.NewRequest("GET", "/", nil).WithContext(server)
+		h(req).ServeHTTP(httptest.NewRecorder(), req)
+		if !sameRequest {
+			t.Error("off: the request was copied")
+		}
+	})
+}
