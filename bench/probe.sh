@@ -5,14 +5,16 @@
 #      at a time (-batch 1) and 1000 at a time; the time per goroutine with
 #      and without the probe, and the difference: the probe's cost per
 #      goroutine created and exited (ns);
-#   2. HTTP: bench/probe/server (one helper goroutine per request) under a
-#      fixed local load (bench/probe/load: REQUESTS requests from 8 keep-alive
-#      clients), requests per second with and without the probe, and the
+#   2. HTTP: bench/probe/server (one helper goroutine per request, plus the
+#      one net/http starts per request) under a fixed local load
+#      (bench/probe/load: REQUESTS requests from 8 keep-alive clients),
+#      ROUNDS rounds with and without the probe, alternating: the medians of
+#      requests per second and of the server's CPU per request, and the
 #      slowdown (goal: under 5%).
 #
 # Needs root (the probe) and Go.  Prints; asserts nothing.
 #
-#   bash bench/probe.sh                # N=200000 REQUESTS=20000
+#   bash bench/probe.sh                # N=200000 REQUESTS=20000 ROUNDS=7
 #   N=1000000 REQUESTS=50000 bash bench/probe.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,22 +45,57 @@ for batch in 1 1000; do
 done
 grep '^counters' "$out/churn_probe.txt" | sed 's/^/  /'
 
-# rps_of CMD...: starts the server (under CMD), loads it, prints req/s
-rps_of() {
-    local addrfile=$out/addr.txt
+# serve_round FLAG CMD...: starts the server with FLAG (under CMD), loads it, prints
+# "REQ_PER_S CPU_US_PER_REQUEST" (the server's CPU: the run time of all its
+# threads from /proc/PID/task/*/schedstat, in ns, which includes the time
+# the kernel spends in the probe's traps on its behalf).
+serve_round() {
+    local addrfile=$out/addr.txt rps cpu_ns flag=$1
+    shift
     rm -f "$addrfile"
-    "$@" "$out/server" >"$addrfile" 2>"$out/server_err.txt" &
+    "$@" "$out/server" $flag >"$addrfile" 2>"$out/server_err.txt" &
     local pid=$!
-    for _ in $(seq 100); do [[ -s $addrfile ]] && break; sleep 0.1; done
-    "$out/load" -url "http://$(head -1 "$addrfile")/x" -n "$requests" -c 8 || true
-    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 100); do [[ -f $addrfile && $(wc -l <"$addrfile") -ge 2 ]] && break; sleep 0.1; done
+    local spid
+    spid=$(sed -n 2p "$addrfile")
+    rps=$("$out/load" -url "http://$(head -1 "$addrfile")/x" -n "$requests" -c 8 || echo 0)
+    cpu_ns=$(cat /proc/"$spid"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')
+    kill "$spid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
+    awk -v r="$rps" -v c="$cpu_ns" -v n="$requests" 'BEGIN { printf "%s %.2f\n", r, c / n / 1000 }'
 }
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# http_rows FLAG NAME: rounds alternate (alone, probed / probed, alone) so
+# that the machine's drift falls on both alike; the medians are compared.
+http_rows() {
+    local flag=$1 name=$2 rounds=${ROUNDS:-7} f=$out/http_rounds$1.txt
+    : >"$f"
+    for r in $(seq "$rounds"); do
+        if ((r % 2)); then
+            echo "alone $(serve_round "$flag" env)" >>"$f"
+            echo "probed $(serve_round "$flag" "$leakscope" probe --)" >>"$f"
+        else
+            echo "probed $(serve_round "$flag" "$leakscope" probe --)" >>"$f"
+            echo "alone $(serve_round "$flag" env)" >>"$f"
+        fi
+    done
+    local rps_alone rps_probed cpu_alone cpu_probed
+    rps_alone=$(awk '$1 == "alone" { print $2 }' "$f" | median)
+    rps_probed=$(awk '$1 == "probed" { print $2 }' "$f" | median)
+    cpu_alone=$(awk '$1 == "alone" { print $3 }' "$f" | median)
+    cpu_probed=$(awk '$1 == "probed" { print $3 }' "$f" | median)
+    slow=$(awk -v a="$rps_alone" -v p="$rps_probed" 'BEGIN { printf "%.1f", (a - p) * 100 / a }')
+    printf '%-34s %12s %12s %12s\n' "$name: requests/s" "$rps_alone" "$rps_probed" \
+        "$(awk -v s="$slow" 'BEGIN { printf "%+.1f", -s }')"
+    printf '%-34s %12s %12s %12s\n' "$name: server CPU µs/request" "$cpu_alone" "$cpu_probed" \
+        "$(awk -v a="$cpu_alone" -v p="$cpu_probed" 'BEGIN { printf "%+.1f", (p - a) * 100 / a }')"
+    awk -v s="$slow" 'BEGIN { exit !(s < 5) }' && echo "  goal (< 5% slower): met" || echo "  goal (< 5% slower): NOT met"
+}
+
 "$out/load" -h >/dev/null 2>&1 || true
-alone=$(rps_of env)
-probed=$(rps_of "$leakscope" probe --)
-slow=$(awk -v a="$alone" -v p="$probed" 'BEGIN { printf "%.1f", (a - p) * 100 / a }')
 echo
-printf '%-34s %12s %12s %12s\n' "HTTP ($requests requests, 8 clients)" "req/s alone" "req/s probed" "slowdown %"
-printf '%-34s %12s %12s %12s\n' "server, 1 goroutine per request" "$alone" "$probed" "$slow"
-awk -v s="$slow" 'BEGIN { exit !(s < 5) }' && echo "goal (< 5% on HTTP): met" || echo "goal (< 5% on HTTP): NOT met"
+echo "HTTP: $requests requests from 8 keep-alive clients a round, ${ROUNDS:-7} rounds each, medians"
+printf '%-34s %12s %12s %12s\n' "service (2 goroutines per request)" "alone" "probed" "change %"
+http_rows "" "minimal"
+http_rows "-orders" "orders"

@@ -81,6 +81,21 @@ check_binary() {
         byte=$(od -An -tx1 -j $((0x$off)) -N1 "$bin" | tr -d ' ')
         if [ "$byte" = c3 ]; then pass; else fail "$bin: byte at file offset 0x$off is $byte, not c3 (RET)"; fi
     done
+    # the cheap probe sites (instructions the kernel emulates), as objdump
+    # shows them: newproc1's call to casgstatus right after the goid store,
+    # and the prologue's conditional jump of the exit function
+    site=$(sed -n 's/^runtime\.newproc1 creation probe site: addr \(0x[0-9a-f]*\) .*/\1/p' "$bin.inspect")
+    GOTOOLCHAIN=$tc "$go" tool objdump -s '^runtime\.newproc1$' "$twin" >"$bin.np.asm"
+    if [ -n "$site" ] && grep -q "[[:space:]]$site[[:space:]].*CALL runtime\.casgstatus(SB)" "$bin.np.asm"; then pass; else
+        fail "$bin: newproc1 creation probe site '$site' is not a CALL runtime.casgstatus in objdump"
+    fi
+    exitfn=runtime.gdestroy
+    grep -q '^runtime\.gdestroy: addr' "$bin.inspect" || exitfn=runtime.goexit0
+    site=$(sed -n "s/^$exitfn entry probe site: addr \(0x[0-9a-f]*\) .*/\1/p" "$bin.inspect")
+    if [ -n "$site" ] && GOTOOLCHAIN=$tc "$go" tool objdump -s "^$exitfn\$" "$twin" | sed -n 2,4p |
+        grep -q "[[:space:]]$site[[:space:]].*J[A-Z]* "; then pass; else
+        fail "$bin: $exitfn entry probe site '$site' is not the prologue's jump in objdump"
+    fi
     for f in runtime.gdestroy runtime.goexit0 runtime.goexit1; do
         expect_match "$bin.inspect" "^$f: addr 0x" "$bin: $f found"
     done

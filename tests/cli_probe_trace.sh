@@ -220,7 +220,7 @@ expect_status 2 "-p of no process"
 # nothing left attached once leakscope has exited
 if command -v bpftool >/dev/null 2>&1 || [ -x /usr/sbin/bpftool ]; then
     bpftool=$(command -v bpftool || echo /usr/sbin/bpftool)
-    if "$bpftool" prog show 2>/dev/null | grep -q 'newproc1_ret\|goroutine_exit'; then
+    if "$bpftool" prog show 2>/dev/null | grep -q 'goroutine_created\|goroutine_exit'; then
         fail "a BPF program of the probe is still loaded: $($bpftool prog show | grep -E 'newproc1|goroutine_exit' | head -3)"
     else pass; fi
 fi

@@ -126,6 +126,19 @@ bool gobin_file_offset(const gobin *b, uint64_t vaddr, uint64_t *off);
 long gobin_func_rets(const gobin *b, const gobin_func *f, uint64_t *addrs, size_t max, char *err,
                      size_t errlen);
 
+/*
+ * Cheap uprobe sites (the kernel emulates a branch, call or push in place
+ * and single-steps any other instruction, at many times the cost).
+ * gobin_entry_probe_site: the first such instruction of f reached before
+ * any argument register changes (the stack check's JBE in most Go
+ * functions), so registers read there are f's arguments.
+ * gobin_newg_probe_site: in runtime.newproc1, the call to casgstatus that
+ * follows the store of the new g's goid (goid_offset in runtime.g): the
+ * complete new g is in RAX there.  Both false when not found.
+ */
+bool gobin_entry_probe_site(const gobin *b, const gobin_func *f, uint64_t *addr);
+bool gobin_newg_probe_site(const gobin *b, const gobin_func *newproc1, int32_t goid_offset, uint64_t *addr);
+
 /* The function inlined at pc that its containing function called itself
  * (the outermost of nested inlined calls), from the pclntab inline tree;
  * NULL when pc is not in inlined code. */

@@ -118,6 +118,19 @@ static void print_attach_point(const gobin *b, const char *name, bool rets) {
     }
 }
 
+/* Where `probe` puts its busy uprobes (gobin.h: instructions the kernel
+ * emulates); goid_offset >= 0 asks for newproc1's creation site. */
+static void print_probe_site(const gobin *b, const char *what, const gobin_func *f, int32_t goid_offset) {
+    uint64_t at, off;
+    if (!f)
+        return;
+    bool found = goid_offset >= 0 ? gobin_newg_probe_site(b, f, goid_offset, &at) : gobin_entry_probe_site(b, f, &at);
+    if (found && gobin_file_offset(b, at, &off))
+        printf("%s probe site: addr 0x%" PRIx64 " file offset 0x%" PRIx64 "\n", what, at, off);
+    else
+        printf("%s probe site: none (the slower fallback is used)\n", what);
+}
+
 static void print_inspect(const gobin *b) {
     const gobin_goffsets *o = gobin_g_offsets(b);
     printf("go version: %s\n", gobin_go_version(b));
@@ -135,10 +148,13 @@ static void print_inspect(const gobin *b) {
     for (size_t i = 0; i < gobin_wait_reason_count(b); i++)
         printf("wait reason %zu: %s\n", i, gobin_wait_reason(b, i));
     print_attach_point(b, "runtime.newproc1", true);
+    print_probe_site(b, "runtime.newproc1 creation", gobin_func_by_name(b, "runtime.newproc1"), o->goid);
     print_attach_point(b, "runtime.gdestroy", false);
     print_attach_point(b, "runtime.goexit0", false);
     print_attach_point(b, "runtime.goexit1", false);
     print_attach_point(b, "runtime.exit", false);
+    print_probe_site(b, "runtime.gdestroy entry", gobin_func_by_name(b, "runtime.gdestroy"), -1);
+    print_probe_site(b, "runtime.goexit0 entry", gobin_func_by_name(b, "runtime.goexit0"), -1);
 }
 
 static void print_pc(const gobin *b, const char *arg) {

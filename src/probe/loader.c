@@ -181,6 +181,43 @@ int probe_follow(probe_session *s, uint32_t tgid) {
     return bpf_map_update_elem(bpf_map__fd(s->skel->maps.followed), &tgid, &one, BPF_ANY) == 0 ? 0 : -1;
 }
 
+/* At f's entry, or at a later instruction that sees the same arguments
+ * and that the kernel emulates instead of single-stepping (gobin.h). */
+static int attach_entry(probe_session *s, struct bpf_program *prog, const gobin *b, const gobin_func *f,
+                        const char *path, int pid, char *err, size_t errlen) {
+    uint64_t at = f->entry, off;
+    gobin_entry_probe_site(b, f, &at);
+    if (!gobin_file_offset(b, at, &off)) {
+        snprintf(err, errlen, "%s: %s is not in the file", path, f->name);
+        return -1;
+    }
+    return attach_one(s, prog, path, pid, off, f->name, err, errlen);
+}
+
+/* Where the new g is complete: the call newproc1 makes right after setting
+ * its goid (one emulated instruction), else every RET of newproc1, each
+ * single-stepped (about 20 µs a goroutine more on a VM). */
+static int attach_creation(probe_session *s, const gobin *b, const gobin_func *np, int32_t goid_offset,
+                           const char *path, int pid, char *err, size_t errlen) {
+    uint64_t sites[MAX_RETS], off;
+    long n = 1;
+    if (!gobin_newg_probe_site(b, np, goid_offset, &sites[0])) {
+        fprintf(stderr, "leakscope probe: %s: no cheap probe site in runtime.newproc1; probing its RET instructions, "
+                        "which costs more per goroutine\n", path);
+        n = gobin_func_rets(b, np, sites, MAX_RETS, err, errlen);
+        if (n <= 0 || n > MAX_RETS) {
+            if (n >= 0)
+                snprintf(err, errlen, "%s: runtime.newproc1 has %ld RET instructions", path, n);
+            return -1;
+        }
+    }
+    for (long i = 0; i < n; i++)
+        if (!gobin_file_offset(b, sites[i], &off) ||
+            attach_one(s, s->skel->progs.goroutine_created, path, pid, off, "runtime.newproc1", err, errlen) != 0)
+            return -1;
+    return 0;
+}
+
 int probe_attach(probe_session *s, const gobin *b, const char *path, int pid, char *err, size_t errlen) {
     const gobin_goffsets *o = gobin_g_offsets(b);
     if (o->goid < 0 || o->gopc < 0 || o->startpc < 0) {
@@ -198,23 +235,12 @@ int probe_attach(probe_session *s, const gobin *b, const char *path, int pid, ch
     const gobin_func *np, *ex;
     uint64_t off;
     if (func_offset(b, "runtime.newproc1", &np, &off, err, errlen) != 0 ||
-        (s->count_calls &&
-         attach_one(s, s->skel->progs.newproc1_entry, path, pid, off, "runtime.newproc1", err, errlen) != 0))
+        (s->count_calls && attach_entry(s, s->skel->progs.newproc1_entry, b, np, path, pid, err, errlen) != 0) ||
+        attach_creation(s, b, np, o->goid, path, pid, err, errlen) != 0)
         return -1;
-    uint64_t rets[MAX_RETS];
-    long n = gobin_func_rets(b, np, rets, MAX_RETS, err, errlen);
-    if (n <= 0 || n > MAX_RETS) {
-        if (n >= 0)
-            snprintf(err, errlen, "%s: runtime.newproc1 has %ld RET instructions", path, n);
-        return -1;
-    }
-    for (long i = 0; i < n; i++)
-        if (!gobin_file_offset(b, rets[i], &off) ||
-            attach_one(s, s->skel->progs.newproc1_ret, path, pid, off, "a RET of runtime.newproc1", err, errlen) != 0)
-            return -1;
     const char *exit_fn = gobin_func_by_name(b, "runtime.gdestroy") ? "runtime.gdestroy" : "runtime.goexit0";
     if (func_offset(b, exit_fn, &ex, &off, err, errlen) != 0 ||
-        attach_one(s, s->skel->progs.goroutine_exit, path, pid, off, exit_fn, err, errlen) != 0)
+        attach_entry(s, s->skel->progs.goroutine_exit, b, ex, path, pid, err, errlen) != 0)
         return -1;
     /* optional: without it, states are read only at detach */
     const gobin_func *rx = gobin_func_by_name(b, "runtime.exit");

@@ -7,9 +7,17 @@
  *   newproc1 entry   counts creations begun (the creator g is in RBX, the
  *                    `go` statement's PC in RCX: Go's internal ABI passes
  *                    fn, callergp, callerpc in RAX, RBX, RCX);
- *   each newproc1 RET  RAX holds the new g: read goid, gopc, startpc and
- *                    parentGoid from it, remember it in `live`, emit CREATE;
- *   gdestroy entry   (or goexit0) RAX holds the dying g: forget it, emit EXIT.
+ *   newproc1's casgstatus call after the goid is set (else each RET of
+ *                    newproc1): RAX holds the new g: read goid, gopc,
+ *                    startpc and parentGoid from it, remember it in
+ *                    `live` (no event: the
+ *                    loader reads `live`; a ring buffer record per
+ *                    goroutine would double the program's cost);
+ *   gdestroy entry   (or goexit0) RAX holds the dying g: forget it.
+ *
+ * The loader puts the busy probes on instructions the kernel emulates (a
+ * call, the prologue's conditional jump) rather than single-steps: see
+ * gobin_entry_probe_site in gobin.h.
  *   runtime.exit     stop the process (SIGSTOP) and emit EXITING, so the
  *                    loader reads the goroutines' states before they vanish.
  *
@@ -76,8 +84,10 @@ static __always_inline int read_u64(__u64 g, __s32 off, __u64 *v) {
     return bpf_probe_read_user(v, sizeof *v, (const void *)(g + (__u64)off));
 }
 
-static __always_inline void emit(__u32 kind, __u32 tgid, __u64 goid, __u64 now, const struct probe_record *rec,
-                                 bool urgent) {
+/* Process events only (exec, exit, runtime.exit): rare, and the loader
+ * must act on each at once, so every one wakes it.  Goroutines produce no
+ * event: the loader reads the `live` map. */
+static __always_inline void emit(__u32 kind, __u32 tgid) {
     struct probe_event *e = bpf_ringbuf_reserve(&events, sizeof *e, 0);
     if (!e) {
         count(PROBE_CNT_RINGBUF_DROP);
@@ -85,17 +95,8 @@ static __always_inline void emit(__u32 kind, __u32 tgid, __u64 goid, __u64 now, 
     }
     e->kind = kind;
     e->tgid = tgid;
-    e->goid = goid;
-    e->ts_ns = now;
-    if (rec)
-        e->rec = *rec;
-    else
-        __builtin_memset(&e->rec, 0, sizeof e->rec);
-    /* Waking the reader per event costs a self-IPI (microseconds, more in
-     * a VM); the reader drains on a timer and is woken only when the
-     * buffer is a quarter full. */
-    __u64 queued = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
-    bpf_ringbuf_submit(e, urgent || queued > PROBE_RINGBUF_BYTES / 4 ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+    e->ts_ns = bpf_ktime_get_ns();
+    bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
 }
 
 SEC("uprobe")
@@ -105,7 +106,7 @@ int newproc1_entry(struct pt_regs *ctx) {
 }
 
 SEC("uprobe")
-int newproc1_ret(struct pt_regs *ctx) {
+int goroutine_created(struct pt_regs *ctx) {
     __u64 g = ctx->ax;
     struct probe_key key = {.tgid = bpf_get_current_pid_tgid() >> 32};
     struct probe_record rec = {};
@@ -121,7 +122,6 @@ int newproc1_ret(struct pt_regs *ctx) {
     count(PROBE_CNT_CREATE);
     if (bpf_map_update_elem(&live, &key, &rec, BPF_ANY))
         count(PROBE_CNT_MAP_FULL);
-    emit(PROBE_EV_CREATE, key.tgid, key.goid, rec.created_ns, &rec, false);
     return 0;
 }
 
@@ -138,7 +138,6 @@ int goroutine_exit(struct pt_regs *ctx) {
         count(PROBE_CNT_EXIT);
     else
         count(PROBE_CNT_EXIT_UNKNOWN);
-    emit(PROBE_EV_EXIT, key.tgid, key.goid, bpf_ktime_get_ns(), 0, false);
     return 0;
 }
 
@@ -151,7 +150,7 @@ int runtime_exit(struct pt_regs *ctx) {
     if (!bpf_map_lookup_elem(&offsets, &tgid))
         return 0;
     bpf_send_signal(SIGSTOP);
-    emit(PROBE_EV_EXITING, tgid, 0, bpf_ktime_get_ns(), 0, true);
+    emit(PROBE_EV_EXITING, tgid);
     return 0;
 }
 
@@ -171,7 +170,7 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
         return 0;
     bpf_map_delete_elem(&offsets, &tgid); /* a new image: unknown until attached */
     bpf_send_signal(SIGSTOP);             /* stops before the new image's first instruction */
-    emit(PROBE_EV_EXEC, tgid, 0, bpf_ktime_get_ns(), 0, true);
+    emit(PROBE_EV_EXEC, tgid);
     return 0;
 }
 
@@ -183,6 +182,6 @@ int BPF_PROG(on_exit, struct task_struct *p) {
         return 0; /* a thread, or not followed */
     bpf_map_delete_elem(&followed, &tgid);
     bpf_map_delete_elem(&offsets, &tgid);
-    emit(PROBE_EV_PROC_EXIT, tgid, 0, bpf_ktime_get_ns(), 0, true);
+    emit(PROBE_EV_PROC_EXIT, tgid);
     return 0;
 }

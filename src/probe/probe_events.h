@@ -7,8 +7,6 @@
 #define LS_PROBE_EVENTS_H
 
 enum probe_event_kind {
-    PROBE_EV_CREATE = 1,    /* a goroutine was created */
-    PROBE_EV_EXIT = 2,      /* a goroutine ended */
     PROBE_EV_EXEC = 3,      /* a followed process exec'd; it is stopped (SIGSTOP) until the loader attaches */
     PROBE_EV_PROC_EXIT = 4, /* a followed process ended (its leader thread exited) */
     PROBE_EV_EXITING = 5,   /* a traced process called runtime.exit; it is stopped (SIGSTOP) */
@@ -44,9 +42,7 @@ struct probe_record {
 struct probe_event {
     __u32 kind; /* probe_event_kind */
     __u32 tgid;
-    __u64 goid;
     __u64 ts_ns;
-    struct probe_record rec; /* PROBE_EV_CREATE only */
 };
 
 /* Slots of the counters array (per CPU). */
@@ -63,6 +59,6 @@ enum probe_counter {
 
 #define PROBE_MAX_LIVE (1u << 18) /* live-goroutine map entries */
 #define PROBE_MAX_PROCS 4096      /* followed and traced processes */
-#define PROBE_RINGBUF_BYTES (1u << 23)
+#define PROBE_RINGBUF_BYTES (1u << 18) /* process events only: about 10,000 */
 
 #endif
