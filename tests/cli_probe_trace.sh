@@ -190,6 +190,39 @@ wait "$lpid"
 expect_match term_err.txt "1 goroutines alive" "SIGTERM: the report"
 expect_match term_err.txt "the command failed \\(signal 15\\)" "SIGTERM: passed on to the command"
 
+# SIGKILL to leakscope while it has the program stopped (in runtime.exit,
+# where its goroutines are read): the guard process resumes the program,
+# which finishes as it would have.  leakscope is frozen first (SIGSTOP) so
+# that the program is surely stopped when leakscope dies.
+"$leakscope" probe -- ./plain -hold 500ms -leak 1 -done 0 >kill_out.txt 2>/dev/null &
+lpid=$!
+prog=
+for _ in $(seq 100); do
+    prog=$(pgrep -P "$lpid" -x plain | head -1)
+    [ -n "$prog" ] && break
+    sleep 0.05
+done
+kill -STOP "$lpid"
+state=
+for _ in $(seq 100); do
+    state=$(sed 's/.*) \(.\).*/\1/' "/proc/$prog/stat" 2>/dev/null)
+    [ "$state" = T ] && break
+    sleep 0.05
+done
+if [ "$state" = T ]; then pass; else fail "SIGKILL: the program was not stopped at its exit (state '$state')"; fi
+kill -KILL "$lpid"
+wait "$lpid" 2>/dev/null
+for _ in $(seq 100); do
+    state=$(sed 's/.*) \(.\).*/\1/' "/proc/$prog/stat" 2>/dev/null)
+    [ -z "$state" ] || [ "$state" = Z ] && break
+    sleep 0.05
+done
+if [ -z "$state" ] || [ "$state" = Z ]; then pass; else
+    fail "SIGKILL: the program stayed stopped after leakscope died (state '$state')"
+    kill -CONT "$prog" 2>/dev/null
+fi
+expect_match kill_out.txt "^leaked 1 finished 0\$" "SIGKILL: the program finished its work"
+
 # --live on a terminal (script gives one): the top sites, redrawn
 if command -v script >/dev/null 2>&1; then
     script -qec "'$leakscope' probe --live -- ./plain -leak 2 -done 0 -hold 2500ms" /dev/null >live.txt 2>&1

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 typedef struct probe_opts {
     long max_leaked;      /* -1: no limit */
@@ -18,5 +19,11 @@ typedef struct probe_opts {
 
 int probe_run_command(const probe_opts *o, char **argv);
 int probe_run_pid(const probe_opts *o, int pid);
+
+/* A guard process that resumes the stopped processes of root's tree if
+ * leakscope dies without releasing it (probe_guard.c).  Returns the fd to
+ * release, or -1 (no guard: the trace goes on without one). */
+int probe_guard_start(pid_t root);
+void probe_guard_release(int fd);
 
 #endif

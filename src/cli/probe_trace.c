@@ -498,9 +498,11 @@ int probe_run_command(const probe_opts *o, char **argv) {
         _exit(127);
     }
     close(gate[0]);
+    int guard = probe_guard_start(child);
     if (probe_follow(t.s, (uint32_t)child) != 0) {
         fprintf(stderr, "leakscope probe: cannot follow process %d: %s\n", (int)child, strerror(errno));
         close(gate[1]);
+        probe_guard_release(guard);
         waitpid(child, NULL, 0);
         probe_session_close(t.s);
         regfree(&t.follow);
@@ -536,6 +538,7 @@ int probe_run_command(const probe_opts *o, char **argv) {
     on_proc_events(&t);
     while (t.nprocs > 0) /* descendants still running after the command */
         finish_proc(&t, t.nprocs - 1, "when the command ended");
+    probe_guard_release(guard);
     int rc = trace_verdict(&t, status);
     if (!json_write(o, t.s, t.leaked))
         rc = EXIT_INPUT;
@@ -586,6 +589,7 @@ int probe_run_pid(const probe_opts *o, int pid) {
     if (!read_load_bias(b, pid, path, &bias))
         fprintf(stderr, "leakscope probe: note: cannot read the load address of %s from /proc/%d/maps\n", path, pid);
     install_stop_handlers();
+    int guard = probe_guard_start(pid);
     fprintf(stderr, "leakscope probe: attached to %s (pid %d); Ctrl-C to stop\n", path, pid);
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
@@ -615,6 +619,7 @@ int probe_run_pid(const probe_opts *o, int pid) {
     }
     if (!gone)
         probe_snapshot(s, (uint32_t)pid, b, bias);
+    probe_guard_release(guard);
     json_programs = o->json ? cJSON_CreateArray() : NULL;
     uint64_t leaked = report(s, b, path, pid, bias, o, gone ? "at its exit" : "at detach");
     int rc = verdict(leaked, o, 0);
