@@ -32,9 +32,12 @@
  *    runtime.AddCleanup callbacks, and closures stored in a field or a
  *    composite literal.
  * Roots that are compared (`ctx != context.Background()`), stored in a
- * field, a package variable or a composite literal, or explained by a
- * comment just above them ("must not be canceled with the request") are
- * left alone.
+ * field, a package variable or a composite literal, explained by a
+ * comment just above them ("must not be canceled with the request"),
+ * handed to a call that only reads values (a log call,
+ * pprof.SetGoroutineLabels), or returned by a function that returns its
+ * context parameter on another path are left alone; so are roots inside a
+ * callback passed beside a root (its context parameter is that root).
  * Not checked: func main, init and TestMain; the argument of
  * context.WithoutCancel (detaching on purpose); the parent of
  * context.WithValue (CTX004 value-only-root reports that one).
