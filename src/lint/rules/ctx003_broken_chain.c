@@ -32,9 +32,12 @@
  *    runtime.AddCleanup callbacks, and closures stored in a field or a
  *    composite literal.
  * Roots that are compared (`ctx != context.Background()`), stored in a
- * field, a package variable or a composite literal, or explained by a
- * comment just above them ("must not be canceled with the request") are
- * left alone.
+ * field, a package variable or a composite literal, explained by a
+ * comment just above them ("must not be canceled with the request"),
+ * handed to a call that only reads values (a log call,
+ * pprof.SetGoroutineLabels), or returned by a function that returns its
+ * context parameter on another path are left alone; so are roots inside a
+ * callback passed beside a root (its context parameter is that root).
  * Not checked: func main, init and TestMain; the argument of
  * context.WithoutCancel (detaching on purpose); the parent of
  * context.WithValue (CTX004 value-only-root reports that one).
@@ -97,6 +100,8 @@ typedef struct walker {
     const go_node **skip; /* Background()/TODO() calls not to report */
     size_t nskip, cskip;
     const char *func_name; /* the top-level function being walked */
+    const go_node **root_fed; /* function literals passed beside a fresh root */
+    size_t nroot_fed, croot_fed;
 } walker;
 
 /* ---- small syntax helpers -------------------------------------------------- */
@@ -535,16 +540,76 @@ static void skip_stored_roots(walker *w, const go_node *n) {
 }
 
 /*
- * A comment next to the call that explains a deliberate root ("we do not
- * want this to be canceled when the client goes away", "ignore the
- * provided context"): one in the run of non-blank lines just above the
- * call's line, at most 10 lines up, inside the function that owns the
- * context (its doc comment talks about the function, not this call).  A
- * TODO or FIXME is not an explanation.
+ * The source between from and to closes a block it did not open: a comment
+ * at `from` sits in a block (an `if` body, a `case`) that ended before the
+ * call at `to`, and talks about that block.  Braces in string, rune and
+ * comment text do not count.
+ */
+static bool leaves_block(const char *src, go_pos from, go_pos to) {
+    int depth = 0;
+    for (go_pos q = from; q < to; q++) {
+        char c = src[q];
+        if (c == '"' || c == '\'' || c == '`') {
+            for (q++; q < to && src[q] != c && (c == '`' || src[q] != '\n'); q++)
+                if (c != '`' && src[q] == '\\') q++;
+        } else if (c == '/' && q + 1 < to && src[q + 1] == '/') {
+            while (q < to && src[q] != '\n') q++;
+        } else if (c == '/' && q + 1 < to && src[q + 1] == '*') {
+            for (q += 2; q + 1 < to && !(src[q] == '*' && src[q + 1] == '/'); q++) {}
+            q++;
+        } else if (c == '{') {
+            depth++;
+        } else if (c == '}' && --depth < 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool has_any(const char *text, const char *const *words, size_t n) {
+    for (size_t k = 0; k < n; k++)
+        if (strstr(text, words[k])) return true;
+    return false;
+}
+
+/*
+ * Does a (lower-cased) comment say that the root is deliberate?
+ *
+ *   // This action has side effects that we want to keep even if the
+ *   // client cancels the request part way through.
+ *   // Use a separate context that won't be canceled ...
+ *   // Now ignore the provided context and use a different one ...
+ *
+ * "cancel" alone is not enough: "create a context and cancel it when done"
+ * mentions cancellation and explains nothing.  It counts next to words
+ * that put the cancellation on someone else's side (the caller, the
+ * client, the parent) or say the work survives it ("even if", "won't be
+ * canceled").  "ignore" counts only when the comment is about the context
+ * ("ignore the provided context", not "duplicate notification, ignore").
+ */
+static bool explains_root(const char *text) {
+    static const char *const strong[] = {"detach", "outliv", "independen", "on purpose", "deliberate",
+                                         "intentional"};
+    static const char *const about_ctx[] = {"context", "ctx", "cancel", "deadline", "timeout", "parent", "caller"};
+    static const char *const survives[] = {"even if",       "even when",      "even though",   "regardless",
+                                           "despite",       "surviv",         "not be cancel", "n't be cancel",
+                                           "never be cancel", "not get cancel", "n't get cancel", "caller",
+                                           "client",        "parent",         "original",      "provided",
+                                           "incoming",      "upstream"};
+    if (has_any(text, strong, sizeof strong / sizeof *strong)) return true;
+    if (strstr(text, "ignor") && has_any(text, about_ctx, sizeof about_ctx / sizeof *about_ctx)) return true;
+    return strstr(text, "cancel") && has_any(text, survives, sizeof survives / sizeof *survives);
+}
+
+/*
+ * A comment next to the call that explains a deliberate root (see
+ * explains_root): one in the run of non-blank lines just above the call's
+ * line, at most 10 lines up, inside the function that owns the context
+ * (its doc comment talks about the function, not this call), and not in a
+ * block that closed before the call.  A TODO or FIXME is not an
+ * explanation.
  */
 static bool explained(walker *w, const go_node *call, go_pos body) {
-    static const char *const words[] = {"cancel", "detach", "outliv", "independen", "ignor", "on purpose",
-                                        "deliberate", "intentional"};
     const go_file *f = w->f;
     const char *src = f->src;
     go_pos line_start = call->pos;
@@ -565,6 +630,7 @@ static bool explained(walker *w, const go_node *call, go_pos body) {
         const go_node *cg = groups->at[g];
         if (cg->end <= top || cg->pos < body) continue; /* a doc comment outside the function is not it */
         if (cg->end > line_start) break;
+        if (leaves_block(src, cg->end, line_start)) continue;
         const char *t = src + cg->pos;
         size_t n = cg->end - cg->pos;
         char buf[2048];
@@ -572,10 +638,127 @@ static bool explained(walker *w, const go_node *call, go_pos body) {
         for (size_t k = 0; k < n; k++) buf[k] = (char)((t[k] >= 'A' && t[k] <= 'Z') ? t[k] + 32 : t[k]);
         buf[n] = 0;
         if (strstr(buf, "todo") || strstr(buf, "fixme")) continue;
-        for (size_t k = 0; k < sizeof words / sizeof *words; k++)
-            if (strstr(buf, words[k])) return true;
+        if (explains_root(buf)) return true;
     }
     return false;
+}
+
+/* The identifier at the end of x: `log`, `s.logger`, `internal.Logger`. */
+static const go_node *last_ident(const go_node *x) {
+    x = rulekit_unparen(x);
+    if (x && x->kind == GO_SELECTOR_EXPR) return x->u.selector.sel;
+    return x && x->kind == GO_IDENT ? x : NULL;
+}
+
+/* The name of identifier x contains "log", in any case. */
+static bool names_log(const go_node *x) {
+    if (!x || x->kind != GO_IDENT) return false;
+    const ls_atom *a = x->u.ident.name;
+    for (size_t k = 0; a && k + 3 <= a->len; k++)
+        if ((a->ptr[k] | 32) == 'l' && (a->ptr[k + 1] | 32) == 'o' && (a->ptr[k + 2] | 32) == 'g') return true;
+    return false;
+}
+
+/*
+ * Calls that read values from a context and do no work that cancellation
+ * could cut short, so a root there drops nothing the message warns about:
+ *
+ *   internal.Logger.Printf(context.Background(), "…")   // a log call
+ *   slog.InfoContext(context.Background(), "…")
+ *   defer pprof.SetGoroutineLabels(context.Background()) // clears the labels
+ *
+ * A log call is a method named like a log verb on something named like a
+ * logger (`log`, `logger`, `Logger`, `slog`, `klog`); that the receiver is
+ * a logger is a guess from the names, and a wrong guess costs a missed
+ * finding, never a false one.
+ */
+static bool values_only_call(const go_file *f, const go_node *call) {
+    static const char *const verbs[] = {"Print",        "Printf",      "Println",     "Debug",        "Debugf",
+                                        "Info",         "Infof",       "Warn",        "Warnf",        "Warning",
+                                        "Warningf",     "Error",       "Errorf",      "Trace",        "Tracef",
+                                        "Log",          "Logf",        "LogAttrs",    "DebugContext", "InfoContext",
+                                        "WarnContext",  "ErrorContext"};
+    if (go_is_pkg_call(f, call, "runtime/pprof", "SetGoroutineLabels")) return true;
+    const go_node *fun = rulekit_unparen(call->u.call.fun);
+    if (!fun || fun->kind != GO_SELECTOR_EXPR || !names_log(last_ident(fun->u.selector.x))) return false;
+    for (size_t k = 0; k < sizeof verbs / sizeof *verbs; k++)
+        if (rulekit_ident_is(fun->u.selector.sel, verbs[k])) return true;
+    return false;
+}
+
+/*
+ * A call handed a fresh root and a callback that takes a context:
+ *
+ *   runner.RunTest(context.Background(), t, func(ctx context.Context, …) { … })
+ *
+ * The callee can only pass the callback what it was given (or something
+ * derived from it): the callback's ctx carries no cancellation from a
+ * caller, so a root inside it drops nothing.  Those literals' context
+ * parameters are not sources.
+ */
+static void mark_root_fed(walker *w, const go_node *call) {
+    bool fed = false;
+    for (uint32_t k = 0; k < call->u.call.args.len && !fed; k++)
+        fed = is_root_call(w->f, rulekit_unparen(call->u.call.args.at[k]));
+    if (!fed) return;
+    for (uint32_t k = 0; k < call->u.call.args.len; k++) {
+        const go_node *a = rulekit_unparen(call->u.call.args.at[k]);
+        if (a && a->kind == GO_FUNC_LIT) PUSH(w, w->root_fed, w->nroot_fed, w->croot_fed, a);
+    }
+}
+
+static bool is_root_fed(const walker *w, const go_node *lit) {
+    for (size_t k = 0; k < w->nroot_fed; k++)
+        if (w->root_fed[k] == lit) return true;
+    return false;
+}
+
+/*
+ * fn returns a context source by name on some path:
+ *
+ *   func (c *Client) context(ctx context.Context) context.Context {
+ *       if c.opt.ContextTimeoutEnabled {
+ *           return ctx
+ *       }
+ *       return context.Background()
+ *   }
+ *
+ * Such a function chooses between the caller's context and a root (by an
+ * option, a mode): its `return context.Background()` is the choice, not a
+ * broken chain.  Returns in nested closures belong to those closures.
+ */
+typedef struct returns_source {
+    walker *w;
+    const go_node *fn;
+    bool found;
+} returns_source;
+
+static bool find_source_return(void *ctx, go_node *n) {
+    returns_source *r = ctx;
+    if (r->found || (n != r->fn && (n->kind == GO_FUNC_LIT || n->kind == GO_FUNC_DECL))) return false;
+    if (n->kind == GO_RETURN_STMT && n->u.return_stmt.results.len == 1) {
+        const go_node *x = rulekit_unparen(n->u.return_stmt.results.at[0]);
+        int i = x && x->kind == GO_IDENT ? source_of_decl(r->w, x->u.ident.decl) : -1;
+        if (i >= 0 && r->w->srcs[i].kind != SRC_REQUEST) r->found = true;
+    }
+    return !r->found;
+}
+
+/* The innermost function around the walk. */
+static const go_node *current_func(const walker *w) {
+    for (size_t k = w->nscopes; k-- > 0;)
+        if (w->scopes[k]->kind == GO_FUNC_DECL || w->scopes[k]->kind == GO_FUNC_LIT) return w->scopes[k];
+    return NULL;
+}
+
+static void skip_chosen_root(walker *w, const go_node *ret) {
+    if (ret->u.return_stmt.results.len != 1) return;
+    const go_node *x = rulekit_unparen(ret->u.return_stmt.results.at[0]);
+    const go_node *fn = current_func(w);
+    if (!fn || !is_root_call(w->f, x)) return;
+    returns_source r = {w, fn, false};
+    go_walk((go_node *)fn, find_source_return, NULL, &r);
+    if (r.found) skip_node(w, x);
 }
 
 static void visit_call(walker *w, const go_node *call) {
@@ -585,6 +768,9 @@ static void visit_call(walker *w, const go_node *call) {
     if ((go_is_pkg_call(f, call, "context", "WithoutCancel") || go_is_pkg_call(f, call, "context", "WithValue")) &&
         call->u.call.args.len > 0)
         skip_node(w, call->u.call.args.at[0]);
+    if (values_only_call(f, call))
+        for (uint32_t k = 0; k < call->u.call.args.len; k++) skip_node(w, call->u.call.args.at[k]);
+    mark_root_fed(w, call);
     if (detached_call(f, call))
         for (uint32_t k = 0; k < call->u.call.args.len; k++) {
             const go_node *a = rulekit_unparen(call->u.call.args.at[k]);
@@ -618,7 +804,7 @@ static bool pre(void *ctx, go_node *n) {
         if (!ft) break;
         char *owner = ls_arena_alloc(w->pass->arena, 48);
         snprintf(owner, 48, "the closure at line %u", line_of(w, n->pos));
-        add_params(w, ft->u.func_type.params, n->pos, n->end, true, owner);
+        add_params(w, ft->u.func_type.params, n->pos, n->end, !is_root_fed(w, n), owner);
         add_params(w, ft->u.func_type.results, n->pos, n->end, false, owner);
         break;
     }
@@ -644,6 +830,9 @@ static bool pre(void *ctx, go_node *n) {
         break;
     case GO_IF_STMT:
         if_regions(w, n);
+        break;
+    case GO_RETURN_STMT:
+        skip_chosen_root(w, n);
         break;
     case GO_EXPR_STMT: { /* <-ctx.Done(); also `case <-ctx.Done():` */
         int i = done_recv(w, n->u.expr_stmt.x, n->pos);
@@ -679,7 +868,7 @@ static void check(lint_pass *pass) {
     for (uint32_t k = 0; k < f->root->u.file.decls.len; k++) {
         go_node *d = f->root->u.file.decls.at[k];
         if (!d || is_root_func(d)) continue;
-        w.nscopes = w.nsrcs = w.ndecls = w.nregions = w.nskip = 0;
+        w.nscopes = w.nsrcs = w.ndecls = w.nregions = w.nskip = w.nroot_fed = 0;
         w.func_name = "the function";
         go_walk(d, pre, post, &w);
     }

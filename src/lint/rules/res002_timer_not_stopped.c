@@ -63,7 +63,38 @@ typedef struct track {
     rulekit_conds conds;    /* the function's branch conditions */
     bool covered; /* set by the node walk */
     bool in_closure;
+    struct flag_loop *loops; /* the function's flag loops (see below) */
+    size_t nloops;
 } track;
+
+/*
+ * A loop that a boolean flag ends:
+ *
+ *   for running := true; running; {        // or: done := false; for !done {
+ *       select {
+ *       case <-t.C:
+ *           running = false                // the only way the loop ends
+ *       default:
+ *           work()
+ *       }
+ *   }
+ *
+ * The flag holds on the first test, so the loop cannot be skipped: the
+ * graph's edge from the condition to the loop's end is followed only
+ * after an assignment to the flag.  The walk stops at each such
+ * assignment (recording it), and a second walk checks the paths from the
+ * loop's end.  A flag qualifies when it is a local set by the loop's init
+ * or the statement just before the loop, and written nowhere else but by
+ * plain assignments in the loop's body, outside closures, and never
+ * shared (&flag, a closure).
+ */
+typedef struct flag_loop {
+    const go_node *loop;      /* the ForStmt */
+    const go_node *var;       /* declaring Ident of the flag */
+    const go_node **assigns;  /* `flag = …` in the body */
+    size_t nassigns;
+    bool reached;             /* the walk reached an assignment unstopped */
+} flag_loop;
 
 
 
@@ -169,6 +200,12 @@ static bool scan_use(void *ctx, go_node *n) {
 }
 
 static bool covers(track *t, go_node *n) {
+    for (size_t k = 0; k < t->nloops; k++)
+        for (size_t a = 0; a < t->loops[k].nassigns; a++)
+            if (t->loops[k].assigns[a] == n) {
+                t->loops[k].reached = true;
+                return true;
+            }
     /* a bare return with t among the named results hands it back */
     if (n->kind == GO_RETURN_STMT && n->u.return_stmt.results.len == 0 && t->results &&
         t->var->pos >= t->results->pos && t->var->pos < t->results->end)
@@ -190,6 +227,9 @@ static bool covers(track *t, go_node *n) {
  *   if t != nil { t.Stop() }          // the nil branch needs nothing
  */
 static int live_branch(const track *t, const go_node *n) {
+    for (size_t k = 0; k < t->nloops; k++)
+        if (n == t->loops[k].loop->u.for_stmt.cond)
+            return 0; /* the graph's first successor of a loop head is its body */
     int when_true = rulekit_conds_when_true(&t->conds, n);
     bool neq;
     const go_node *x = when_true < 0 ? NULL : rulekit_nil_compared(n, &neq);
@@ -232,6 +272,159 @@ static bool find_go_stop(void *ctx, go_node *n) {
             go_walk(fun->u.func_lit.body, find_stop_call, NULL, g);
     }
     return !g->found;
+}
+
+/* ---- flag loops ------------------------------------------------------------------ */
+
+/* x is the literal true or false (not a shadowing declaration). */
+static bool is_bool_lit(const go_node *x, bool value) {
+    x = rulekit_unparen(x);
+    return rulekit_ident_is(x, value ? "true" : "false") && !go_decl_of(x);
+}
+
+/* `v := true` / `v = true` / `var v = true` setting a local to value: its
+ * declaring Ident, else NULL. */
+static const go_node *sets_flag(const go_node *st, bool value) {
+    if (!st)
+        return NULL;
+    const go_node *lhs = NULL, *rhs = NULL;
+    if (st->kind == GO_ASSIGN_STMT && st->u.assign.lhs.len == 1 && st->u.assign.rhs.len == 1) {
+        lhs = st->u.assign.lhs.at[0];
+        rhs = st->u.assign.rhs.at[0];
+    } else if (st->kind == GO_DECL_STMT && st->u.decl_stmt.decl && st->u.decl_stmt.decl->kind == GO_GEN_DECL &&
+               st->u.decl_stmt.decl->u.gen_decl.specs.len == 1) {
+        const go_node *spec = st->u.decl_stmt.decl->u.gen_decl.specs.at[0];
+        if (spec->kind == GO_VALUE_SPEC && spec->u.value_spec.names.len == 1 && spec->u.value_spec.values.len == 1) {
+            lhs = spec->u.value_spec.names.at[0];
+            rhs = spec->u.value_spec.values.at[0];
+        }
+    }
+    if (!lhs || lhs->kind != GO_IDENT || !is_bool_lit(rhs, value))
+        return NULL;
+    const go_node *d = go_decl_of(lhs);
+    return d && !go_decl_is_pkg(d) ? d : NULL;
+}
+
+/* The uses of a flag: writes must be `flag = …` inside the loop body. */
+typedef struct flag_uses {
+    flag_loop *fl;
+    const go_node *init; /* the statement that sets it first */
+    ls_arena *arena;
+    int closure;         /* depth of function literals */
+    bool bad;
+} flag_uses;
+
+static bool flag_use(void *ctx, go_node *n) {
+    flag_uses *u = ctx;
+    if (u->bad || n == u->init)
+        return false;
+    const go_node *body = u->fl->loop->u.for_stmt.body;
+    switch (n->kind) {
+    case GO_FUNC_LIT:
+        u->closure++;
+        return true;
+    case GO_UNARY_EXPR: /* &flag */
+        if (n->op == GO_TOK_AND && go_decl_of(rulekit_unparen(n->u.unary.x)) == u->fl->var)
+            u->bad = true;
+        return !u->bad;
+    case GO_ASSIGN_STMT:
+    case GO_INC_DEC_STMT:
+    case GO_RANGE_STMT: {
+        const go_list *lhs = n->kind == GO_ASSIGN_STMT ? &n->u.assign.lhs : NULL;
+        bool writes = false;
+        for (uint32_t k = 0; lhs && k < lhs->len; k++)
+            writes |= go_decl_of(rulekit_unparen(lhs->at[k])) == u->fl->var;
+        if (n->kind == GO_RANGE_STMT)
+            writes = go_decl_of(rulekit_unparen(n->u.range_stmt.key)) == u->fl->var ||
+                     go_decl_of(rulekit_unparen(n->u.range_stmt.value)) == u->fl->var;
+        if (!writes)
+            return true;
+        if (n->kind != GO_ASSIGN_STMT || n->op != GO_TOK_ASSIGN || lhs->len != 1 || u->closure ||
+            n->pos < body->pos || n->end > body->end) {
+            u->bad = true;
+            return false;
+        }
+        flag_loop *fl = u->fl;
+        const go_node **na = ls_arena_alloc(u->arena, (fl->nassigns + 1) * sizeof *na);
+        if (fl->nassigns)
+            memcpy(na, fl->assigns, fl->nassigns * sizeof *na);
+        na[fl->nassigns++] = n;
+        fl->assigns = na;
+        return true;
+    }
+    case GO_IDENT: /* any use inside a closure may write it */
+        if (u->closure && go_decl_of(n) == u->fl->var)
+            u->bad = true;
+        return false;
+    default:
+        return true;
+    }
+}
+
+static void flag_use_post(void *ctx, go_node *n) {
+    flag_uses *u = ctx;
+    if (n->kind == GO_FUNC_LIT)
+        u->closure--;
+}
+
+typedef struct loop_finder {
+    track *t;
+    go_node *body; /* the function body */
+} loop_finder;
+
+/* for …; flag; … { }  with `before` the statement just before it, or NULL */
+static void consider_loop(loop_finder *lf, const go_node *loop, const go_node *before) {
+    const go_node *cond = rulekit_unparen(loop->u.for_stmt.cond);
+    bool want = true;
+    if (cond && cond->kind == GO_UNARY_EXPR && cond->op == GO_TOK_NOT) {
+        cond = rulekit_unparen(cond->u.unary.x);
+        want = false;
+    }
+    if (!cond || cond->kind != GO_IDENT)
+        return;
+    const go_node *init = loop->u.for_stmt.init;
+    const go_node *var = sets_flag(init, want);
+    if (!var) {
+        init = before;
+        var = sets_flag(init, want);
+    }
+    if (!var || var != go_decl_of(cond))
+        return;
+    flag_loop fl = {.loop = loop, .var = var};
+    flag_uses u = {.fl = &fl, .init = init, .arena = lf->t->rc->pass->arena};
+    go_walk(lf->body, flag_use, flag_use_post, &u);
+    if (u.bad || !fl.nassigns)
+        return;
+    flag_loop *nl = ls_arena_alloc(u.arena, (lf->t->nloops + 1) * sizeof *nl);
+    if (lf->t->nloops)
+        memcpy(nl, lf->t->loops, lf->t->nloops * sizeof *nl);
+    nl[lf->t->nloops++] = fl;
+    lf->t->loops = nl;
+}
+
+static bool find_loops(void *ctx, go_node *n) {
+    loop_finder *lf = ctx;
+    if (n->kind == GO_FUNC_LIT)
+        return false; /* its own function */
+    if (n->kind == GO_BLOCK_STMT)
+        for (uint32_t i = 0; i < n->u.block.list.len; i++) {
+            const go_node *st = n->u.block.list.at[i];
+            if (st && st->kind == GO_FOR_STMT)
+                consider_loop(lf, st, i ? n->u.block.list.at[i - 1] : NULL);
+        }
+    return true;
+}
+
+/* The block of g whose last node is cond, and its exit successor. */
+static bool loop_exit(const go_cfg *g, const go_node *cond, uint32_t *exit) {
+    for (uint32_t b = 0; b < g->nblocks; b++) {
+        const go_cfg_block *k = &g->blocks[b];
+        if (k->nnodes && k->nodes[k->nnodes - 1] == cond && k->nsuccs == 2) {
+            *exit = k->succs[1];
+            return true;
+        }
+    }
+    return false;
 }
 
 /* ---- the walk -------------------------------------------------------------------- */
@@ -405,10 +598,23 @@ static void check_stmt(rule_ctx *rc, go_cfg *g, uint32_t b, uint32_t i, const go
     if (gst.found)
         return;
     rulekit_conds_collect(&t.conds, rc->pass->arena, body);
+    loop_finder lf = {&t, body};
+    go_walk(body, find_loops, NULL, &lf);
     walk_result w = {0};
     const char *name = var->u.ident.name->ptr;
     int len = (int)var->u.ident.name->len;
-    if (all_paths(&t, g, b, i, &w)) {
+    bool ok = all_paths(&t, g, b, i, &w);
+    /* the paths that left a flag loop go on from its end; a loop reached
+     * there again is followed the same way (nloops bounds the rounds) */
+    for (size_t round = 0; ok && round < t.nloops; round++)
+        for (size_t k = 0; ok && k < t.nloops; k++) {
+            uint32_t exit;
+            if (!t.loops[k].reached || !loop_exit(g, t.loops[k].loop->u.for_stmt.cond, &exit))
+                continue;
+            t.loops[k].reached = false;
+            ok = all_paths(&t, g, exit, UINT32_MAX, &w); /* from the exit block's first node */
+        }
+    if (ok) {
         /* for { select { case <-t.C: … } } without a way out: the function
          * never returns, and nothing ever stops the ticker */
         if (!t.timer && !w.saw_cover && !w.saw_end) {

@@ -141,3 +141,42 @@ func errorPath(d time.Duration) error {
 	t.Stop()
 	return nil
 }
+
+// A flag loop that another case ends: the timer may not have fired.
+func flagByOtherCase(quit chan struct{}) {
+	timer := time.NewTimer(time.Second) // want "timer is not stopped on every path"
+	for running := true; running; {
+		select {
+		case <-quit:
+			running = false
+		case <-timer.C:
+			running = false
+		}
+	}
+}
+
+// A flag that a closure may set is not followed: the loop may be skipped
+// as far as the rule knows, and the timer may never have fired.
+func flagShared(quit chan struct{}) {
+	timer := time.NewTimer(time.Second) // want "timer is not stopped on every path"
+	running := true
+	go func() {
+		<-quit
+		running = false
+	}()
+	for running {
+		<-timer.C
+	}
+}
+
+// A ticker ended by a flag and never stopped after the loop.
+func tickUntilFlag() {
+	tk := time.NewTicker(time.Second) // want "ticker is not stopped on every path"
+	for running := true; running; {
+		<-tk.C
+		if ready() {
+			running = false
+		}
+	}
+}
+func ready() bool { return true }

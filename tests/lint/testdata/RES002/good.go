@@ -196,3 +196,35 @@ func goroutineStops(n int) {
 		}()
 	}
 }
+
+// A loop that only a flag ends, and only the timer's case clears the flag:
+// when the function returns the timer has fired (go-redis internal_test.go
+// polls this way).  The flag is true on the first test, so the loop cannot
+// be skipped.
+func pollUntilFired() {
+	timer := time.NewTimer(time.Second)
+	for running := true; running; {
+		select {
+		case <-timer.C:
+			running = false
+		default:
+			work()
+		}
+	}
+}
+
+// The same with the flag negated and set before the loop, and a Stop after
+// the loop for the other way out.
+func flagThenStop(quit chan struct{}) {
+	timer := time.NewTimer(time.Second)
+	finished := false
+	for !finished {
+		select {
+		case <-quit:
+			finished = true
+		case <-timer.C:
+			work()
+		}
+	}
+	timer.Stop()
+}
