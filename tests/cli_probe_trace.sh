@@ -2,11 +2,14 @@
 # Tests of `leakscope probe -- CMD` and `-p PID` (docs/probe.md) with real
 # eBPF uprobes, on tests/probe/testdata/leaky built by the test: plain,
 # stripped and PIE with the installed Go, plain and stripped with go1.25
-# and go1.24 when GOTOOLCHAIN can get them.  The program leaks -leak N
-# goroutines at its LEAK-SITE line and starts -done M that finish; the
-# probe must report exactly N alive at that line and none at DONE-SITE, 0
-# for -leak 0, apply --max-leaked, leave the program's output unchanged,
-# and leave no BPF program behind.
+# and go1.24 when GOTOOLCHAIN can get them (a SKIP line says when it
+# cannot).  The program leaks -leak N goroutines at its LEAK-SITE line
+# (chan receive), more in a select and on a mutex when asked, and starts
+# -done M that finish; the probe must report exactly those counts, lines
+# and wait reasons and none at DONE-SITE, 0 for -leak 0, apply
+# --max-leaked, leave the program's output unchanged, write --buckets as
+# `leakscope dump --format json` does for a SIGQUIT traceback of the same
+# program (same bucket IDs and counts), and leave no BPF program behind.
 #
 # Needs root (or CAP_BPF + CAP_PERFMON) and a kernel with BTF and uprobes;
 # without them the test is skipped (exit 77) saying which is missing.
@@ -27,6 +30,8 @@ export GOFLAGS= GOWORK=off GO111MODULE=on
 
 leak_line=$(grep -n 'LEAK-SITE' main.go | cut -d: -f1)
 done_line=$(grep -n 'DONE-SITE' main.go | cut -d: -f1)
+select_line=$(grep -n 'SELECT-SITE' main.go | cut -d: -f1)
+mutex_line=$(grep -n 'MUTEX-SITE' main.go | cut -d: -f1)
 
 GOTOOLCHAIN=local "$go" build -o plain . || exit 2
 if [ "$(id -u)" -ne 0 ] && ! grep -q 'CapEff:.*' /proc/self/status; then
@@ -64,6 +69,64 @@ check_leaks() {
     fi
 }
 
+# user_buckets FILE: the program's own buckets (created by main.*) of a
+# dump JSON document, one line each: ID, count, state, go statement,
+# suspect; sorted
+user_buckets() {
+    jq -r '.buckets[] | select((.created_by.func // "") | startswith("main."))
+        | "\(.id) \(.count) \(.state) \(.created_by.file | split("/") | last):\(.created_by.line) \(.suspect)"' "$1" | sort
+}
+
+# sigquit_dump BIN ARGS...: runs the program, takes its own traceback of
+# every goroutine (SIGQUIT) once they are started, into quit-BIN.txt
+sigquit_dump() {
+    qbin=$1
+    shift
+    "./$qbin" "$@" -hold 5s >/dev/null 2>"quit-$qbin.txt" &
+    qpid=$!
+    sleep 1
+    kill -QUIT "$qpid"
+    wait "$qpid"
+}
+
+# check_reasons_and_join BIN: three wait reasons at their lines, exactly;
+# and the --buckets file joins `leakscope dump` of the same program: the
+# same buckets (IDs, counts, states, go statements, suspects)
+check_reasons_and_join() {
+    bin=$1
+    args="-leak 5 -leak-select 2 -leak-mutex 1 -done 2"
+    run "$leakscope" probe --max-leaked 8 --buckets "buckets-$bin.json" -- "./$bin" $args
+    expect_status 0 "$bin $args: --max-leaked 8"
+    expect_match err.txt "^leakscope probe: [^ ]*/$bin \\(pid [0-9]+, go[0-9.]+\\): 8 goroutines alive at its exit" "$bin $args: 8 alive"
+    expect_match err.txt "^ +5  [^ ]*/main\\.go:$leak_line +main\\.blockForever +chan receive " "$bin: 5 at main.go:$leak_line, chan receive"
+    expect_match err.txt "^ +2  [^ ]*/main\\.go:$select_line +main\\.blockInSelect +select " "$bin: 2 at main.go:$select_line, select"
+    expect_match err.txt "^ +1  [^ ]*/main\\.go:$mutex_line +main\\.blockOnMutex +sync\\.Mutex\\.Lock " "$bin: 1 at main.go:$mutex_line, sync.Mutex.Lock"
+    expect_no_match err.txt "main\\.go:$done_line " "$bin: nothing alive from DONE-SITE"
+    if ! command -v jq >/dev/null 2>&1; then
+        echo "note: jq not installed; the --buckets join is not checked"
+        return
+    fi
+    sed -n 's/.*stack (bucket \([0-9a-f]*\)):.*/\1/p' err.txt | sort >"text-ids-$bin.txt"
+    sigquit_dump "$bin" $args
+    "$leakscope" dump --format json "quit-$bin.txt" >"dump-$bin.json"
+    ours=$(user_buckets "buckets-$bin.json")
+    theirs=$(user_buckets "dump-$bin.json")
+    want="5 chan receive main.go:$leak_line true
+1 sync.Mutex.Lock main.go:$mutex_line false
+2 select main.go:$select_line false"
+    got=$(echo "$ours" | cut -d' ' -f2- | sort)
+    if [ "$got" = "$(echo "$want" | sort)" ]; then pass; else fail "$bin --buckets: got '$got', want '$want'"; fi
+    if [ "$ours" = "$theirs" ]; then pass; else
+        fail "$bin --buckets: differs from leakscope dump of its SIGQUIT traceback: probe '$ours', dump '$theirs'"
+    fi
+    if [ "$(echo "$ours" | cut -d' ' -f1 | sort)" = "$(cat "text-ids-$bin.txt")" ]; then pass; else
+        fail "$bin --buckets: IDs differ from the text report's: $(cat "text-ids-$bin.txt" | tr '\n' ' ')"
+    fi
+    if [ "$(jq -c .suspects "buckets-$bin.json")" = "$(jq -c .suspects "dump-$bin.json")" ]; then pass; else
+        fail "$bin --buckets: suspects differ: $(jq -c .suspects "buckets-$bin.json") vs $(jq -c .suspects "dump-$bin.json")"
+    fi
+}
+
 # the same output with and without the probe
 ./plain -leak 2 -done 3 >without.txt 2>&1
 "$leakscope" probe -- ./plain -leak 2 -done 3 >with.txt 2>/dev/null
@@ -73,19 +136,27 @@ GOTOOLCHAIN=local "$go" build -ldflags='-s -w' -o stripped . || exit 2
 GOTOOLCHAIN=local "$go" build -buildmode=pie -o pie . || exit 2
 for b in plain stripped pie; do
     check_leaks "$b" 3 5
+    check_reasons_and_join "$b"
 done
 check_leaks plain 0 4
 check_leaks plain 7 0
 
+# two Go versions besides the installed one, fetched through the module
+# proxy (GOTOOLCHAIN); $others lists the binaries built with them
+others=
 for tc in go1.25.14 go1.24.13; do
-    if GOTOOLCHAIN=$tc "$go" version >/dev/null 2>&1; then
-        GOTOOLCHAIN=$tc "$go" build -o "plain-$tc" . && GOTOOLCHAIN=$tc "$go" build -ldflags='-s -w' -o "stripped-$tc" . ||
-            { fail "build with $tc"; continue; }
-        check_leaks "plain-$tc" 3 5
-        check_leaks "stripped-$tc" 2 2
-    else
-        echo "note: toolchain $tc unavailable (no module proxy?); its checks are skipped"
+    if ! GOTOOLCHAIN=$tc "$go" version >tc_err.txt 2>&1; then
+        echo "SKIP $tc: GOTOOLCHAIN=$tc go version failed (no module proxy or cache?): $(head -c 300 tc_err.txt)"
+        continue
     fi
+    GOTOOLCHAIN=$tc "$go" build -o "plain-$tc" . && GOTOOLCHAIN=$tc "$go" build -ldflags='-s -w' -o "stripped-$tc" . ||
+        { fail "build with $tc"; continue; }
+    for b in "plain-$tc" "stripped-$tc"; do
+        if "$go" version "$b" | grep -q ": $tc\$"; then pass; else fail "$b: built by $("$go" version "$b"), want $tc"; fi
+        check_leaks "$b" 3 5
+        check_reasons_and_join "$b"
+    done
+    others="$others plain-$tc stripped-$tc"
 done
 
 # -p PID: goroutines started after the attach are seen
@@ -95,8 +166,12 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do # until the shell's fork has exec'd plain
     case $(readlink "/proc/$pid/exe") in */plain) break ;; esac
     sleep 0.05
 done
-run "$leakscope" probe --max-leaked 4 -p "$pid"
+run "$leakscope" probe --max-leaked 4 --buckets p-buckets.json -p "$pid"
 expect_status 0 "-p: --max-leaked 4"
+if command -v jq >/dev/null 2>&1; then
+    got=$(jq -r '"\(.inputs[0].pid) \([.buckets[] | select(.created_by.func == "main.main") | .count] | add)"' p-buckets.json)
+    if [ "$got" = "$pid 4" ]; then pass; else fail "-p --buckets: got '$got', want '$pid 4'"; fi
+fi
 expect_match err.txt "^ +4  [^ ]*/main\\.go:$leak_line +main\\.blockForever +chan receive " "-p: 4 at main.go:$leak_line, chan receive"
 expect_match err.txt "4 goroutines alive at its exit" "-p: the process's end is noticed"
 wait "$pid"
@@ -108,15 +183,11 @@ expect_match err.txt "the command failed \\(signal 15\\)" "--duration: SIGTERM"
 
 # the stack of a leaked goroutine equals the runtime's own traceback of it
 # (SIGQUIT prints every goroutine), frame for frame, without runtime.goexit
-for bin in plain stripped pie; do
+for bin in plain stripped pie $others; do
     run "$leakscope" probe -- "./$bin" -leak 1 -done 0
     sed -n '/stack (bucket [0-9a-f]\{16\}):/,/^counters/p' err.txt | sed '1d;$d' | sed 's/^ *//' >"ours-$bin.txt"
-    "./$bin" -leak 1 -done 0 -hold 3s >/dev/null 2>quit.txt &
-    qpid=$!
-    sleep 0.5
-    kill -QUIT "$qpid"
-    wait "$qpid"
-    awk '/^goroutine .*\[chan receive\]:$/ { on = 1; next } on && /^$/ { exit } on' quit.txt |
+    sigquit_dump "$bin" -leak 1 -done 0
+    awk '/^goroutine .*\[chan receive\]:$/ { on = 1; next } on && /^$/ { exit } on' "quit-$bin.txt" |
         awk '/^\t/ { sub(/^\t/, ""); sub(/ .*/, ""); print name " " $0; next } { name = $0; sub(/\(.*$/, "", name) }' |
         grep -v '^runtime\.goexit \|^created by ' >"theirs-$bin.txt"
     if [ -s "ours-$bin.txt" ] && cmp -s "ours-$bin.txt" "theirs-$bin.txt"; then pass; else
@@ -137,9 +208,35 @@ else
     echo "note: jq not installed; the --json content is not checked"
 fi
 
+# --buckets: the document of docs/dump-json.md, field for field: the same
+# keys as `leakscope dump --format json` at every level (the input adds
+# pid and without_stack), tool and format saying where it came from
+if command -v jq >/dev/null 2>&1; then
+    b=buckets-plain.json d=dump-plain.json
+    for path in '.' '.buckets[]' '.buckets[].frames[]' '.buckets[].created_by | objects' '.buckets[].states[]' '.suspects[]'; do
+        if [ "$(jq -c "[$path | keys] | unique" "$b")" = "$(jq -c "[$path | keys - [\"args\"]] | unique" "$d")" ]; then pass; else
+            fail "--buckets: the keys of $path differ from dump's: $(jq -c "[$path | keys] | unique" "$b") vs $(jq -c "[$path | keys] | unique" "$d")"
+        fi
+    done
+    if [ "$(jq -c '.inputs[0] | keys - ["pid", "without_stack"]' "$b")" = "$(jq -c '.inputs[0] | keys' "$d")" ]; then pass; else
+        fail "--buckets: input keys $(jq -c '.inputs[0] | keys' "$b"), dump's $(jq -c '.inputs[0] | keys' "$d")"
+    fi
+    got=$(jq -r '[.version, .tool, .group, .inputs[0].format, (.inputs[0].pid | type), .inputs[0].without_stack, .total, .series] | map(tostring) | join("|")' "$b")
+    total=$(jq '[.buckets[].count] | add' "$b")
+    want="1|leakscope probe|line|probe|number|1|$total|null"
+    if [ "$got" = "$want" ]; then pass; else fail "--buckets: got '$got', want '$want' (the main goroutine, running, has no stack)"; fi
+    run "$leakscope" probe --buckets "/nonexistent/b.json" -- ./plain -leak 0
+    expect_status 2 "--buckets to an unwritable path"
+    expect_match err.txt "cannot write /nonexistent/b.json" "--buckets to an unwritable path: says so"
+fi
+
 # children: every Go program a command runs is traced and reported
-run "$leakscope" probe --max-leaked 3 -- sh -c './plain -leak 1 -done 1 && ./stripped -leak 2 -done 0'
+run "$leakscope" probe --max-leaked 3 --buckets sh-buckets.json -- sh -c './plain -leak 1 -done 1 && ./stripped -leak 2 -done 0'
 expect_status 0 "sh -c: --max-leaked 3 (1 + 2 leaked)"
+if command -v jq >/dev/null 2>&1; then
+    got=$(jq -r '"\(.inputs[0].name | split("/") | last) \([.buckets[] | select(.created_by.func == "main.main") | .count] | add)"' sh-buckets.json | tr '\n' ' ')
+    if [ "$got" = "plain 1 stripped 2 " ]; then pass; else fail "sh -c --buckets: one document per program, got '$got'"; fi
+fi
 expect_match err.txt "/plain \\(pid [0-9]+, go[0-9.]+\\): 1 goroutines alive at its exit" "sh -c: the first program"
 expect_match err.txt "/stripped \\(pid [0-9]+, go[0-9.]+\\): 2 goroutines alive at its exit" "sh -c: the second program"
 expect_match err.txt "2 Go programs traced, 2 with goroutines alive at the end" "sh -c: the summary"
@@ -253,9 +350,15 @@ expect_status 2 "-p of no process"
 # nothing left attached once leakscope has exited
 if command -v bpftool >/dev/null 2>&1 || [ -x /usr/sbin/bpftool ]; then
     bpftool=$(command -v bpftool || echo /usr/sbin/bpftool)
-    if "$bpftool" prog show 2>/dev/null | grep -q 'goroutine_created\|goroutine_exit'; then
-        fail "a BPF program of the probe is still loaded: $($bpftool prog show | grep -E 'newproc1|goroutine_exit' | head -3)"
-    else pass; fi
+    # other leakscope sessions on the machine may be running: a program
+    # that some process holds open (fdinfo names its prog_id) is theirs;
+    # one that no process holds is left behind
+    left=
+    for id in $("$bpftool" prog show 2>/dev/null | sed -n 's/^\([0-9]*\): .* name \(newproc1[a-z_]*\|goroutine_[a-z]*\) .*/\1/p'); do
+        grep -qs "^prog_id:[[:space:]]*$id\$" /proc/[0-9]*/fdinfo/* ||
+            ! "$bpftool" prog show id "$id" >/dev/null 2>&1 || left="$left $id" # gone meanwhile: its owner ended
+    done
+    if [ -n "$left" ]; then fail "a BPF program of the probe is still loaded:$left"; else pass; fi
 fi
 
 finish

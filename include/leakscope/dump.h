@@ -353,6 +353,12 @@ typedef struct dump_report_input {
     double time;          /* seconds; see dump_series_point */
     const dump_stats *stats;
     const char *error;    /* a read error, or NULL */
+    /* Goroutines read from a live process by leakscope probe, not parsed:
+     * NULL for a dump; else the "format" written ("probe"), and then the
+     * process id and the goroutines left out for want of a stack. */
+    const char *live_format;
+    int pid;
+    uint64_t without_stack;
 } dump_report_input;
 
 typedef struct dump_report {
@@ -367,6 +373,7 @@ typedef struct dump_report {
     bool color;                    /* text: ANSI colors */
     unsigned width;                /* text: terminal columns */
     bool stats;                    /* text: append reader statistics */
+    const char *tool;              /* JSON "tool": NULL for "leakscope dump" */
 } dump_report;
 
 void dump_report_text(ls_buf *out, const dump_report *r);

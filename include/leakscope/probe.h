@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "leakscope/dump.h"
 #include "leakscope/gobin.h"
 
 #ifdef __cplusplus
@@ -129,6 +130,24 @@ typedef struct probe_site {
  * the number of sites. */
 size_t probe_group_sites(const gobin *b, const probe_goroutine *g, size_t n, uint64_t min_age_ns,
                          probe_site **out);
+
+/* The state of g as a traceback names it: its wait reason in the binary's
+ * words when waiting ("chan receive"), else "runnable", "running",
+ * "syscall"...; NULL when not read (probe_snapshot). */
+const char *probe_goroutine_state(const gobin *b, const probe_goroutine *g);
+
+/*
+ * Hands each of the n goroutines (of binary b, addresses unbiased) whose
+ * stack was read to sink as the dump_goroutine a traceback stanza of it
+ * would give: goid, state, frames (innermost first, runtime frames kept, no
+ * arguments), `created by` (the go statement) and the parent goid, with no
+ * wait time, labels or thread lock (the probe reads none).  With
+ * dump_buckets_sink, the buckets and IDs are those of `leakscope dump`
+ * (docs/dump-buckets.md).  Returns how many were handed over; the others
+ * (running, in a system call, or not read) have no stack.
+ */
+size_t probe_dump_goroutines(const probe_session *s, const gobin *b, const probe_goroutine *g, size_t n,
+                             dump_sink_fn sink, void *ctx);
 
 #ifdef __cplusplus
 }

@@ -312,7 +312,7 @@ static int report(input *in, size_t n, const dump_opts *o, bool times_assumed) {
     }
     size_t nsets = 0;
     for (size_t i = 0; i < n; i++) {
-        rin[i] = (dump_report_input){in[i].name, in[i].time, &in[i].stats, in[i].error};
+        rin[i] = (dump_report_input){.name = in[i].name, .time = in[i].time, .stats = &in[i].stats, .error = in[i].error};
         if (!in[i].error || dump_buckets_total(in[i].buckets)) {
             times[nsets] = in[i].time;
             sets[nsets++] = in[i].buckets;

@@ -42,6 +42,9 @@ static void probe_usage(FILE *to) {
             "  --live            with --: redraw the top creation sites of each traced program\n"
             "                    by live count once a second on stderr (a terminal)\n"
             "  --json FILE       also write the report as JSON (version 1) to FILE\n"
+            "  --buckets FILE    also write the goroutines alive at each program's end as\n"
+            "                    buckets, in the JSON of leakscope dump --format json (one\n"
+            "                    document per program, one per line)\n"
             "  --count-calls     also probe runtime.newproc1's entry and count its calls, to\n"
             "                    check that every creation was seen (costs one more uprobe hit\n"
             "                    per goroutine)\n"
@@ -229,6 +232,8 @@ int cmd_probe(int argc, char **argv) {
             binary = argv[++i];
         } else if (strcmp(a, "--json") == 0) {
             o.json = argv[++i];
+        } else if (strcmp(a, "--buckets") == 0) {
+            o.buckets = argv[++i];
         } else if (strcmp(a, "--follow") == 0) {
             o.follow = argv[++i];
         } else if (strcmp(a, "--pc") == 0) {

@@ -226,6 +226,8 @@ static uint64_t report(probe_session *s, const gobin *b, const char *path, pid_t
         }
     }
     json_add_program(s, b, path, pid, when, sites, nsites, shown, hidden, leaked);
+    if (o->buckets)
+        probe_buckets_add(s, b, path, pid, live, n > 0 ? (size_t)n : 0);
     probe_counters c;
     probe_read_counters(s, &c);
     fprintf(stderr, "leakscope probe: %s (pid %d, %s): %" PRIu64 " goroutines alive %s", path, (int)pid,
@@ -540,7 +542,7 @@ int probe_run_command(const probe_opts *o, char **argv) {
         finish_proc(&t, t.nprocs - 1, "when the command ended");
     probe_guard_release(guard);
     int rc = trace_verdict(&t, status);
-    if (!json_write(o, t.s, t.leaked))
+    if (!json_write(o, t.s, t.leaked) || (o->buckets && !probe_buckets_write(o->buckets)))
         rc = EXIT_INPUT;
     free(t.procs);
     regfree(&t.follow);
@@ -623,7 +625,7 @@ int probe_run_pid(const probe_opts *o, int pid) {
     json_programs = o->json ? cJSON_CreateArray() : NULL;
     uint64_t leaked = report(s, b, path, pid, bias, o, gone ? "at its exit" : "at detach");
     int rc = verdict(leaked, o, 0);
-    if (!json_write(o, s, leaked))
+    if (!json_write(o, s, leaked) || (o->buckets && !probe_buckets_write(o->buckets)))
         rc = EXIT_INPUT;
     probe_session_close(s);
     gobin_close(b);

@@ -14,7 +14,7 @@
 static const char *const status_names[] = {"idle",     "runnable",      "running",   "syscall",   "waiting",
                                            "moribund", "dead",          "enqueue",   "copystack", "preempted"};
 
-static const char *state_of(const gobin *b, const probe_goroutine *g) {
+const char *probe_goroutine_state(const gobin *b, const probe_goroutine *g) {
     if (!g->have_status)
         return NULL;
     uint32_t st = g->status & ~0x1000u;
@@ -77,7 +77,7 @@ size_t probe_group_sites(const gobin *b, const probe_goroutine *g, size_t n, uin
         if (k == nsites) {
             sites[nsites++] = s;
             sites[k].oldest_ns = g[i].age_ns;
-            sites[k].state = state_of(b, &g[i]);
+            sites[k].state = probe_goroutine_state(b, &g[i]);
             sites[k].stack_id = g[i].stack_id;
             sites[k].youngest_ns = g[i].age_ns;
         }
@@ -85,7 +85,7 @@ size_t probe_group_sites(const gobin *b, const probe_goroutine *g, size_t n, uin
         sites[k].aged += g[i].age_ns >= min_age_ns;
         if (g[i].age_ns >= sites[k].oldest_ns) {
             sites[k].oldest_ns = g[i].age_ns;
-            sites[k].state = state_of(b, &g[i]);
+            sites[k].state = probe_goroutine_state(b, &g[i]);
             sites[k].stack_id = g[i].stack_id;
         }
         if (g[i].age_ns < sites[k].youngest_ns)

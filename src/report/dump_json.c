@@ -63,9 +63,12 @@ static void put_inputs(ls_buf *o, const dump_report *r) {
         put_cs(o, in->name);
         ls_buf_puts(o, ",\"time\":");
         put_time(o, in->time);
+        if (in->live_format)
+            ls_buf_printf(o, ",\"pid\":%d,\"without_stack\":%llu", in->pid,
+                          (unsigned long long)in->without_stack);
         if (st) {
             ls_buf_puts(o, ",\"format\":");
-            put_cs(o, dump_format_name(st->format));
+            put_cs(o, in->live_format ? in->live_format : dump_format_name(st->format));
             ls_buf_printf(o,
                           ",\"bytes\":%llu,\"lines\":%llu,\"goroutines\":%llu,\"records\":%llu,"
                           "\"skipped_lines\":%llu,\"truncated_stanzas\":%llu",
@@ -220,7 +223,9 @@ static void put_series(ls_buf *o, const dump_report *r) {
 }
 
 void dump_report_json(ls_buf *o, const dump_report *r) {
-    ls_buf_printf(o, "{\"version\":%d,\"tool\":\"leakscope dump\",\"group\":", DUMP_JSON_VERSION);
+    ls_buf_printf(o, "{\"version\":%d,\"tool\":", DUMP_JSON_VERSION);
+    put_cs(o, r->tool ? r->tool : "leakscope dump");
+    ls_buf_puts(o, ",\"group\":");
     dump_group g = dump_buckets_group(r->buckets);
     put_cs(o, g == DUMP_GROUP_FUNC ? "func" : g == DUMP_GROUP_EXACT ? "exact" : "line");
     ls_buf_putc(o, ',');

@@ -65,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         abort();
 
     dump_stats stats = {0};
-    dump_report_input in[2] = {{"first", 0, &stats, NULL}, {"all", 120, &stats, NULL}};
+    dump_report_input in[2] = {{.name = "first", .stats = &stats}, {.name = "all", .time = 120, .stats = &stats}};
     dump_report r = {.inputs = in, .ninputs = 2, .buckets = all, .suspects = sus, .series = series,
                      .ignore = ig, .top = 5, .color = size & 1, .width = 60, .stats = true};
     ls_buf out = {0};

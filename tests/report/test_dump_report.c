@@ -49,7 +49,7 @@ static void fixture_init(fixture *f) {
     for (int i = 0; i < 3; i++) {
         f->sets[i] = snapshot(100 + 100 * (uint64_t)i);
         f->times[i] = 60.0 * i;
-        f->inputs[i] = (dump_report_input){i == 2 ? "a\"<b>.txt" : "x.txt", f->times[i], &f->stats, NULL};
+        f->inputs[i] = (dump_report_input){.name = i == 2 ? "a\"<b>.txt" : "x.txt", .time = f->times[i], .stats = &f->stats};
     }
     f->ignore = dump_ignore_new(true);
     f->series = dump_series_analyze(NULL, f->times, (const dump_buckets *const *)f->sets, 3, f->ignore);
@@ -97,6 +97,35 @@ static void test_json(fixture *f) {
     CHECK_EQ_STR(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "inputs"), 2), "name")->valuestring,
                  "a\"<b>.txt");
     cJSON_Delete(doc);
+    ls_buf_free(&out);
+}
+
+/* leakscope probe's documents: its tool name, the input's format "probe",
+ * pid and goroutines without a stack; a dump's input has neither field. */
+static void test_json_probe(fixture *f) {
+    dump_report_input in = {.name = "/bin/svc", .time = 1795428000, .stats = &f->stats, .live_format = "probe",
+                            .pid = 4242, .without_stack = 3};
+    dump_report r = {.inputs = &in, .ninputs = 1, .buckets = f->sets[0], .ignore = f->ignore,
+                     .tool = "leakscope probe"};
+    ls_buf out = {0};
+    dump_report_json(&out, &r);
+    ls_buf_putc(&out, '\0');
+    cJSON *doc = cJSON_Parse(out.data);
+    CHECK(doc != NULL);
+    if (doc) {
+        cJSON *i0 = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "inputs"), 0);
+        CHECK_EQ_STR(cJSON_GetObjectItem(doc, "tool")->valuestring, "leakscope probe");
+        CHECK_EQ_STR(cJSON_GetObjectItem(i0, "format")->valuestring, "probe");
+        CHECK_EQ_INT(cJSON_GetObjectItem(i0, "pid")->valueint, 4242);
+        CHECK_EQ_INT(cJSON_GetObjectItem(i0, "without_stack")->valueint, 3);
+        CHECK_EQ_INT(cJSON_GetObjectItem(doc, "total")->valueint, 100);
+    }
+    cJSON_Delete(doc);
+    ls_buf_free(&out);
+    dump_report_json(&out, &f->report);
+    ls_buf_putc(&out, '\0');
+    CHECK(strstr(out.data, "\"tool\":\"leakscope dump\"") != NULL);
+    CHECK(strstr(out.data, "\"pid\"") == NULL && strstr(out.data, "\"without_stack\"") == NULL);
     ls_buf_free(&out);
 }
 
@@ -151,6 +180,7 @@ int main(void) {
     fixture f;
     fixture_init(&f);
     test_json(&f);
+    test_json_probe(&f);
     test_html(&f);
     test_text(&f);
     fixture_free(&f);

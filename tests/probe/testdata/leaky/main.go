@@ -1,6 +1,7 @@
 // leaky starts goroutines from known lines: some finish, and leakN of them
-// block forever on a channel receive.  The probe tests build it plain,
-// stripped and PIE and check what leakscope reads and reports.
+// block forever on a channel receive (and, when asked, others in a select
+// and on a locked mutex: other wait reasons).  The probe tests build it
+// plain, stripped and PIE and check what leakscope reads and reports.
 package main
 
 import (
@@ -14,6 +15,17 @@ func blockForever(ch chan int) {
 	<-ch
 }
 
+func blockInSelect(a, b chan int) {
+	select {
+	case <-a:
+	case <-b:
+	}
+}
+
+func blockOnMutex(mu *sync.Mutex) {
+	mu.Lock()
+}
+
 func work(wg *sync.WaitGroup) {
 	defer wg.Done()
 	time.Sleep(time.Millisecond)
@@ -22,6 +34,8 @@ func work(wg *sync.WaitGroup) {
 func main() {
 	leakN := flag.Int("leak", 3, "goroutines that never end")
 	doneN := flag.Int("done", 5, "goroutines that end")
+	selectN := flag.Int("leak-select", 0, "goroutines that block forever in a select")
+	mutexN := flag.Int("leak-mutex", 0, "goroutines that block forever on a locked mutex")
 	hold := flag.Duration("hold", 200*time.Millisecond, "time to stay alive after starting them")
 	delay := flag.Duration("delay", 0, "time to wait before starting them")
 	flag.Parse()
@@ -30,6 +44,16 @@ func main() {
 	never := make(chan int)
 	for i := 0; i < *leakN; i++ {
 		go blockForever(never) // LEAK-SITE
+	}
+	for i := 0; i < *selectN; i++ {
+		go blockInSelect(never, never) // SELECT-SITE
+	}
+	var mu sync.Mutex
+	if *mutexN > 0 {
+		mu.Lock()
+	}
+	for i := 0; i < *mutexN; i++ {
+		go blockOnMutex(&mu) // MUTEX-SITE
 	}
 	var wg sync.WaitGroup
 	for i := 0; i < *doneN; i++ {
