@@ -176,6 +176,24 @@ expect_match err.txt "^ +4  [^ ]*/main\\.go:$leak_line +main\\.blockForever +cha
 expect_match err.txt "4 goroutines alive at its exit" "-p: the process's end is noticed"
 wait "$pid"
 
+# -p PID: the goroutines already running at the attach are seen (read from
+# the runtime's allgs), and a Go program the process starts is followed
+./plain -hold 1500ms -leak 3 -done 0 -child ./plain >p_out.txt &
+pid=$!
+for _ in $(seq 40); do # until plain has started its goroutines
+    case $(readlink "/proc/$pid/exe") in */plain) sleep 0.3; break ;; esac
+    sleep 0.05
+done
+run "$leakscope" probe --max-leaked 4 -p "$pid"
+expect_status 1 "-p: 3 leaked before the attach + 2 in the child > --max-leaked 4"
+expect_match err.txt "attached to [^ ]*/plain \\(pid $pid, [0-9]+ goroutines already running" "-p: the goroutines already running are read"
+expect_match err.txt "plain \\(pid $pid, go[0-9.]+\\): 3 goroutines alive at its exit" "-p: the 3 from before the attach"
+expect_match err.txt "plain \\(pid [0-9]+, go[0-9.]+\\): 2 goroutines alive at its exit" "-p: the child's 2"
+expect_match err.txt "2 Go programs traced" "-p: the child is followed"
+wait "$pid"
+expect_match p_out.txt "^leaked 2 finished 1\$" "-p: the child ran to its end"
+expect_match p_out.txt "^leaked 3 finished 0\$" "-p: the process ran to its end"
+
 # --duration stops a command that would run on
 run "$leakscope" probe --duration 300ms -- ./plain -hold 30s -leak 1 -done 0
 expect_status 1 "--duration: the command was terminated"

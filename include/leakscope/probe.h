@@ -33,7 +33,8 @@ typedef struct probe_counters {
 typedef struct probe_goroutine {
     uint32_t tgid;
     uint64_t goid, gopc, startpc, parent_goid;
-    uint64_t age_ns; /* since creation */
+    uint64_t age_ns; /* since creation (adopted: since the attach, a lower bound) */
+    bool adopted;    /* already running when the probe attached (probe_adopt_existing) */
     uint64_t g;      /* address of its g struct */
     bool have_status; /* status and waitreason were read (probe_snapshot) */
     uint32_t status;  /* g.atomicstatus: 1 runnable, 2 running, 3 syscall, 4 waiting, ... */
@@ -88,9 +89,20 @@ size_t probe_take_proc_events(probe_session *s, probe_proc_event *out, size_t ma
  * runnable), unwound from g.sched through the pclntab of b (loaded at
  * bias): its bucket ID (docs/dump-buckets.md, `line` grouping) goes into
  * the record, its text into the session (probe_stack).  Returns how many
- * goroutines were read.
+ * goroutines were read.  A record whose g now holds another goroutine
+ * or a dead one (it ended unseen, e.g. between an adoption's read and its
+ * record) is dropped.
  */
 long probe_snapshot(probe_session *s, uint32_t tgid, const gobin *b, uint64_t bias);
+
+/*
+ * -p: records the goroutines of tgid that were running before the probes
+ * were attached (call it after probe_attach), read from the runtime's
+ * `allgs` slice in the process's memory; their age counts from now.
+ * Returns how many were added, or -1 when the binary has no
+ * `runtime.allgs` symbol (stripped) or the memory cannot be read.
+ */
+long probe_adopt_existing(probe_session *s, uint32_t tgid, const gobin *b, uint64_t bias);
 
 /* The stack with bucket ID id as "FUNC FILE:LINE\n" lines, innermost
  * first (the bytes the ID hashes), or NULL when not read. */

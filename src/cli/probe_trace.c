@@ -324,6 +324,24 @@ typedef struct tracer {
     size_t reported, leaking;
 } tracer;
 
+/* Keeps a process the probes are attached to (the tracer owns b). */
+static bool add_traced(tracer *t, uint32_t tgid, gobin *b, const char *path) {
+    if (t->nprocs == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 8;
+        traced *n = realloc(t->procs, cap * sizeof *n);
+        if (!n)
+            return false;
+        t->procs = n;
+        t->cap = cap;
+    }
+    traced *p = &t->procs[t->nprocs++];
+    p->tgid = tgid;
+    p->b = b;
+    snprintf(p->path, sizeof p->path, "%s", path);
+    p->have_bias = read_load_bias(b, (pid_t)tgid, path, &p->bias);
+    return true;
+}
+
 /* A followed process exec'd (and is stopped): attach if it is a Go
  * binary we follow, then let it run. */
 static void on_exec(tracer *t, uint32_t tgid) {
@@ -345,21 +363,7 @@ static void on_exec(tracer *t, uint32_t tgid) {
         gobin_close(b);
         b = NULL;
     }
-    if (b && t->nprocs == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 8;
-        traced *n = realloc(t->procs, cap * sizeof *n);
-        if (n) {
-            t->procs = n;
-            t->cap = cap;
-        }
-    }
-    if (b && t->nprocs < t->cap) {
-        traced *p = &t->procs[t->nprocs++];
-        p->tgid = tgid;
-        p->b = b;
-        snprintf(p->path, sizeof p->path, "%s", path);
-        p->have_bias = read_load_bias(b, (pid_t)tgid, path, &p->bias);
-    } else if (b) {
+    if (b && !add_traced(t, tgid, b, path)) {
         probe_detach(t->s, tgid);
         gobin_close(b);
     }
@@ -562,8 +566,21 @@ static bool proc_is_zombie(int pid) {
     return !f || (end && end[1] == ' ' && (end[2] == 'Z' || end[2] == 'X'));
 }
 
-int probe_run_pid(const probe_opts *o, int pid) {
-    char link[64], path[PATH_MAX];
+static ssize_t traced_index(const tracer *t, uint32_t tgid) {
+    for (size_t i = 0; i < t->nprocs; i++)
+        if (t->procs[i].tgid == tgid)
+            return (ssize_t)i;
+    return -1;
+}
+
+/* -p: whether the process has ended (gone, or a zombie its parent has not
+ * reaped yet: it is not our child). */
+static bool proc_ended(int pid) { return (kill(pid, 0) != 0 && errno == ESRCH) || proc_is_zombie(pid); }
+
+/* Attaches to the running process pid, reads the goroutines it already
+ * has, and follows its children. */
+static int attach_running(tracer *t, int pid) {
+    char link[64], path[PATH_MAX], err[600];
     snprintf(link, sizeof link, "/proc/%d/exe", pid);
     ssize_t len = readlink(link, path, sizeof path - 1);
     if (len < 0) {
@@ -572,62 +589,68 @@ int probe_run_pid(const probe_opts *o, int pid) {
     }
     path[len] = 0;
     gobin *b;
-    probe_session *s;
     int st = open_binary(link, &b);
     if (st)
         return st;
-    if ((st = open_session(&s, o))) {
-        gobin_close(b);
-        return st;
-    }
-    char err[600];
-    if (probe_attach(s, b, link, pid, err, sizeof err) != 0) {
+    if (probe_attach(t->s, b, link, pid, err, sizeof err) != 0) {
         fprintf(stderr, "leakscope probe: %s\n", err);
-        probe_session_close(s);
         gobin_close(b);
         return strstr(err, "CAP_BPF") ? EXIT_INPUT : EXIT_INTERNAL;
     }
-    uint64_t bias = 0;
-    if (!read_load_bias(b, pid, path, &bias))
+    if (!add_traced(t, (uint32_t)pid, b, path)) {
+        gobin_close(b);
+        return EXIT_INTERNAL;
+    }
+    traced *p = &t->procs[t->nprocs - 1];
+    if (!p->have_bias)
         fprintf(stderr, "leakscope probe: note: cannot read the load address of %s from /proc/%d/maps\n", path, pid);
+    long adopted = probe_adopt_existing(t->s, (uint32_t)pid, b, p->bias);
+    if (adopted < 0)
+        fprintf(stderr, "leakscope probe: note: the goroutines already running in %s are not seen (no runtime.allgs "
+                        "symbol: stripped?); only those created from now on\n", path);
+    if (probe_follow(t->s, (uint32_t)pid) != 0)
+        fprintf(stderr, "leakscope probe: note: cannot follow the children of process %d: %s\n", pid, strerror(errno));
+    fprintf(stderr, "leakscope probe: attached to %s (pid %d, %ld goroutines already running, ages counted from now); "
+                    "Ctrl-C to stop\n", path, pid, adopted > 0 ? adopted : 0);
+    return 0;
+}
+
+int probe_run_pid(const probe_opts *o, int pid) {
+    tracer t = {.o = o};
+    if (!compile_follow(&t, ""))
+        return EXIT_INPUT;
+    json_programs = o->json ? cJSON_CreateArray() : NULL;
+    int st = open_session(&t.s, o);
+    if (st || (st = attach_running(&t, pid))) {
+        if (t.s)
+            probe_session_close(t.s);
+        regfree(&t.follow);
+        return st;
+    }
     install_stop_handlers();
     int guard = probe_guard_start(pid);
-    fprintf(stderr, "leakscope probe: attached to %s (pid %d); Ctrl-C to stop\n", path, pid);
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
-    bool gone = false;
-    bool exiting = false;
-    while (!stop_requested && !expired(o, &start)) {
-        probe_poll(s, 100);
-        probe_proc_event ev[16];
-        for (size_t n, i; (n = probe_take_proc_events(s, ev, 16)) > 0;)
-            for (i = 0; i < n; i++)
-                if (ev[i].kind == PROBE_PROC_EXITING && ev[i].tgid == (uint32_t)pid) {
-                    /* stopped in runtime.exit: read the states, let it go */
-                    probe_snapshot(s, (uint32_t)pid, b, bias);
-                    kill(pid, SIGCONT);
-                    exiting = true;
-                }
-        if (kill(pid, 0) != 0 && errno == ESRCH) {
-            gone = true;
-            break;
-        }
-        if (exiting && proc_is_zombie(pid)) { /* ended, not yet reaped by its parent */
-            gone = true;
-            break;
-        }
+    while (!stop_requested && !expired(o, &start) && traced_index(&t, (uint32_t)pid) >= 0) {
+        probe_poll(t.s, 100);
+        on_proc_events(&t); /* children's execs, runtime.exit pauses, ends */
+        ssize_t root = traced_index(&t, (uint32_t)pid);
+        if (root >= 0 && proc_ended(pid))
+            finish_proc(&t, (size_t)root, "at its exit");
     }
-    while (probe_poll(s, 0) > 0) {
+    probe_poll(t.s, 0);
+    on_proc_events(&t);
+    while (t.nprocs > 0) { /* still running: read their goroutines now */
+        traced *p = &t.procs[t.nprocs - 1];
+        probe_snapshot(t.s, p->tgid, p->b, p->bias);
+        finish_proc(&t, t.nprocs - 1, "at detach");
     }
-    if (!gone)
-        probe_snapshot(s, (uint32_t)pid, b, bias);
     probe_guard_release(guard);
-    json_programs = o->json ? cJSON_CreateArray() : NULL;
-    uint64_t leaked = report(s, b, path, pid, bias, o, gone ? "at its exit" : "at detach");
-    int rc = verdict(leaked, o, 0);
-    if (!json_write(o, s, leaked) || (o->buckets && !probe_buckets_write(o->buckets)))
+    int rc = trace_verdict(&t, 0);
+    if (!json_write(o, t.s, t.leaked) || (o->buckets && !probe_buckets_write(o->buckets)))
         rc = EXIT_INPUT;
-    probe_session_close(s);
-    gobin_close(b);
+    free(t.procs);
+    regfree(&t.follow);
+    probe_session_close(t.s);
     return rc;
 }

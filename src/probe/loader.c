@@ -22,6 +22,7 @@
 
 #include "leakscope/base.h"
 #include "leakscope/dump.h"
+#include "gobin_internal.h"
 #include "leakscope/probe.h"
 #include "probe.skel.h"
 #include "probe_events.h"
@@ -291,6 +292,11 @@ static bool grow_stacks(probe_session *s) {
     return true;
 }
 
+/* runtime2.go's goroutine states (atomicstatus, _Gscan masked) */
+enum { G_IDLE = 0, G_DEAD = 6, G_MAX_STATUS = 9 };
+
+static uint64_t now_ns(void);
+
 static bool read_mem(pid_t pid, uint64_t addr, void *buf, size_t n) {
     struct iovec local = {buf, n}, remote = {(void *)(uintptr_t)addr, n};
     return process_vm_readv(pid, &local, 1, &remote, 1, 0) == (ssize_t)n;
@@ -361,17 +367,63 @@ long probe_snapshot(probe_session *s, uint32_t tgid, const gobin *b, uint64_t bi
         struct probe_record rec;
         if (key.tgid != tgid || bpf_map_lookup_elem(fd, &key, &rec) != 0 || !rec.g)
             continue;
+        uint64_t goid_now = 0;
         if (!read_mem((pid_t)tgid, rec.g + (uint64_t)o->atomicstatus, &rec.status, sizeof rec.status) ||
-            !read_mem((pid_t)tgid, rec.g + (uint64_t)o->waitreason, &rec.waitreason, sizeof rec.waitreason))
+            !read_mem((pid_t)tgid, rec.g + (uint64_t)o->waitreason, &rec.waitreason, sizeof rec.waitreason) ||
+            !read_mem((pid_t)tgid, rec.g + (uint64_t)o->goid, &goid_now, sizeof goid_now))
             continue;
-        rec.have_status = 1;
         uint32_t st = rec.status & ~0x1000u; /* _Gscan */
+        if (goid_now != key.goid || st == G_DEAD) {
+            bpf_map_delete_elem(fd, &key);
+            continue;
+        }
+        rec.have_status = 1;
         if (st == 1 || st == 4) /* runnable or waiting: g.sched holds where it stopped */
             rec.stack_id = read_stack(s, (pid_t)tgid, b, bias, rec.g);
         if (bpf_map_update_elem(fd, &key, &rec, BPF_EXIST) == 0)
             n++;
     }
     return n;
+}
+
+/* One g of allgs, adopted when it is a goroutine (not dead, not idle). */
+static bool adopt_one(int fd, uint32_t tgid, const gobin_goffsets *o, uint64_t g, uint64_t now) {
+    uint64_t goid, gopc, startpc, parent = 0;
+    uint32_t status;
+    if (!g || !read_mem((pid_t)tgid, g + (uint64_t)o->atomicstatus, &status, sizeof status) ||
+        !read_mem((pid_t)tgid, g + (uint64_t)o->goid, &goid, 8) || !read_mem((pid_t)tgid, g + (uint64_t)o->gopc, &gopc, 8) ||
+        !read_mem((pid_t)tgid, g + (uint64_t)o->startpc, &startpc, 8))
+        return false;
+    uint32_t st = status & ~0x1000u;
+    if (st == G_IDLE || st == G_DEAD || st > G_MAX_STATUS || goid == 0)
+        return false;
+    if (o->parent_goid >= 0)
+        read_mem((pid_t)tgid, g + (uint64_t)o->parent_goid, &parent, 8);
+    struct probe_key key = {.tgid = tgid, .goid = goid};
+    struct probe_record rec = {.gopc = gopc, .startpc = startpc, .parent_goid = parent, .created_ns = now, .g = g,
+                               .adopted = 1};
+    /* BPF_NOEXIST: the creation probe, already attached, knows better */
+    return bpf_map_update_elem(fd, &key, &rec, BPF_NOEXIST) == 0;
+}
+
+long probe_adopt_existing(probe_session *s, uint32_t tgid, const gobin *b, uint64_t bias) {
+    const gobin_goffsets *o = gobin_g_offsets(b);
+    uint64_t allgs, size, slice[2];
+    if (o->atomicstatus < 0 || !gobin_symbol(b, "runtime.allgs", &allgs, &size) ||
+        !read_mem((pid_t)tgid, allgs + bias, slice, sizeof slice))
+        return -1;
+    int fd = bpf_map__fd(s->skel->maps.live);
+    uint64_t now = now_ns(), chunk[512];
+    uint64_t n = slice[1] < PROBE_MAX_LIVE ? slice[1] : PROBE_MAX_LIVE;
+    long adopted = 0;
+    for (uint64_t i = 0; i < n; i += 512) { /* the slice may grow meanwhile: its first n stay */
+        size_t k = n - i < 512 ? (size_t)(n - i) : 512;
+        if (!read_mem((pid_t)tgid, slice[0] + i * 8, chunk, k * 8))
+            return adopted ? adopted : -1;
+        for (size_t j = 0; j < k; j++)
+            adopted += adopt_one(fd, tgid, o, chunk[j], now);
+    }
+    return adopted;
 }
 
 size_t probe_take_proc_events(probe_session *s, probe_proc_event *out, size_t max) {
@@ -433,6 +485,7 @@ long probe_live(probe_session *s, uint32_t tgid, probe_goroutine **out) {
                                       rec.startpc,
                                       rec.parent_goid,
                                       now > rec.created_ns ? now - rec.created_ns : 0,
+                                      rec.adopted != 0,
                                       rec.g,
                                       rec.have_status != 0,
                                       rec.status,

@@ -35,7 +35,8 @@ struct probe_record {
     __u32 status;
     __u8 waitreason;
     __u8 have_status;
-    __u8 pad[2];
+    __u8 adopted;      /* running before the probe attached (created_ns: the attach) */
+    __u8 pad;
     __u64 stack_id;    /* bucket ID of its stack (docs/dump-buckets.md), 0 if not read */
 };
 

@@ -1,12 +1,15 @@
 // leaky starts goroutines from known lines: some finish, and leakN of them
 // block forever on a channel receive (and, when asked, others in a select
-// and on a locked mutex: other wait reasons).  The probe tests build it
+// and on a locked mutex: other wait reasons; with -child it then runs a
+// child program, for -p's following of children).  The probe tests build it
 // plain, stripped and PIE and check what leakscope reads and reports.
 package main
 
 import (
 	"flag"
 	"fmt"
+	"os"
+	"os/exec"
 	"sync"
 	"time"
 )
@@ -38,6 +41,7 @@ func main() {
 	mutexN := flag.Int("leak-mutex", 0, "goroutines that block forever on a locked mutex")
 	hold := flag.Duration("hold", 200*time.Millisecond, "time to stay alive after starting them")
 	delay := flag.Duration("delay", 0, "time to wait before starting them")
+	child := flag.String("child", "", "after the hold, run this program with -leak 2 -done 1 and wait for it")
 	flag.Parse()
 	time.Sleep(*delay)
 
@@ -62,5 +66,13 @@ func main() {
 	}
 	wg.Wait()
 	time.Sleep(*hold)
+	if *child != "" {
+		cmd := exec.Command(*child, "-leak", "2", "-done", "1", "-hold", "100ms")
+		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+		if err := cmd.Run(); err != nil {
+			fmt.Fprintln(os.Stderr, "child:", err)
+			os.Exit(1)
+		}
+	}
 	fmt.Println("leaked", *leakN, "finished", *doneN)
 }
