@@ -139,7 +139,7 @@ int cmd_lineage(int argc, char **argv) {
     format fmt = F_TEXT;
     const char *output = NULL;
     bool bad = false;
-    unsigned long long v;
+    unsigned long long v = 0; /* read on the error path too (and then unused): gcc -O3 warns */
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
