@@ -184,8 +184,8 @@ static const char *const finding_names[] = {"never-cancelled", "live-at-end", "n
 static const char *const finding_summaries[] = {
     "its cancel function became unreachable without being called",
     "cancellable and still live when the input ended",
-    "made from context.Background/TODO by a goroutine that held a live context, or was started by one that did: "
-    "the chain is broken",
+    ("made from context.Background/TODO by a goroutine that held a live context, or was started by one that did: "
+     "the chain is broken"),
     "its parent ended but it never did: a cancel that never reached it",
     "its timeout is longer than the parent's remaining time, so it can never fire",
     "a WithValue chain deeper than the limit (each lookup walks the chain)",
