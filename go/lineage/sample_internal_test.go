@@ -119,3 +119,26 @@ func TestStackCreatorGoidOfDeepStack(t *testing.T) {
 		t.Errorf("stackCreatorGoid %d at depth 200, want %d", got, want)
 	}
 }
+
+// BenchmarkGoroutineIDs: what a traced root pays for its goroutine's ID
+// and its creator's (cg), read from g, and what the runtime.Stack
+// fallback would cost instead.
+func BenchmarkGoroutineIDs(b *testing.B) {
+	var sink uint64
+	b.Run("goid", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			sink += goid()
+		}
+	})
+	b.Run("creator", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			sink += creatorGoid()
+		}
+	})
+	b.Run("creator-from-stack", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			sink += stackCreatorGoid()
+		}
+	})
+	_ = sink
+}
