@@ -30,7 +30,7 @@ expect_empty err.txt "correct events: stderr"
 
 # ---- each kind of finding, exactly as many as injected -----------------------
 for spec in never-cancelled:never-cancelled:3 live-at-end:live-at-end:2 new-root:new-root:4 \
-            new-root-held:new-root:2 cancel-lost:cancel-lost:3 timeout-no-effect:timeout-no-effect:5 \
+            new-root-held:new-root:2 new-root-creator:new-root:3 cancel-lost:cancel-lost:3 timeout-no-effect:timeout-no-effect:5 \
             value-deep:value-deep:2 late-end:late-end:3; do
     inject=${spec%%:*} rest=${spec#*:}
     kind=${rest%%:*} n=${rest#*:}
@@ -42,6 +42,12 @@ for spec in never-cancelled:never-cancelled:3 live-at-end:live-at-end:2 new-root
         fail "$inject: want $n $kind and nothing else, got $got of it and $all in all"
     fi
 done
+
+# request roots made from Background by goroutines that goroutine 1 (which
+# holds nothing) started: the creator lookup finds nothing
+$gen --events 2000 --window 40 --cg -o cg-clean.jsonl
+run "$ls" lineage --format json -o cg-clean.json cg-clean.jsonl
+expect_status 0 "cg on every root, creators holding nothing: no findings"
 
 # every kind at once, in text: grouped by creation site, with counts
 $gen --events 500 --inject never-cancelled=2 --inject cancel-lost=1 --inject value-deep=1 \

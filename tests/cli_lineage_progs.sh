@@ -49,6 +49,35 @@ only_finding() {
                         .func == $func and .count == 1 and .derived == 1)'
 }
 
+# two_findings REPORT WHAT KIND1 KIND2 FILE FUNC: exactly two findings,
+# one of each kind, both at FILE's marked line in FUNC, count 1.
+two_findings() {
+    expect_report "$1" "$2: want exactly one $3 and one $4 at $5:$(line_of "$5") in $6" \
+        --arg k1 "$3" --arg k2 "$4" --arg file "$5" --argjson line "$(line_of "$5")" --arg func "$6" '
+        ([.totals[]] | add) == 2 and .totals[$k1] == 1 and .totals[$k2] == 1 and (.findings | length) == 2 and
+        ([.findings[].kind] | sort) == ([$k1, $k2] | sort) and
+        all(.findings[]; .file == $file and .line == $line and .func == $func and .count == 1 and .derived == 1)'
+}
+
+# broken_edge_is EVENTS DOT SOURCE WHAT: the new root made at SOURCE's
+# "// FINDING" line was started by the goroutine that made the context at
+# its "// HELD" line (the root's cg), and the DOT graph's broken edge runs
+# from that context to the root.
+broken_edge_is() {
+    ids=$(jq -rs --argjson line "$(line_of "$3")" --argjson held "$(grep -n '// HELD' "$3" | cut -d: -f1)" '
+        (map(select(.ev == "derive" and .line == $held)) | .[0]) as $h |
+        (map(select(.ev == "derive" and .line == $line)) | .[0]) as $r |
+        if $h != null and $r != null and $r.cg == $h.g and $r.g != $h.g and ($r | has("held") | not)
+        then "\($h.id) \($r.id)" else empty end' "$1")
+    held_id=${ids% *} root_id=${ids#* }
+    hn=$(grep -o "^  n[0-9]* \[label=.*tooltip=\"$held_id\"" "$2" | sed 's/^  \(n[0-9]*\).*/\1/')
+    rn=$(grep -o "^  n[0-9]* \[label=.*tooltip=\"$root_id\"" "$2" | sed 's/^  \(n[0-9]*\).*/\1/')
+    if [ -n "$ids" ] && [ -n "$hn" ] && [ -n "$rn" ] &&
+            grep -q "^  $hn -> $rn \[color=red, style=dashed, label=\"broken: new root\"\];" "$2"; then pass; else
+        fail "$4: the new root's cg is not the goroutine of the HELD context, or the DOT graph has no broken edge from it ($ids; $hn -> $rn)"
+    fi
+}
+
 # ---- the four causes, traced through the overlay ----
 cd "$progs" || exit 1
 before=$(cat ./*/*/main.go go.mod | cksum)
@@ -75,8 +104,12 @@ for c in noctx overwritten expired valueroot; do
         fi
     done
 done
-# 1. No context passed: the goroutine's own context outlives the request.
-only_finding noctx-bad.json "no ctx passed" live-at-end "$progs/noctx/bad/main.go" main.main.func1
+# 1. No context passed: the goroutine's Background root while main, which
+#    started the goroutine, held the request's context (new-root through
+#    the root's "cg"); and that root outlives the request (live-at-end).
+two_findings noctx-bad.json "no ctx passed" new-root live-at-end "$progs/noctx/bad/main.go" main.main.func1
+run "$ls" lineage --format dot -o noctx-bad.dot noctx-bad.jsonl
+broken_edge_is noctx-bad.jsonl noctx-bad.dot "$progs/noctx/bad/main.go" "no ctx passed"
 # 2. Context overwritten: the handler's Background root, while the
 #    middleware's deadline context was live on the same goroutine.
 only_finding overwritten-bad.json "ctx overwritten" new-root "$progs/overwritten/bad/main.go" main.handle

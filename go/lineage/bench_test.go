@@ -120,7 +120,7 @@ func BenchmarkHandler(b *testing.B) {
 }
 
 // BenchmarkDerive measures one WithCancel and its cancel: plain, as an
-// unsampled root, below an unsampled root, and sampled.
+// unsampled root, as a sampled root, below an unsampled root, and sampled.
 func BenchmarkDerive(b *testing.B) {
 	b.Run("context", func(b *testing.B) {
 		root, cancel := context.WithCancel(context.Background())
@@ -139,6 +139,17 @@ func BenchmarkDerive(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {
 			_, c := lineage.WithCancel(root)
+			c()
+		}
+	})
+	// A traced root pays for the goroutine ID and the creating
+	// goroutine's (cg) besides what every traced context pays.
+	b.Run("sampled-root", func(b *testing.B) {
+		s, _ := lineage.Start(lineage.Config{Writer: io.Discard, Sample: "all"})
+		defer s.Close()
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			_, c := lineage.WithCancel(context.Background())
 			c()
 		}
 	})

@@ -34,7 +34,10 @@
 // unreachable without being called is found by a cleanup
 // (runtime.AddCleanup) after a garbage collection and ends "never". A new
 // root made from Background or TODO by a goroutine that holds a live
-// traced context is marked "held" with that context's ID.
+// traced context is marked "held" with that context's ID. Every traced
+// root records the ID of the goroutine that started its goroutine ("cg"),
+// so the reader can also find a root made by a goroutine that was started
+// without the context its creator held.
 //
 // # Cost
 //

@@ -23,6 +23,7 @@ type event struct {
 	remoteParent   string
 	kind           kind
 	g              uint64
+	cg             uint64 // roots only: the goroutine that started g; 0 unknown
 	site           *site
 	deadline       int64 // 0: none
 	parentDeadline int64
@@ -51,6 +52,9 @@ func appendEvent(b []byte, ev *event) []byte {
 		b = appendField(b, "kind", ev.kind.String())
 		b = appendInt(b, "t", ev.t)
 		b = appendUint(b, "g", ev.g)
+		if ev.cg != 0 {
+			b = appendUint(b, "cg", ev.cg)
+		}
 		b = appendSite(b, ev.site)
 		if ev.deadline != 0 {
 			b = appendInt(b, "deadline", ev.deadline)

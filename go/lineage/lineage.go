@@ -103,6 +103,10 @@ func (d *deriving) finish(parent, ctx context.Context, k kind, to timeout, key a
 		}
 	} else {
 		ev.parent = d.root
+		// Who started this goroutine: a root made in a goroutine whose
+		// creator held a live context is a broken chain too (the reader's
+		// new-root), only roots need it, and only traced ones pay for it.
+		ev.cg = creatorGoid()
 		if d.remote != nil {
 			ev.remoteParent = d.remote.id
 		}

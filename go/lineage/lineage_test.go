@@ -292,6 +292,39 @@ func TestHeldMarksBrokenChain(t *testing.T) {
 	}
 }
 
+func TestRootRecordsCreatingGoroutine(t *testing.T) {
+	var req, job, child string
+	evs := record(t, lineage.Config{}, func() {
+		ctx, cancel := lineage.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		req = lineage.ID(ctx)
+		done := make(chan struct{})
+		go func() { // started without ctx: its root names this goroutine
+			defer close(done)
+			c, stop := lineage.WithCancel(context.Background())
+			defer stop()
+			job = lineage.ID(c)
+			v := lineage.WithValue(c, struct{}{}, 1)
+			child = lineage.ID(v)
+		}()
+		<-done
+	})
+	r, j, c := find(evs, "derive", req), find(evs, "derive", job), find(evs, "derive", child)
+	if r == nil || j == nil || c == nil {
+		t.Fatalf("missing derives: %v %v %v", r, j, c)
+	}
+	if j.num("cg") != r.num("g") || j.num("g") == r.num("g") {
+		t.Errorf("the goroutine's root: g %d, cg %d; want cg = %d (the goroutine that started it)",
+			j.num("g"), j.num("cg"), r.num("g"))
+	}
+	if _, ok := c["cg"]; ok {
+		t.Errorf("a derivation from a tracked parent carries cg: %v", c)
+	}
+	if _, ok := j["held"]; ok {
+		t.Errorf("the goroutine held nothing itself: %v", j)
+	}
+}
+
 func TestUntrackedRootAndPassThrough(t *testing.T) {
 	type k struct{}
 	outside := context.WithValue(context.Background(), k{}, "v")

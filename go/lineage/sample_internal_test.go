@@ -73,3 +73,72 @@ func TestGoidMatchesRuntimeStack(t *testing.T) {
 		}
 	}
 }
+
+func TestCreatorGoidMatchesRuntimeStack(t *testing.T) {
+	if haveGetg && creatorGoid() != stackCreatorGoid() {
+		t.Fatalf("creator %d, runtime.Stack says %d", creatorGoid(), stackCreatorGoid())
+	}
+	if haveGetg && creatorOffset.off < 0 {
+		t.Error("no creator offset found: falling back to runtime.Stack")
+	}
+	// Nested: each level's creator is the level above, a different ID
+	// every time.
+	type ids struct{ self, creator, fromStack, creatorOfParent uint64 }
+	done := make(chan ids)
+	var start func(depth int, parent uint64)
+	start = func(depth int, parent uint64) {
+		got := ids{goid(), creatorGoid(), stackCreatorGoid(), parent}
+		if depth == 0 {
+			done <- got
+			return
+		}
+		go start(depth-1, got.self)
+	}
+	go start(4, goid())
+	got := <-done
+	if got.creator == 0 || got.creator != got.fromStack || got.creator != got.creatorOfParent {
+		t.Errorf("creator %d, runtime.Stack says %d, the goroutine that started it is %d",
+			got.creator, got.fromStack, got.creatorOfParent)
+	}
+}
+
+func TestStackCreatorGoidOfDeepStack(t *testing.T) {
+	// A traceback longer than the first buffer: the "created by" line is
+	// at its end.
+	var deep func(n int) uint64
+	deep = func(n int) uint64 {
+		if n == 0 {
+			return stackCreatorGoid()
+		}
+		return deep(n - 1)
+	}
+	want := goid()
+	done := make(chan uint64)
+	go func() { done <- deep(200) }()
+	if got := <-done; got != want {
+		t.Errorf("stackCreatorGoid %d at depth 200, want %d", got, want)
+	}
+}
+
+// BenchmarkGoroutineIDs: what a traced root pays for its goroutine's ID
+// and its creator's (cg), read from g, and what the runtime.Stack
+// fallback would cost instead.
+func BenchmarkGoroutineIDs(b *testing.B) {
+	var sink uint64
+	b.Run("goid", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			sink += goid()
+		}
+	})
+	b.Run("creator", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			sink += creatorGoid()
+		}
+	})
+	b.Run("creator-from-stack", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			sink += stackCreatorGoid()
+		}
+	})
+	_ = sink
+}

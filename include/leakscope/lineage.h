@@ -42,6 +42,7 @@ enum {
     LINEAGE_HAS_N = 1u << 7,
     LINEAGE_HAS_V = 1u << 8,
     LINEAGE_HAS_PID = 1u << 9,
+    LINEAGE_HAS_CG = 1u << 10,
 };
 
 /* String members are decoded (escapes resolved); absent ones have len 0. */
@@ -51,6 +52,7 @@ typedef struct lineage_event {
     ls_str id, parent, remote_parent, kind, how, func, file, key, held, process, host;
     ls_str stack; /* the raw JSON text of the "stack" array, brackets included */
     int64_t t, g, line, deadline, parent_deadline, timeout_us, value_depth, n, v, pid;
+    int64_t cg; /* roots: the goroutine that started g */
 } lineage_event;
 
 typedef enum lineage_scan_status {
@@ -76,7 +78,8 @@ lineage_scan_status lineage_scan_line(const char *line, size_t len, lineage_even
 typedef enum lineage_finding_kind {
     LINEAGE_F_NEVER_CANCELLED, /* end how=never: the cancel function was dropped */
     LINEAGE_F_LIVE_AT_END,     /* cancellable, no end when the input ended */
-    LINEAGE_F_NEW_ROOT,        /* root:background/todo made while the goroutine held a live context */
+    LINEAGE_F_NEW_ROOT,        /* root:background/todo made while the goroutine, or the one that
+                                  started it, held a live context */
     LINEAGE_F_CANCEL_LOST,     /* the parent ended, this child never did */
     LINEAGE_F_TIMEOUT_NO_EFFECT, /* timeout longer than the parent's remaining time */
     LINEAGE_F_VALUE_DEEP,      /* WithValue chain deeper than max_value_depth */
@@ -116,6 +119,7 @@ typedef struct lineage_gnode {
     const char *end_how; /* NULL: no end */
     const lineage_site *site;
     int64_t t, end_t, deadline, g;
+    int64_t cg; /* a root's creating goroutine (writer's "cg"), 0 unknown */
     uint32_t findings; /* bit set of lineage_finding_kind */
     int32_t parent_index; /* index in lineage_result.nodes, -1 none */
     int32_t broken_index; /* index of broken_from, -1 none */

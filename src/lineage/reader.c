@@ -31,7 +31,7 @@
 
 #include "leakscope/lineage.h"
 
-enum { ID_INLINE = 48, MAX_ERRORS_SHOWN = 20, MAX_LINE = 64 << 20 };
+enum { ID_INLINE = 48, MAX_ERRORS_SHOWN = 20, MAX_LINE = 64 << 20, MAX_CREATOR_WALK = 16, MAX_VALUE_WALK = 64 };
 
 typedef enum end_how {
     END_NONE,
@@ -73,7 +73,7 @@ typedef struct node {
     lineage_site *site;
     char *id_long; /* malloc'd when the ID does not fit inline */
     uint64_t hash, proc, seq;
-    int64_t t, end_t, deadline, g;
+    int64_t t, end_t, deadline, g, cg;
     uint32_t refs; /* children plus nodes whose broken_from this is */
     struct node *deep_head; /* value-deep: the link the chain's finding was counted at */
     uint32_t value_depth, chain_depth;
@@ -107,6 +107,7 @@ struct lineage_reader {
     const char *path;
     uint64_t lineno, file_errors, errors;
     uint64_t proc;
+    int64_t seg_t; /* the current header's time: goroutine IDs start over with a process */
     bool seen_line, finished, long_line;
     int64_t max_t;
 };
@@ -183,7 +184,8 @@ static const char *const finding_names[] = {"never-cancelled", "live-at-end", "n
 static const char *const finding_summaries[] = {
     "its cancel function became unreachable without being called",
     "cancellable and still live when the input ended",
-    "made from context.Background/TODO by a goroutine that held a live context: the chain is broken",
+    ("made from context.Background/TODO by a goroutine that held a live context, or was started by one that did: "
+     "the chain is broken"),
     "its parent ended but it never did: a cancel that never reached it",
     "its timeout is longer than the parent's remaining time, so it can never fire",
     "a WithValue chain deeper than the limit (each lookup walks the chain)",
@@ -211,6 +213,7 @@ lineage_reader *lineage_reader_new(const lineage_options *o, ls_diag_sink diags)
     r->gbuckets = xcalloc(r->ngbuckets, sizeof *r->gbuckets);
     r->nsbuckets = 256;
     r->sbuckets = xcalloc(r->nsbuckets, sizeof *r->sbuckets);
+    r->seg_t = INT64_MIN;
     return r;
 }
 
@@ -556,6 +559,7 @@ static void on_header(lineage_reader *r, const lineage_event *ev) {
     else /* no pid: a process of its own, per header */
         h = XXH3_64bits_withSeed(&r->res.headers, sizeof r->res.headers, h ^ 0x5bd1e995u);
     r->proc = h | 1; /* 0 is the process before any header */
+    r->seg_t = ev->has & LINEAGE_HAS_T ? ev->t : INT64_MIN;
 }
 
 static void link_child(node *p, node *n) {
@@ -567,7 +571,40 @@ static void link_child(node *p, node *n) {
     p->refs++;
 }
 
-/* A new root made by a goroutine that holds a live context (docs: new-root). */
+/* n carries a cancellation: it has a cancel function, or is a WithValue
+ * over one (the walk is bounded: a deep value chain is a finding of its
+ * own, not a reason to walk it per root). */
+static bool carries_cancel(const node *n) {
+    for (int i = 0; n && i < MAX_VALUE_WALK; i++, n = n->parent) {
+        if (cancellable(n))
+            return true;
+        if (n->kind != K_VALUE)
+            return false;
+    }
+    return false;
+}
+
+/* The context ev's goroutine could have been handed: the newest one that
+ * carries a cancellation, made before ev by the goroutine that started
+ * ev's (`cg`), not ended.  Goroutine IDs are unique in a process, but a
+ * restarted process may come back with the same host and pid, so contexts
+ * older than the current header do not count.  The walk is bounded: the
+ * newest few are the ones that matter. */
+static node *creator_held(lineage_reader *r, const lineage_event *ev) {
+    if (!(ev->has & LINEAGE_HAS_CG) || ev->cg <= 0 || ((ev->has & LINEAGE_HAS_G) && ev->cg == ev->g))
+        return NULL;
+    goroutine *creator = find_goroutine(r, r->proc, ev->cg, false);
+    if (!creator)
+        return NULL;
+    node *c = creator->live;
+    for (int i = 0; c && i < MAX_CREATOR_WALK; i++, c = c->g_next)
+        if (c->t <= ev->t && c->t >= r->seg_t && carries_cancel(c))
+            return c;
+    return NULL;
+}
+
+/* A new root made by a goroutine that holds a live context, or that was
+ * started by one that did (docs: new-root). */
 static void check_new_root(lineage_reader *r, node *n, const lineage_event *ev, goroutine *gor) {
     if (n->parent_kind != P_BACKGROUND && n->parent_kind != P_TODO)
         return;
@@ -576,7 +613,7 @@ static void check_new_root(lineage_reader *r, node *n, const lineage_event *ev, 
         from = find_node(r, r->proc, ev->held);
     else if (gor && gor->live)
         from = gor->live;
-    else
+    else if (!(from = creator_held(r, ev)))
         return;
     if (from && from != n) { /* held naming itself: a writer's bug, no edge */
         n->broken_from = from;
@@ -645,6 +682,7 @@ static node *new_node(lineage_reader *r, const lineage_event *ev) {
     id[ev->id.len] = 0;
     n->t = ev->t;
     n->g = ev->g;
+    n->cg = ev->has & LINEAGE_HAS_CG ? ev->cg : 0;
     n->kind = (uint8_t)parse_kind(ev->kind);
     n->deadline = ev->has & LINEAGE_HAS_DEADLINE ? ev->deadline : 0;
     n->out_index = -1;
@@ -785,6 +823,7 @@ void lineage_reader_begin_file(lineage_reader *r, const char *path) {
     r->file_errors = 0;
     r->seen_line = false;
     r->proc = 0;
+    r->seg_t = INT64_MIN;
     r->carry.len = 0;
     r->long_line = false;
     r->res.files++;
@@ -981,6 +1020,7 @@ static void collect_graph(lineage_reader *r) {
         o->end_t = n->end_t;
         o->deadline = n->deadline;
         o->g = n->g;
+        o->cg = n->cg;
         o->findings = n->findings;
         o->cancel_lost_edge = n->cancel_lost;
         o->remote_edge = n->parent && n->parent->proc != n->proc;

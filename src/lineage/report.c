@@ -269,8 +269,9 @@ static void html_graph_json(ls_buf *j, const lineage_result *r) {
         json_str(j, n->site->func);
         ls_buf_puts(j, ",\"file\":");
         json_str(j, n->site->file);
-        ls_buf_printf(j, ",\"line\":%lld,\"t\":%lld,\"g\":%lld,\"deadline\":%lld,\"end\":", (long long)n->site->line,
-                      (long long)n->t, (long long)n->g, (long long)n->deadline);
+        ls_buf_printf(j, ",\"line\":%lld,\"t\":%lld,\"g\":%lld,\"cg\":%lld,\"deadline\":%lld,\"end\":",
+                      (long long)n->site->line, (long long)n->t, (long long)n->g, (long long)n->cg,
+                      (long long)n->deadline);
         json_str(j, n->end_how ? n->end_how : "");
         ls_buf_printf(j, ",\"end_t\":%lld,\"findings\":[", (long long)n->end_t);
         bool first = true;
@@ -339,7 +340,8 @@ static const char html_tail[] =
     "'class':bad?'e bad':'e'});if(title){el('title',{},p).textContent=title;}}\n"
     "N.forEach(function(n,i){if(n.p>=0)edge(n.p,i,n.lost,n.lost?'cancel never reached this context':"
     "n.remote?'parent in another process':'');"
-    "if(n.b>=0)edge(n.b,i,true,'broken chain: a new root made while this context was live');});\n"
+    "if(n.b>=0)edge(n.b,i,true,'broken chain: a new root made while this context was live '+"
+    "'(in its goroutine or the one that started it)');});\n"
     "function short(s,m){return s.length>m?'\\u2026'+s.slice(s.length-m+1):s;}\n"
     "var sel=null;\n"
     "N.forEach(function(n,i){var never=n.findings.indexOf('never-cancelled')>=0;\n"
@@ -352,7 +354,8 @@ static const char html_tail[] =
     "  g.addEventListener('click',function(){if(sel)sel.classList.remove('sel');sel=g;g.classList.add('sel');\n"
     "    var st=n.stack.length?n.stack.join('\\n  '):'(no stack recorded: run with full stacks)';\n"
     "    document.getElementById('detail').textContent='id: '+n.id+'\\nkind: '+n.kind+'\\nparent: '+n.parent+"
-    "'\\ncreated at: '+n.func+' '+n.file+':'+n.line+'\\ngoroutine: '+n.g+'\\nend: '+(n.end||'none')+"
+    "'\\ncreated at: '+n.func+' '+n.file+':'+n.line+'\\ngoroutine: '+n.g+"
+    "(n.cg?' (started by goroutine '+n.cg+')':'')+'\\nend: '+(n.end||'none')+"
     "'\\nfindings: '+(n.findings.join(', ')||'none (an ancestor of one)')+'\\nstack:\\n  '+st;});\n"
     "});\n"
     "document.getElementById('status').textContent='rendered '+N.length+' contexts'+"

@@ -316,6 +316,7 @@ static const member_def members[] = {
     STR_MEMBER(parent),
     STR_MEMBER(kind),
     INT_MEMBER(g, LINEAGE_HAS_G),
+    INT_MEMBER(cg, LINEAGE_HAS_CG),
     STR_MEMBER(func),
     STR_MEMBER(file),
     INT_MEMBER(line, LINEAGE_HAS_LINE),

@@ -12,8 +12,14 @@ reader sees many live contexts but no finding.
 exactly one finding of that kind (leakscope lineage's names):
 
   never-cancelled, live-at-end, new-root (the reader's own goroutine
-  bookkeeping), new-root-held (the writer's "held" field), cancel-lost,
-  timeout-no-effect, value-deep (a chain of 11 WithValue), late-end
+  bookkeeping), new-root-held (the writer's "held" field), new-root-creator
+  (a root made in a goroutine whose creator, the writer's "cg", holds a live
+  context), cancel-lost, timeout-no-effect, value-deep (a chain of 11
+  WithValue), late-end
+
+--cg makes each request's root a context.Background() one carrying "cg"
+(started by goroutine 1, which holds nothing): no finding, but every root
+takes the reader's creator lookup.
 
   gen_events.py --events 10000000 -o big.jsonl
   gen_events.py --events 2000 --inject never-cancelled=3 --inject cancel-lost=2
@@ -84,9 +90,11 @@ class Writer:
         self.line('{"ev":"end","id":"%s","t":%d,"how":"%s"%s}' % (ident, t, how, extra))
 
 
-def request(w, g):
+def request(w, g, cg=False):
     """A generator of one correct request's events (one per next())."""
-    a, ta = w.derive("handle", "timeout", "root:untracked", g, deadline=w.t + 1 + 5000000, timeout_us=5000000)
+    root = {"parent": "root:background", "cg": 1} if cg else {"parent": "root:untracked"}
+    a, ta = w.derive("handle", "timeout", root.pop("parent"), g, deadline=w.t + 1 + 5000000, timeout_us=5000000,
+                     **root)
     a_deadline = ta + 5000000
     yield
     b, _ = w.derive("value", "value", a, g, key="main.reqKey", value_depth=1, deadline=a_deadline)
@@ -120,6 +128,12 @@ def inject(w, kind, g):
         b, _ = w.derive("detached", "cancel", "root:todo", g + 1, held=a)
         w.end(b, "cancel", g=g + 1)
         w.end(a, "cancel", g=g)
+    elif kind == "new-root-creator":
+        a, _ = w.derive("handle", "cancel", "root:untracked", g)
+        # g + 1 was started by g, holds nothing itself, and uses Background
+        b, _ = w.derive("detached", "cancel", "root:background", g + 1, cg=g)
+        w.end(b, "cancel", g=g + 1)
+        w.end(a, "cancel", g=g)
     elif kind == "cancel-lost":
         a, _ = w.derive("lostparent", "cancel", "root:untracked", g)
         w.derive("lost", "cancel", a, g + 1)
@@ -151,6 +165,7 @@ def main():
     ap.add_argument("--drops", type=int, default=0, help="write a drops event with this n")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--stacks", action="store_true", help="full stacks on the injected mistakes' derives")
+    ap.add_argument("--cg", action="store_true", help="request roots from Background, with the creator's cg")
     ap.add_argument("-o", "--output", default="-")
     args = ap.parse_args()
     out = sys.stdout if args.output == "-" else open(args.output, "w")
@@ -163,7 +178,7 @@ def main():
     while w.count < args.events or active:
         while w.count < args.events and len(active) < args.window:
             g += 1
-            active.append(request(w, g))
+            active.append(request(w, g, args.cg))
         i = rnd.randrange(len(active))
         try:
             next(active[i])

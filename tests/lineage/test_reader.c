@@ -289,6 +289,87 @@ static void test_graph_nodes(void) {
     lineage_reader_free(x.r);
 }
 
+/* new-root through the creating goroutine (the writer's "cg"): g 7 was
+ * started by g 1 and makes a root from Background while g 1 holds a live
+ * context that carries a cancellation. */
+static void test_creator_held(void) {
+    errors_seen = 0;
+    /* positive: the request's context in g 1 is live when g 7 makes its root */
+    const char *bad = HDR D("req", "root:untracked", "timeout", 1, 1, ",\"deadline\":5000001,\"timeout_us\":5000000")
+        D("job", "root:background", "cancel", 2, 7, ",\"cg\":1") E("job", "cancel", 3) E("req", "cancel", 4);
+    run x = read_text(bad, 0, NULL);
+    CHECK_EQ_UINT(x.res->totals[LINEAGE_F_NEW_ROOT], 1);
+    CHECK_EQ_UINT(total(x.res), 1);
+    REQUIRE(x.res->nsites == 1);
+    CHECK_EQ_INT(x.res->sites[0]->line, 7); /* the root's site (line = g in D) */
+    REQUIRE(x.res->nnodes == 2);
+    CHECK_EQ_STR(x.res->nodes[0].id, "req");
+    CHECK_EQ_STR(x.res->nodes[1].id, "job");
+    CHECK_EQ_STR(x.res->nodes[1].broken_from, "req"); /* the edge starts at the context it could have had */
+    CHECK_EQ_INT(x.res->nodes[1].broken_index, 0);
+    CHECK_EQ_INT(x.res->nodes[1].cg, 1);
+    CHECK_EQ_INT(x.res->nodes[1].g, 7);
+    lineage_reader_free(x.r);
+    /* ... in any split, and with todo */
+    for (size_t chunk = 1; chunk < 40; chunk += 7) {
+        x = read_text(HDR D("req", "root:untracked", "cancel", 1, 1, "") D("job", "root:todo", "cancel", 2, 7,
+                                                                             ",\"cg\":1") E("req", "cancel", 4),
+                      chunk, NULL);
+        CHECK_EQ_UINT(x.res->totals[LINEAGE_F_NEW_ROOT], 1);
+        lineage_reader_free(x.r);
+    }
+    /* a WithValue over a cancellable context, in the creator, counts too */
+    expect_only(HDR D("a", "root:untracked", "cancel", 1, 2, "") D("v", "a", "value", 2, 1, "")
+                    D("job", "root:background", "cancel", 3, 7, ",\"cg\":1") E("job", "cancel", 4) E("a", "cancel", 5),
+                LINEAGE_F_NEW_ROOT, 1);
+    /* the newest live one is named */
+    x = read_text(HDR D("old", "root:untracked", "cancel", 1, 1, "") D("new", "old", "cancel", 2, 1, "")
+                      D("job", "root:background", "cancel", 3, 7, ",\"cg\":1") E("job", "cancel", 4)
+                          E("old", "cancel", 5),
+                  0, NULL);
+    REQUIRE(x.res->nnodes >= 1);
+    CHECK_EQ_STR(x.res->nodes[x.res->nnodes - 1].broken_from, "new");
+    lineage_reader_free(x.r);
+
+    /* negative: the creator's context ended before the root was made */
+    expect_only(HDR D("req", "root:untracked", "cancel", 1, 1, "") E("req", "cancel", 2)
+                    D("job", "root:background", "cancel", 3, 7, ",\"cg\":1") E("job", "cancel", 4),
+                LINEAGE_F_NEW_ROOT, 0);
+    /* ... made after the root (events out of time order) */
+    expect_only(HDR D("req", "root:untracked", "cancel", 9, 1, "")
+                    D("job", "root:background", "cancel", 3, 7, ",\"cg\":1") E("job", "cancel", 10)
+                        E("req", "cancel", 11),
+                LINEAGE_F_NEW_ROOT, 0);
+    /* ... only a value root, which carries no cancellation to hand over */
+    expect_only(HDR D("v", "root:background", "value", 1, 1, "")
+                    D("job", "root:background", "cancel", 2, 7, ",\"cg\":1") E("job", "cancel", 3),
+                LINEAGE_F_NEW_ROOT, 0);
+    /* ... another goroutine (not the creator) holds one */
+    expect_only(HDR D("req", "root:untracked", "cancel", 1, 2, "")
+                    D("job", "root:background", "cancel", 2, 7, ",\"cg\":1") E("job", "cancel", 3)
+                        E("req", "cancel", 4),
+                LINEAGE_F_NEW_ROOT, 0);
+    /* ... a root that is not Background/TODO (a server's context) */
+    expect_only(HDR D("req", "root:untracked", "cancel", 1, 1, "")
+                    D("job", "root:untracked", "cancel", 2, 7, ",\"cg\":1") E("job", "cancel", 3)
+                        E("req", "cancel", 4),
+                LINEAGE_F_NEW_ROOT, 0);
+    /* ... a file without cg (written before it existed): as before */
+    expect_only(HDR D("req", "root:untracked", "cancel", 1, 1, "") D("job", "root:background", "cancel", 2, 7, "")
+                    E("job", "cancel", 3) E("req", "cancel", 4),
+                LINEAGE_F_NEW_ROOT, 0);
+    /* ... the same host and pid after a restart (a new header): goroutine 1
+     * of the old process is not the creator */
+    x = read_text(HDR D("req", "root:untracked", "cancel", 1, 1, "")
+                      "{\"ev\":\"header\",\"v\":1,\"pid\":1,\"process\":\"t\",\"host\":\"h\",\"t\":100}\n"
+                      D("job", "root:background", "cancel", 200, 7, ",\"cg\":1") E("job", "cancel", 201),
+                  0, NULL);
+    CHECK_EQ_UINT(x.res->totals[LINEAGE_F_NEW_ROOT], 0);
+    CHECK_EQ_UINT(x.res->totals[LINEAGE_F_LIVE_AT_END], 1); /* the old process's req */
+    lineage_reader_free(x.r);
+    CHECK_EQ_UINT(errors_seen, 0);
+}
+
 int main(void) {
     test_correct_graph();
     test_each_finding();
@@ -298,5 +379,6 @@ int main(void) {
     test_remote_parent();
     test_endless_line();
     test_graph_nodes();
+    test_creator_held();
     return check_finish();
 }

@@ -40,7 +40,14 @@ static void test_derive_members(void) {
     CHECK_EQ_INT(ev.value_depth, 2);
     uint32_t want = LINEAGE_HAS_T | LINEAGE_HAS_G | LINEAGE_HAS_LINE | LINEAGE_HAS_DEADLINE |
                     LINEAGE_HAS_PARENT_DEADLINE | LINEAGE_HAS_TIMEOUT | LINEAGE_HAS_VALUE_DEPTH;
-    CHECK_EQ_UINT(ev.has, want);
+    CHECK_EQ_UINT(ev.has, want);    /* a root's creating goroutine */
+    CHECK_EQ_INT(scan("{\"ev\":\"derive\",\"id\":\"x\",\"parent\":\"root:background\",\"kind\":\"cancel\","
+                      "\"t\":5,\"g\":37,\"cg\":1}",
+                      &ev),
+                 LINEAGE_SCAN_OK);
+    CHECK_EQ_INT(ev.cg, 1);
+    CHECK_EQ_UINT(ev.has, LINEAGE_HAS_T | LINEAGE_HAS_G | LINEAGE_HAS_CG);
+    CHECK_EQ_INT(scan("{\"ev\":\"derive\",\"id\":\"x\",\"cg\":\"1\"}", &ev), LINEAGE_SCAN_BAD_TYPE);
 }
 
 static void test_kinds_of_event(void) {
