@@ -344,6 +344,14 @@ if command -v script >/dev/null 2>&1; then
     expect_match live.txt "\\[live\\] plain \\(pid [0-9]+\\): [0-9]+ goroutines" "--live: a program line"
     expect_match live.txt "\\[live\\] +2  [^ ]*/main\\.go:$leak_line  main\\.blockForever  oldest [0-9.]+s" "--live: the leaking site"
 fi
+if command -v script >/dev/null 2>&1; then
+    ./plain -leak 2 -done 0 -hold 2500ms >/dev/null &
+    pid=$!
+    sleep 0.3
+    script -qec "'$leakscope' probe --live -p $pid" /dev/null >live_p.txt 2>&1
+    wait "$pid"
+    expect_match live_p.txt "\\[live\\] +2  [^ ]*/main\\.go:$leak_line  main\\.blockForever  oldest [0-9.]+s" "--live -p: the leaking site"
+fi
 run "$leakscope" probe --live -- ./plain -leak 0
 expect_match err.txt "--live needs a terminal" "--live without a terminal: says so"
 

@@ -39,7 +39,7 @@ static void probe_usage(FILE *to) {
             "                    (not the runtime's) are alive at the end\n"
             "  --min-age DUR     with --max-leaked: count only goroutines at least DUR old\n"
             "  --all             also show the runtime's own goroutines\n"
-            "  --live            with --: redraw the top creation sites of each traced program\n"
+            "  --live            redraw the top creation sites of each traced program\n"
             "                    by live count once a second on stderr (a terminal)\n"
             "  --json FILE       also write the report as JSON (version 1) to FILE\n"
             "  --buckets FILE    also write the goroutines alive at each program's end as\n"

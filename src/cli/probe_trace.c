@@ -463,6 +463,26 @@ static void draw_live(probe_session *s, const traced *procs, size_t nprocs, cons
     }
 }
 
+typedef struct live_view {
+    bool on;
+    unsigned drawn;     /* lines of the last drawing */
+    uint64_t next_ms;   /* when to redraw */
+} live_view;
+
+static live_view live_view_start(const probe_opts *o) {
+    live_view v = {o->live && isatty(STDERR_FILENO), 0, now_ms() + 1000};
+    if (o->live && !v.on)
+        fprintf(stderr, "leakscope probe: note: --live needs a terminal on stderr; no live view\n");
+    return v;
+}
+
+static void live_view_tick(live_view *v, tracer *t) {
+    if (!v->on || now_ms() < v->next_ms)
+        return;
+    draw_live(t->s, t->procs, t->nprocs, t->o, &v->drawn);
+    v->next_ms = now_ms() + 1000;
+}
+
 static int trace_verdict(tracer *t, int child_status) {
     if (t->reported == 0)
         fprintf(stderr, "leakscope probe: no Go program%s ran under the probe\n",
@@ -521,20 +541,13 @@ int probe_run_command(const probe_opts *o, char **argv) {
     int status = 0;
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
-    bool live = o->live && isatty(STDERR_FILENO);
-    if (o->live && !live)
-        fprintf(stderr, "leakscope probe: note: --live needs a terminal on stderr; no live view\n");
-    unsigned drawn = 0;
-    uint64_t next_draw = now_ms() + 1000;
+    live_view live = live_view_start(o);
     for (;;) {
         probe_poll(t.s, 50);
         on_proc_events(&t);
         if (waitpid(child, &status, WNOHANG) == child)
             break;
-        if (live && now_ms() >= next_draw) {
-            draw_live(t.s, t.procs, t.nprocs, o, &drawn);
-            next_draw = now_ms() + 1000;
-        }
+        live_view_tick(&live, &t);
         if (stop_requested || expired(o, &start)) {
             kill(child, SIGTERM); /* Ctrl-C reached it too when it shares our terminal */
             stop_requested = 0;
@@ -631,9 +644,11 @@ int probe_run_pid(const probe_opts *o, int pid) {
     int guard = probe_guard_start(pid);
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
+    live_view live = live_view_start(o);
     while (!stop_requested && !expired(o, &start) && traced_index(&t, (uint32_t)pid) >= 0) {
         probe_poll(t.s, 100);
         on_proc_events(&t); /* children's execs, runtime.exit pauses, ends */
+        live_view_tick(&live, &t);
         ssize_t root = traced_index(&t, (uint32_t)pid);
         if (root >= 0 && proc_ended(pid))
             finish_proc(&t, (size_t)root, "at its exit");
