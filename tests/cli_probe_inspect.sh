@@ -13,7 +13,7 @@
 #     byte at each reported file offset is 0xc3;
 #   - runtime.g offsets: the stripped binary's table row equals the plain
 #     binary's DWARF; wait reasons: the stripped scan equals the symbol;
-#   - other Go versions (go1.24, go1.25 through GOTOOLCHAIN) when the
+#   - other Go versions (go1.22, go1.24, go1.25 through GOTOOLCHAIN) when the
 #     toolchain can be had; skipped with a note otherwise;
 #   - non-Go and non-ELF files: exit 2 and a message saying why.
 #
@@ -82,12 +82,17 @@ check_binary() {
         if [ "$byte" = c3 ]; then pass; else fail "$bin: byte at file offset 0x$off is $byte, not c3 (RET)"; fi
     done
     # the cheap probe sites (instructions the kernel emulates), as objdump
-    # shows them: newproc1's call to casgstatus right after the goid store,
-    # and the prologue's conditional jump of the exit function
+    # shows them: in newproc1, a call, jump or nop after the store of the
+    # new g's goid through the register named; the prologue's conditional
+    # jump of the exit function
     site=$(sed -n 's/^runtime\.newproc1 creation probe site: addr \(0x[0-9a-f]*\) .*/\1/p' "$bin.inspect")
+    reg=$(sed -n 's/^runtime\.newproc1 creation probe site: .* new g in \([A-Z0-9]*\)$/\1/p' "$bin.inspect")
+    goid=$(sed -n 's/^runtime\.g offsets .*: goid \([0-9]*\) .*/\1/p' "$bin.inspect")
     GOTOOLCHAIN=$tc "$go" tool objdump -s '^runtime\.newproc1$' "$twin" >"$bin.np.asm"
-    if [ -n "$site" ] && grep -q "[[:space:]]$site[[:space:]].*CALL runtime\.casgstatus(SB)" "$bin.np.asm"; then pass; else
-        fail "$bin: newproc1 creation probe site '$site' is not a CALL runtime.casgstatus in objdump"
+    store=$(printf 'MOVQ [A-Z0-9]*, 0x%x(%s)' "${goid:-0}" "$reg")
+    if [ -n "$site" ] && [ -n "$reg" ] && grep -q "[[:space:]]$site[[:space:]].*[[:space:]]\(CALL\|J[A-Z]*\|NOPL\)\([[:space:]]\|\$\)" "$bin.np.asm" &&
+        awk -v site="$site" '$2 == site { exit } { print }' "$bin.np.asm" | grep -q "$store"; then pass; else
+        fail "$bin: newproc1 creation probe site '$site' (new g in '$reg') is not an emulated instruction after '$store' in objdump"
     fi
     exitfn=runtime.gdestroy
     grep -q '^runtime\.gdestroy: addr' "$bin.inspect" || exitfn=runtime.goexit0
@@ -155,7 +160,7 @@ check_version() { # check_version TOOLCHAIN SUFFIX
 }
 
 check_version local ""
-for tc in go1.25.14 go1.24.13; do
+for tc in go1.25.14 go1.24.13 go1.22.12; do
     if GOTOOLCHAIN=$tc "$go" version >/dev/null 2>&1; then
         check_version "$tc" "-$tc"
     else

@@ -1,8 +1,8 @@
 #!/bin/sh
 # Tests of `leakscope probe -- CMD` and `-p PID` (docs/probe.md) with real
 # eBPF uprobes, on tests/probe/testdata/leaky built by the test: plain,
-# stripped and PIE with the installed Go, plain and stripped with go1.25
-# and go1.24 when GOTOOLCHAIN can get them (a SKIP line says when it
+# stripped and PIE with the installed Go, plain and stripped with go1.25,
+# go1.24 and go1.22 when GOTOOLCHAIN can get them (a SKIP line says when it
 # cannot).  The program leaks -leak N goroutines at its LEAK-SITE line
 # (chan receive), more in a select and on a mutex when asked, and starts
 # -done M that finish; the probe must report exactly those counts, lines
@@ -144,7 +144,7 @@ check_leaks plain 7 0
 # two Go versions besides the installed one, fetched through the module
 # proxy (GOTOOLCHAIN); $others lists the binaries built with them
 others=
-for tc in go1.25.14 go1.24.13; do
+for tc in go1.25.14 go1.24.13 go1.22.12; do
     if ! GOTOOLCHAIN=$tc "$go" version >tc_err.txt 2>&1; then
         echo "SKIP $tc: GOTOOLCHAIN=$tc go version failed (no module proxy or cache?): $(head -c 300 tc_err.txt)"
         continue

@@ -132,12 +132,18 @@ long gobin_func_rets(const gobin *b, const gobin_func *f, uint64_t *addrs, size_
  * gobin_entry_probe_site: the first such instruction of f reached before
  * any argument register changes (the stack check's JBE in most Go
  * functions), so registers read there are f's arguments.
- * gobin_newg_probe_site: in runtime.newproc1, the call to casgstatus that
- * follows the store of the new g's goid (goid_offset in runtime.g): the
- * complete new g is in RAX there.  Both false when not found.
+ * gobin_newg_probe_site: in runtime.newproc1, the first such instruction
+ * after the store of the new g's goid (goid_offset in runtime.g), reached
+ * while the store's base register still holds the new g: that register in
+ * *reg.  Both false when not found.
  */
+typedef enum gobin_reg {
+    GOBIN_REG_RAX, GOBIN_REG_RBX, GOBIN_REG_RCX, GOBIN_REG_RDX, GOBIN_REG_RSI, GOBIN_REG_RDI, GOBIN_REG_R8,
+    GOBIN_REG_R9,  GOBIN_REG_R10, GOBIN_REG_R11, GOBIN_REG_R12, GOBIN_REG_R13, GOBIN_REG_R14, GOBIN_REG_R15,
+} gobin_reg;
 bool gobin_entry_probe_site(const gobin *b, const gobin_func *f, uint64_t *addr);
-bool gobin_newg_probe_site(const gobin *b, const gobin_func *newproc1, int32_t goid_offset, uint64_t *addr);
+bool gobin_newg_probe_site(const gobin *b, const gobin_func *newproc1, int32_t goid_offset, uint64_t *addr,
+                           gobin_reg *reg);
 
 /* The function inlined at pc that its containing function called itself
  * (the outermost of nested inlined calls), from the pclntab inline tree;

@@ -124,12 +124,16 @@ static void print_attach_point(const gobin *b, const char *name, bool rets) {
 /* Where `probe` puts its busy uprobes (gobin.h: instructions the kernel
  * emulates); goid_offset >= 0 asks for newproc1's creation site. */
 static void print_probe_site(const gobin *b, const char *what, const gobin_func *f, int32_t goid_offset) {
+    static const char *const reg_names[] = {"AX", "BX", "CX", "DX", "SI", "DI", "R8",
+                                            "R9", "R10", "R11", "R12", "R13", "R14", "R15"};
     uint64_t at, off;
+    gobin_reg reg = GOBIN_REG_RAX;
     if (!f)
         return;
-    bool found = goid_offset >= 0 ? gobin_newg_probe_site(b, f, goid_offset, &at) : gobin_entry_probe_site(b, f, &at);
+    bool found = goid_offset >= 0 ? gobin_newg_probe_site(b, f, goid_offset, &at, &reg) : gobin_entry_probe_site(b, f, &at);
     if (found && gobin_file_offset(b, at, &off))
-        printf("%s probe site: addr 0x%" PRIx64 " file offset 0x%" PRIx64 "\n", what, at, off);
+        printf("%s probe site: addr 0x%" PRIx64 " file offset 0x%" PRIx64 "%s%s\n", what, at, off,
+               goid_offset >= 0 ? " new g in " : "", goid_offset >= 0 ? reg_names[reg] : "");
     else
         printf("%s probe site: none (the slower fallback is used)\n", what);
 }
@@ -151,7 +155,8 @@ static void print_inspect(const gobin *b) {
     for (size_t i = 0; i < gobin_wait_reason_count(b); i++)
         printf("wait reason %zu: %s\n", i, gobin_wait_reason(b, i));
     print_attach_point(b, "runtime.newproc1", true);
-    print_probe_site(b, "runtime.newproc1 creation", gobin_func_by_name(b, "runtime.newproc1"), o->goid);
+    if (o->goid >= 0)
+        print_probe_site(b, "runtime.newproc1 creation", gobin_func_by_name(b, "runtime.newproc1"), o->goid);
     print_attach_point(b, "runtime.gdestroy", false);
     print_attach_point(b, "runtime.goexit0", false);
     print_attach_point(b, "runtime.goexit1", false);

@@ -76,14 +76,15 @@ const char *gobin_gowrap_target(const gobin *b, const gobin_func *f) {
 
 /*
  * Cheap probe sites.  When a uprobe hits, the x86 kernel emulates a
- * relative jump, conditional jump, call or push in place (one trap); any
+ * relative jump, conditional jump, call, one-byte nop or push in place (one trap); any
  * other instruction it single-steps out of line (a second trap).  On the
  * development VM that is 0.7 µs against 20 µs a hit (docs/probe.md,
  * "Cost"), so the probe puts its busy uprobes on emulated instructions.
  */
 static bool kernel_emulates(const cs_insn *insn) {
     const uint8_t *c = insn->bytes;
-    if (c[0] == 0xe8 || c[0] == 0xe9 || c[0] == 0xeb || (c[0] >= 0x70 && c[0] <= 0x7f))
+    if (c[0] == 0xe8 || c[0] == 0xe9 || c[0] == 0xeb || (c[0] >= 0x70 && c[0] <= 0x7f) ||
+        (insn->size == 1 && c[0] == 0x90))
         return true;
     if (insn->size == 6 && c[0] == 0x0f && c[1] >= 0x80 && c[1] <= 0x8f)
         return true;
@@ -146,12 +147,41 @@ bool gobin_entry_probe_site(const gobin *b, const gobin_func *f, uint64_t *addr)
     return found;
 }
 
-static const gobin_func *call_target(const gobin *b, const cs_insn *insn) {
-    if (insn->size != 5 || insn->bytes[0] != 0xe8)
-        return NULL;
-    int32_t rel;
-    memcpy(&rel, insn->bytes + 1, 4);
-    return gobin_func_for_pc(b, insn->address + 5 + (uint64_t)(int64_t)rel);
+/* The 64-bit register an operand register is part of (EAX -> RAX, ...),
+ * as a gobin_reg, or -1 for registers the probe does not read. */
+static int full_reg(unsigned r) {
+    static const unsigned alias[][5] = {
+        {X86_REG_RAX, X86_REG_EAX, X86_REG_AX, X86_REG_AL, X86_REG_AH},
+        {X86_REG_RBX, X86_REG_EBX, X86_REG_BX, X86_REG_BL, X86_REG_BH},
+        {X86_REG_RCX, X86_REG_ECX, X86_REG_CX, X86_REG_CL, X86_REG_CH},
+        {X86_REG_RDX, X86_REG_EDX, X86_REG_DX, X86_REG_DL, X86_REG_DH},
+        {X86_REG_RSI, X86_REG_ESI, X86_REG_SI, X86_REG_SIL, X86_REG_SIL},
+        {X86_REG_RDI, X86_REG_EDI, X86_REG_DI, X86_REG_DIL, X86_REG_DIL},
+        {X86_REG_R8, X86_REG_R8D, X86_REG_R8W, X86_REG_R8B, X86_REG_R8B},
+        {X86_REG_R9, X86_REG_R9D, X86_REG_R9W, X86_REG_R9B, X86_REG_R9B},
+        {X86_REG_R10, X86_REG_R10D, X86_REG_R10W, X86_REG_R10B, X86_REG_R10B},
+        {X86_REG_R11, X86_REG_R11D, X86_REG_R11W, X86_REG_R11B, X86_REG_R11B},
+        {X86_REG_R12, X86_REG_R12D, X86_REG_R12W, X86_REG_R12B, X86_REG_R12B},
+        {X86_REG_R13, X86_REG_R13D, X86_REG_R13W, X86_REG_R13B, X86_REG_R13B},
+        {X86_REG_R14, X86_REG_R14D, X86_REG_R14W, X86_REG_R14B, X86_REG_R14B},
+        {X86_REG_R15, X86_REG_R15D, X86_REG_R15W, X86_REG_R15B, X86_REG_R15B},
+    };
+    for (int i = 0; i < (int)(sizeof alias / sizeof *alias); i++)
+        for (int k = 0; k < 5; k++)
+            if (alias[i][k] == r)
+                return i;
+    return -1;
+}
+
+static bool writes_reg(csh cs, const cs_insn *insn, int reg) {
+    cs_regs read, written;
+    uint8_t nread, nwritten;
+    if (cs_regs_access(cs, insn, read, &nread, written, &nwritten) != CS_ERR_OK)
+        return true; /* unknown: assume the worst */
+    for (int i = 0; i < nwritten; i++)
+        if (full_reg(written[i]) == reg)
+            return true;
+    return false;
 }
 
 /* MOVQ reg, goid(newg): the store that gives the new goroutine its ID. */
@@ -164,25 +194,32 @@ static bool stores_goid(const cs_insn *insn, int32_t goid_offset) {
 }
 
 /*
- * newproc1 ends with `newg.goid = pp.goidcache; casgstatus(newg, _Gdead,
- * status)` (Go 1.17 to 1.26): at that call the new g is complete (goid,
- * gopc, startpc, parentGoid) and is the first argument, in RAX, as at a
- * RET.  A call is emulated; a RET is single-stepped.
+ * newproc1 gives the new g its ID (`newg.goid = pp.goidcache`) once the g
+ * is otherwise complete (gopc, startpc, parentGoid set), in every Go
+ * version since 1.17: the store's base register holds the new g.  The
+ * site is the first emulated instruction after that store (a call, a
+ * jump, a one-byte nop) reached with the register unchanged: in Go
+ * 1.24-1.26 the call to casgstatus, in 1.21-1.23 the branch on tracing.
  */
-bool gobin_newg_probe_site(const gobin *b, const gobin_func *newproc1, int32_t goid_offset, uint64_t *addr) {
+bool gobin_newg_probe_site(const gobin *b, const gobin_func *newproc1, int32_t goid_offset, uint64_t *addr,
+                           gobin_reg *reg) {
     code_walk w;
     if (goid_offset < 0 || !walk_open(b, newproc1, &w))
         return false;
-    bool stored = false, found = false;
+    int newg = -1;
+    bool found = false;
     while (!found && walk_next(&w)) {
-        if (stores_goid(w.insn, goid_offset)) {
-            stored = true;
+        if (newg < 0) {
+            if (stores_goid(w.insn, goid_offset))
+                newg = full_reg(w.insn->detail->x86.operands[0].mem.base);
             continue;
         }
-        const gobin_func *callee = stored ? call_target(b, w.insn) : NULL;
-        if (callee && strcmp(callee->name, "runtime.casgstatus") == 0) {
+        if (kernel_emulates(w.insn)) {
             *addr = w.insn->address;
+            *reg = (gobin_reg)newg;
             found = true;
+        } else if (writes_reg(w.cs, w.insn, newg)) {
+            break;
         }
     }
     walk_close(&w);

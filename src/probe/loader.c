@@ -148,9 +148,11 @@ int probe_session_open(probe_session **out, char *err, size_t errlen) {
     return 0;
 }
 
-static int attach_one(probe_session *s, struct bpf_program *prog, const char *path, int pid, uint64_t off,
-                      const char *what, char *err, size_t errlen) {
-    LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = false);
+/* cookie: what the BPF program reads with bpf_get_attach_cookie (for
+ * goroutine_created, the register that holds the new g). */
+static int attach_with_cookie(probe_session *s, struct bpf_program *prog, const char *path, int pid, uint64_t off,
+                              uint64_t cookie, const char *what, char *err, size_t errlen) {
+    LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = false, .bpf_cookie = cookie);
     struct bpf_link *l = bpf_program__attach_uprobe_opts(prog, pid, path, (size_t)off, &opts);
     if (!l) {
         int e = errno;
@@ -163,6 +165,11 @@ static int attach_one(probe_session *s, struct bpf_program *prog, const char *pa
         return -1;
     }
     return 0;
+}
+
+static int attach_one(probe_session *s, struct bpf_program *prog, const char *path, int pid, uint64_t off,
+                      const char *what, char *err, size_t errlen) {
+    return attach_with_cookie(s, prog, path, pid, off, 0, what, err, errlen);
 }
 
 static int func_offset(const gobin *b, const char *name, const gobin_func **f, uint64_t *off, char *err,
@@ -195,14 +202,15 @@ static int attach_entry(probe_session *s, struct bpf_program *prog, const gobin 
     return attach_one(s, prog, path, pid, off, f->name, err, errlen);
 }
 
-/* Where the new g is complete: the call newproc1 makes right after setting
- * its goid (one emulated instruction), else every RET of newproc1, each
- * single-stepped (about 20 µs a goroutine more on a VM). */
+/* Where the new g is complete: the first emulated instruction after
+ * newproc1 sets its goid (gobin_newg_probe_site), else every RET of
+ * newproc1, each single-stepped (about 20 µs a goroutine more on a VM). */
 static int attach_creation(probe_session *s, const gobin *b, const gobin_func *np, int32_t goid_offset,
                            const char *path, int pid, char *err, size_t errlen) {
     uint64_t sites[MAX_RETS], off;
+    gobin_reg newg = GOBIN_REG_RAX; /* at a RET: the result */
     long n = 1;
-    if (!gobin_newg_probe_site(b, np, goid_offset, &sites[0])) {
+    if (!gobin_newg_probe_site(b, np, goid_offset, &sites[0], &newg)) {
         fprintf(stderr, "leakscope probe: %s: no cheap probe site in runtime.newproc1; probing its RET instructions, "
                         "which costs more per goroutine\n", path);
         n = gobin_func_rets(b, np, sites, MAX_RETS, err, errlen);
@@ -214,7 +222,8 @@ static int attach_creation(probe_session *s, const gobin *b, const gobin_func *n
     }
     for (long i = 0; i < n; i++)
         if (!gobin_file_offset(b, sites[i], &off) ||
-            attach_one(s, s->skel->progs.goroutine_created, path, pid, off, "runtime.newproc1", err, errlen) != 0)
+            attach_with_cookie(s, s->skel->progs.goroutine_created, path, pid, off, newg, "runtime.newproc1", err,
+                               errlen) != 0)
             return -1;
     return 0;
 }

@@ -7,8 +7,9 @@
  *   newproc1 entry   counts creations begun (the creator g is in RBX, the
  *                    `go` statement's PC in RCX: Go's internal ABI passes
  *                    fn, callergp, callerpc in RAX, RBX, RCX);
- *   newproc1's casgstatus call after the goid is set (else each RET of
- *                    newproc1): RAX holds the new g: read goid, gopc,
+ *   newproc1, the first emulated instruction after the goid is set
+ *                    (else each RET): the register the loader names in the
+ *                    cookie (RAX at a RET) holds the new g: read goid, gopc,
  *                    startpc and parentGoid from it, remember it in
  *                    `live` (no event: the
  *                    loader reads `live`; a ring buffer record per
@@ -99,6 +100,16 @@ static __always_inline void emit(__u32 kind, __u32 tgid) {
     bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
 }
 
+/* The register the loader found holding the new g at this probe's site
+ * (the cookie: a gobin_reg, gobin.h; RAX at a RET). */
+static __always_inline __u64 newg_register(const struct pt_regs *ctx, __u64 reg) {
+    /* Loaded one by one: a switch compiles to a computed context offset,
+     * which the verifier refuses. */
+    __u64 regs[16] = {ctx->ax, ctx->bx, ctx->cx,  ctx->dx,  ctx->si,  ctx->di,  ctx->r8,
+                      ctx->r9, ctx->r10, ctx->r11, ctx->r12, ctx->r13, ctx->r14, ctx->r15};
+    return regs[reg & 15];
+}
+
 SEC("uprobe")
 int newproc1_entry(struct pt_regs *ctx) {
     count(PROBE_CNT_NEWPROC_ENTRY);
@@ -107,7 +118,7 @@ int newproc1_entry(struct pt_regs *ctx) {
 
 SEC("uprobe")
 int goroutine_created(struct pt_regs *ctx) {
-    __u64 g = ctx->ax;
+    __u64 g = newg_register(ctx, bpf_get_attach_cookie(ctx));
     struct probe_key key = {.tgid = bpf_get_current_pid_tgid() >> 32};
     struct probe_record rec = {};
     struct probe_goffsets *o = bpf_map_lookup_elem(&offsets, &key.tgid);
