@@ -15,33 +15,34 @@ import (
 // at start: the word that equals the stack-parsed ID in three different
 // goroutines. Any doubt (no such word, or two) falls back to runtime.Stack.
 
-var goidOffset = struct {
-	once sync.Once
-	off  int // -1: use runtime.Stack
-}{off: -1}
-
-// gScanWords bounds the search: the ID sits well inside the first 256
-// bytes of runtime.g in every Go release so far, and g is larger.
-const gScanWords = 32
-
-func goid() uint64 {
-	goidOffset.once.Do(findGoidOffset)
-	if goidOffset.off >= 0 {
-		return *(*uint64)(unsafe.Add(getg(), goidOffset.off))
-	}
-	return stackGoid()
+// gWord is a word of the current goroutine's g found by its value: the
+// offset whose word equals want() (what runtime.Stack reports) in every
+// goroutine that trial starts; -1 (use want) when none or more than one.
+type gWord struct {
+	once      sync.Once
+	off       int
+	scanWords int              // how far into g to look
+	want      func() uint64    // the value, the slow way; 0: unknown
+	trial     func(run func()) // starts run in a fresh goroutine (as the field requires)
 }
 
-// candidates returns the offsets in the current g holding the current
-// goroutine's ID.
-func candidates() []int {
+func (w *gWord) read() uint64 {
+	w.once.Do(w.find)
+	if w.off >= 0 {
+		return *(*uint64)(unsafe.Add(getg(), w.off))
+	}
+	return w.want()
+}
+
+// candidates returns the offsets in the current g holding want().
+func (w *gWord) candidates() []int {
 	g := getg()
-	if g == nil {
+	id := w.want()
+	if g == nil || id == 0 {
 		return nil
 	}
-	id := stackGoid()
 	var out []int
-	for i := 0; i < gScanWords; i++ {
+	for i := 0; i < w.scanWords; i++ {
 		if *(*uint64)(unsafe.Add(g, i*8)) == id {
 			out = append(out, i*8)
 		}
@@ -49,29 +50,40 @@ func candidates() []int {
 	return out
 }
 
-func findGoidOffset() {
+func (w *gWord) find() {
+	w.off = -1
 	if !haveGetg {
 		return
 	}
+	const trials = 3
 	counts := map[int]int{}
-	for i := 0; i < 3; i++ {
+	for i := 0; i < trials; i++ {
 		ch := make(chan []int)
-		go func() { ch <- candidates() }()
+		w.trial(func() { ch <- w.candidates() })
 		for _, off := range <-ch {
 			counts[off]++
 		}
 	}
-	found := -1
 	for off, n := range counts {
-		if n == 3 {
-			if found >= 0 {
-				return // ambiguous
+		if n == trials {
+			if w.off >= 0 {
+				w.off = -1 // ambiguous
+				return
 			}
-			found = off
+			w.off = off
 		}
 	}
-	goidOffset.off = found
 }
+
+// goidWord: the ID sits well inside the first 256 bytes of runtime.g in
+// every Go release so far, and g is larger.
+var goidWord = gWord{
+	scanWords: 32,
+	want:      stackGoid,
+	trial:     func(run func()) { go run() },
+}
+
+func goid() uint64 { return goidWord.read() }
 
 // stackGoid parses "goroutine 37 [running]:".
 func stackGoid() uint64 {
@@ -99,73 +111,21 @@ func stackGoid() uint64 {
 // survive all three). Doubt falls back to parsing runtime.Stack, which
 // costs a whole traceback: only traced roots ask (deriving.finish).
 
-var creatorOffset = struct {
-	once sync.Once
-	off  int // -1: use runtime.Stack
-}{off: -1}
-
-// gCreatorScanWords bounds that search: parentGoid sits at byte 280 of
-// runtime.g in Go 1.26 (less in earlier releases), and g is over 400 bytes,
-// so the scan stays inside the g (the race detector's checkptr would stop a
-// read past it). A release that moves it further falls back to the stack.
-const gCreatorScanWords = 48
+// creatorWord: parentGoid sits at byte 280 of runtime.g in Go 1.26 (less
+// in earlier releases), and g is over 400 bytes, so the scan stays inside
+// the g (the race detector's checkptr would stop a read past it). A
+// release that moves it further falls back to the stack. Each trial's
+// goroutine is started by a fresh goroutine, so the three creators' IDs
+// differ and a coincidence cannot survive all three.
+var creatorWord = gWord{
+	scanWords: 48,
+	want:      stackCreatorGoid,
+	trial:     func(run func()) { go func() { go run() }() },
+}
 
 // creatorGoid returns the ID of the goroutine that started the current
 // one; 0 for the main goroutine and when unknown.
-func creatorGoid() uint64 {
-	creatorOffset.once.Do(findCreatorOffset)
-	if creatorOffset.off >= 0 {
-		return *(*uint64)(unsafe.Add(getg(), creatorOffset.off))
-	}
-	return stackCreatorGoid()
-}
-
-// creatorCandidates returns the offsets in the current g holding the ID
-// of the goroutine that started it.
-func creatorCandidates() []int {
-	g := getg()
-	if g == nil {
-		return nil
-	}
-	id := stackCreatorGoid()
-	if id == 0 {
-		return nil
-	}
-	var out []int
-	for i := 0; i < gCreatorScanWords; i++ {
-		if *(*uint64)(unsafe.Add(g, i*8)) == id {
-			out = append(out, i*8)
-		}
-	}
-	return out
-}
-
-func findCreatorOffset() {
-	if !haveGetg {
-		return
-	}
-	const trials = 3
-	counts := map[int]int{}
-	for i := 0; i < trials; i++ {
-		ch := make(chan []int)
-		go func() { // the creator: a new goroutine, a new ID, each trial
-			go func() { ch <- creatorCandidates() }()
-		}()
-		for _, off := range <-ch {
-			counts[off]++
-		}
-	}
-	found := -1
-	for off, n := range counts {
-		if n == trials {
-			if found >= 0 {
-				return // ambiguous
-			}
-			found = off
-		}
-	}
-	creatorOffset.off = found
-}
+func creatorGoid() uint64 { return creatorWord.read() }
 
 // stackCreatorGoid parses the "created by main.main in goroutine 1" line
 // that ends the current goroutine's traceback (absent for the main

@@ -62,7 +62,7 @@ func TestGoidMatchesRuntimeStack(t *testing.T) {
 	if haveGetg && goid() != stackGoid() {
 		t.Fatalf("goid %d, runtime.Stack says %d", goid(), stackGoid())
 	}
-	if haveGetg && goidOffset.off < 0 {
+	if haveGetg && goidWord.off < 0 {
 		t.Error("no goid offset found: falling back to runtime.Stack")
 	}
 	done := make(chan [2]uint64)
@@ -78,7 +78,7 @@ func TestCreatorGoidMatchesRuntimeStack(t *testing.T) {
 	if haveGetg && creatorGoid() != stackCreatorGoid() {
 		t.Fatalf("creator %d, runtime.Stack says %d", creatorGoid(), stackCreatorGoid())
 	}
-	if haveGetg && creatorOffset.off < 0 {
+	if haveGetg && creatorWord.off < 0 {
 		t.Error("no creator offset found: falling back to runtime.Stack")
 	}
 	// Nested: each level's creator is the level above, a different ID
