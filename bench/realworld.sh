@@ -87,7 +87,7 @@ mkdir -p "$out"
 enable=()
 [[ -n ${RULES:-} ]] && enable=(--enable "$RULES")
 
-printf '\n%-42s %9s %8s %9s %11s\n' module lines findings seconds lines/s
+printf '\n%-48s %9s %8s %9s %11s\n' module lines findings seconds lines/s
 total_lines=0 total_secs=0
 for mv in "${MODULES[@]}"; do
     info=$(cd "$tmp" && go mod download -json "$mv" 2>"$tmp/dl.err") || {
@@ -111,7 +111,7 @@ for mv in "${MODULES[@]}"; do
     fi
     secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')
     n=$(jq '.findings | length' "$out/$slug.json")
-    printf '%-42s %9d %8d %9s %11.0f\n' "$mv" "$lines" "$n" "$secs" "$(awk -v l="$lines" -v s="$secs" 'BEGIN { print (s > 0 ? l / s : 0) }')"
+    printf '%-48s %9d %8d %9s %11.0f\n' "$mv" "$lines" "$n" "$secs" "$(awk -v l="$lines" -v s="$secs" 'BEGIN { print (s > 0 ? l / s : 0) }')"
     total_lines=$((total_lines + lines))
     total_secs=$(awk -v a="$total_secs" -v b="$secs" 'BEGIN { print a + b }')
     # one line per finding: RULE<TAB>module/path:line:col<TAB>message<TAB>source line
@@ -121,7 +121,7 @@ for mv in "${MODULES[@]}"; do
             printf '%s\t%s\t%s\t%s\n' "$rule" "$pos" "$msg" "$src"
         done >>"$out/all.tsv"
 done
-printf '%-42s %9d %8s %9s %11.0f\n' total "$total_lines" "" "$total_secs" \
+printf '%-48s %9d %8s %9s %11.0f\n' total "$total_lines" "" "$total_secs" \
     "$(awk -v l="$total_lines" -v s="$total_secs" 'BEGIN { print (s > 0 ? l / s : 0) }')"
 
 touch "$out/all.tsv"
