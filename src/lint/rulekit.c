@@ -519,13 +519,13 @@ static bool loop_pre(void *ctx, go_node *n) {
     case GO_FUNC_LIT:
         return false;
     case GO_RETURN_STMT:
-        w->out->exit = n;
+        w->out->exit = w->out->leaves = n;
         return true;
     case GO_BRANCH_STMT:
         if ((n->op == GO_TOK_BREAK && !n->u.branch.label && w->nest == 0) ||
             ((n->op == GO_TOK_BREAK || n->op == GO_TOK_GOTO) && n->u.branch.label &&
              label_outside(w, n->u.branch.label)))
-            w->out->exit = n;
+            w->out->exit = w->out->leaves = n;
         return true;
     case GO_SELECT_STMT:
         if (!n->u.select_stmt.body)
@@ -578,7 +578,9 @@ static void loop_post(void *ctx, go_node *n) {
 void rulekit_loop_facts(const go_file *f, const go_package *pkg, go_node *loop, rulekit_loop *out) {
     memset(out, 0, sizeof *out);
     loop_walk w = {f, pkg, loop, out, 0};
-    go_node *body = loop->kind == GO_FOR_STMT ? loop->u.for_stmt.body : NULL;
+    go_node *body = loop->kind == GO_FOR_STMT     ? loop->u.for_stmt.body
+                    : loop->kind == GO_RANGE_STMT ? loop->u.range_stmt.body
+                                                  : NULL;
     if (body)
         go_walk(body, loop_pre, loop_post, &w);
 }

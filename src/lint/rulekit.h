@@ -127,10 +127,12 @@ typedef struct rulekit_loop {
                               receive, time.Sleep, X.Wait(): NULL if none */
     const go_node *exit;   /* a return, a break or goto that leaves the
                               loop, a call that never returns: NULL if none */
+    const go_node *leaves; /* a return, a break or goto that leaves the
+                              loop (calls aside): NULL if none */
 } rulekit_loop;
 
-/* Fills *out for loop (a ForStmt).  pkg (may be NULL) lets a call to a
- * package function that panics or exits count as a way out. */
+/* Fills *out for loop (a ForStmt or a RangeStmt).  pkg (may be NULL) lets
+ * a call to a package function that panics or exits count as a way out. */
 void rulekit_loop_facts(const go_file *f, const go_package *pkg, go_node *loop, rulekit_loop *out);
 
 /* The next `for` statement without a condition at the top level of body

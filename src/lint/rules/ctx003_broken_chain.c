@@ -29,13 +29,15 @@
  *    `once.Do(func(){…})`, singleflight's `g.Do(key, func(){…})`,
  *    `t.Cleanup(func(){…})`, sync.OnceFunc/OnceValue(s),
  *    context.AfterFunc, time.AfterFunc, runtime.SetFinalizer and
- *    runtime.AddCleanup callbacks, and closures stored in a field or a
- *    composite literal.
+ *    runtime.AddCleanup callbacks, closures stored in a field or a
+ *    composite literal, and deferred closures (cleanup as the function
+ *    returns must not inherit the cancellation).
  * Roots that are compared (`ctx != context.Background()`), stored in a
  * field, a package variable or a composite literal, explained by a
  * comment just above them ("must not be canceled with the request"),
- * handed to a call that only reads values (a log call,
- * pprof.SetGoroutineLabels), or returned by a function that returns its
+ * handed to a call that only reads values (a log call, a function of a
+ * logging package, pprof.SetGoroutineLabels), arguments of a deferred
+ * call, or returned by a function that returns its
  * context parameter on another path are left alone; so are roots inside a
  * callback passed beside a root (its context parameter is that root).
  * Not checked: func main, init and TestMain; the argument of
@@ -595,7 +597,7 @@ static bool explains_root(const char *text) {
                                            "despite",       "surviv",         "not be cancel", "n't be cancel",
                                            "never be cancel", "not get cancel", "n't get cancel", "caller",
                                            "client",        "parent",         "original",      "provided",
-                                           "incoming",      "upstream"};
+                                           "incoming",      "upstream",       "user"};
     if (has_any(text, strong, sizeof strong / sizeof *strong)) return true;
     if (strstr(text, "ignor") && has_any(text, about_ctx, sizeof about_ctx / sizeof *about_ctx)) return true;
     return strstr(text, "cancel") && has_any(text, survives, sizeof survives / sizeof *survives);
@@ -668,9 +670,11 @@ static bool names_log(const go_node *x) {
  *   defer pprof.SetGoroutineLabels(context.Background()) // clears the labels
  *
  * A log call is a method named like a log verb on something named like a
- * logger (`log`, `logger`, `Logger`, `slog`, `klog`); that the receiver is
- * a logger is a guess from the names, and a wrong guess costs a missed
- * finding, never a false one.
+ * logger (`log`, `logger`, `Logger`, `slog`, `klog`), or any function of an
+ * imported package so named (`log.G(context.TODO())` of containerd's log,
+ * `logrus.WithContext`, `klog.FromContext`: they take a context to read
+ * fields from it); that these are loggers is a guess from the names, and a
+ * wrong guess costs a missed finding, never a false one.
  */
 static bool values_only_call(const go_file *f, const go_node *call) {
     static const char *const verbs[] = {"Print",        "Printf",      "Println",     "Debug",        "Debugf",
@@ -681,6 +685,9 @@ static bool values_only_call(const go_file *f, const go_node *call) {
     if (go_is_pkg_call(f, call, "runtime/pprof", "SetGoroutineLabels")) return true;
     const go_node *fun = rulekit_unparen(call->u.call.fun);
     if (!fun || fun->kind != GO_SELECTOR_EXPR || !names_log(last_ident(fun->u.selector.x))) return false;
+    /* any function of a logging package: log.G(ctx), logrus.WithContext(ctx) */
+    const go_node *pkg = rulekit_unparen(fun->u.selector.x);
+    if (pkg->kind == GO_IDENT && go_import_of(f, pkg)) return true;
     for (size_t k = 0; k < sizeof verbs / sizeof *verbs; k++)
         if (rulekit_ident_is(fun->u.selector.sel, verbs[k])) return true;
     return false;
@@ -761,6 +768,25 @@ static void skip_chosen_root(walker *w, const go_node *ret) {
     if (r.found) skip_node(w, x);
 }
 
+/*
+ * Deferred work runs as the function returns, often because its context
+ * was cancelled: cleanup there must not inherit that cancellation, so a
+ * root is what it needs (context.WithoutCancel(ctx) says the same):
+ *
+ *   defer parent.Release(context.TODO())
+ *   defer func() { done(context.TODO()); store.Delete(context.Background(), id) }()
+ *
+ * Roots among the deferred call's arguments are skipped, and a deferred
+ * function literal sees no context from before it.
+ */
+static void skip_deferred_roots(walker *w, const go_node *call) {
+    call = rulekit_unparen(call);
+    if (!call || call->kind != GO_CALL_EXPR) return;
+    const go_node *fun = rulekit_unparen(call->u.call.fun);
+    if (fun && fun->kind == GO_FUNC_LIT) add_region(w, -1, fun->pos, fun->end);
+    for (uint32_t k = 0; k < call->u.call.args.len; k++) skip_root_in(w, call->u.call.args.at[k]);
+}
+
 static void visit_call(walker *w, const go_node *call) {
     const go_file *f = w->f;
     /* context.WithoutCancel(context.Background()) is on purpose;
@@ -833,6 +859,9 @@ static bool pre(void *ctx, go_node *n) {
         break;
     case GO_RETURN_STMT:
         skip_chosen_root(w, n);
+        break;
+    case GO_DEFER_STMT:
+        skip_deferred_roots(w, n->u.defer_stmt.call);
         break;
     case GO_EXPR_STMT: { /* <-ctx.Done(); also `case <-ctx.Done():` */
         int i = done_recv(w, n->u.expr_stmt.x, n->pos);

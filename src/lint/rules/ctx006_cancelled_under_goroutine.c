@@ -28,7 +28,8 @@
  *  - Any join after the go statement on some path of the function
  *    silences the finding: a Wait() call (sync.WaitGroup, errgroup), a
  *    receive from or range over a channel the goroutine sends on or
- *    closes (or that the go call is given).  A function that waits on one
+ *    closes (or that the go call is given), or a call handed a channel
+ *    the goroutine sends on or closes (a helper that receives).  A function that waits on one
  *    path and leaves early on another (error, timeout) gives up on the
  *    result on purpose; cancelling then is what it wants.
  */
@@ -387,23 +388,31 @@ static bool goroutine_of(const func_check *fc, const go_node *call, goroutine *g
 
 typedef struct joins {
     const go_node *chans[MAX_CHANS]; /* channels the goroutine sends on, closes, or is given */
+    bool signals[MAX_CHANS];         /* sent on or closed by the goroutine: surely a channel */
     size_t n;
     bool found;
 } joins;
 
-static void add_chan(joins *j, const go_node *x) {
+static void add_chan(joins *j, const go_node *x, bool signals) {
     const go_node *d = ident_decl(x);
-    if (d && j->n < MAX_CHANS)
+    for (size_t i = 0; d && i < j->n; i++)
+        if (j->chans[i] == d) {
+            j->signals[i] |= signals;
+            return;
+        }
+    if (d && j->n < MAX_CHANS) {
+        j->signals[j->n] = signals;
         j->chans[j->n++] = d;
+    }
 }
 
 static bool chan_pre(void *ctx, go_node *n) {
     joins *j = ctx;
     if (n->kind == GO_SEND_STMT)
-        add_chan(j, n->u.send.chan);
+        add_chan(j, n->u.send.chan, true);
     else if (n->kind == GO_CALL_EXPR && n->u.call.args.len == 1 && rulekit_ident_is(n->u.call.fun, "close") &&
              !n->u.call.fun->u.ident.decl)
-        add_chan(j, n->u.call.args.at[0]);
+        add_chan(j, n->u.call.args.at[0], true);
     return true;
 }
 
@@ -415,15 +424,31 @@ static bool is_chan(const joins *j, const go_node *x) {
     return false;
 }
 
-/*   wg.Wait()   g.Wait()   <-done   v := <-results   for r := range results */
+/* x is a channel the goroutine sends on or closes. */
+static bool is_signal_chan(const joins *j, const go_node *x) {
+    const go_node *d = ident_decl(x);
+    for (size_t i = 0; d && i < j->n; i++)
+        if (j->chans[i] == d)
+            return j->signals[i];
+    return false;
+}
+
+/*   wg.Wait()   g.Wait()   <-done   v := <-results   for r := range results
+ *   cfg, err := receiveConfig(configCh, errCh)   (a helper given the channel) */
 static bool join_pre(void *ctx, go_node *n) {
     joins *j = ctx;
     if (j->found)
         return false;
+    if (n->kind == GO_GO_STMT)
+        return false; /* go other(ch): another goroutine, not a wait */
     if (n->kind == GO_CALL_EXPR && n->u.call.args.len == 0) {
         const go_node *fun = rulekit_unparen(n->u.call.fun);
         if (fun && fun->kind == GO_SELECTOR_EXPR && rulekit_ident_is(fun->u.selector.sel, "Wait"))
             j->found = true;
+    } else if (n->kind == GO_CALL_EXPR && !(rulekit_ident_is(n->u.call.fun, "close") && !n->u.call.fun->u.ident.decl)) {
+        /* a call handed the channel may receive from it: prefer the miss */
+        for (uint32_t k = 0; k < n->u.call.args.len && !j->found; k++)
+            j->found = is_signal_chan(j, rulekit_unparen(n->u.call.args.at[k]));
     } else if (n->kind == GO_UNARY_EXPR && n->op == GO_TOK_ARROW && is_chan(j, n->u.unary.x))
         j->found = true;
     return !j->found;
@@ -484,7 +509,7 @@ static bool go_pre(void *ctx, go_node *n) {
     joins j = {0};
     const go_node *call = n->u.go_stmt.call;
     for (uint32_t i = 0; i < call->u.call.args.len; i++)
-        add_chan(&j, call->u.call.args.at[i]);
+        add_chan(&j, call->u.call.args.at[i], false);
     go_walk((go_node *)g.body, chan_pre, NULL, &j);
     if (!joined(fc, n, &j))
         report(fc, n, &g);

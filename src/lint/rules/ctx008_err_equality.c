@@ -137,8 +137,11 @@ static const go_node *err_call_recv(const go_node *x) {
     return rulekit_unparen(fun->u.selector.x);
 }
 
-/* Every assignment to one variable, judged: all of X.Err()? */
+/* Every assignment to one variable, judged: all of X.Err()?  nil and the
+ * sentinels themselves are exact too:
+ *   err := ctx.Err(); if err == context.Canceled { err = nil } */
 typedef struct var_uses {
+    const go_file *f;
     const go_node *decl;
     const go_node *recv; /* the X of the first X.Err() assigned */
     bool bad;            /* assigned something else, or its address taken */
@@ -150,6 +153,7 @@ static bool is_the_var(const var_uses *v, const go_node *x) {
 }
 
 static void judge_value(var_uses *v, const go_node *value) {
+    if (value && (is_nil(rulekit_unparen((go_node *)value)) || sentinel(v->f, rulekit_unparen((go_node *)value)))) return;
     const go_node *r = value ? err_call_recv(value) : NULL;
     if (!r) v->bad = true;
     else if (!v->recv) v->recv = r;
@@ -202,7 +206,7 @@ static bool is_exact_err(walker *w, const go_node *other, const go_node **recv) 
     for (size_t d = 0; d < w->depth && !fn; d++)
         if (w->stack[d]->kind == GO_FUNC_DECL || w->stack[d]->kind == GO_FUNC_LIT) fn = w->stack[d];
     if (!fn) return false;
-    var_uses v = {.decl = decl};
+    var_uses v = {.f = w->pass->file, .decl = decl};
     go_walk((go_node *)fn, var_uses_pre, NULL, &v);
     if (v.bad || !v.recv) return false;
     *recv = v.recv;

@@ -232,6 +232,135 @@ typedef struct loop_scan {
     uint32_t cap;
 } loop_scan;
 
+/* ---- flag loops ---------------------------------------------------------- */
+
+/* The writes to one local flag, judged against a loop and a select case. */
+typedef struct flag_writes {
+    const go_node *var;    /* declaring Ident of the flag */
+    const go_node *loop;   /* the ForStmt */
+    const go_node *clause; /* the CommClause of the receive */
+    bool keep;             /* the value that keeps the loop running */
+    int in_lit;
+    bool bad;
+} flag_writes;
+
+static bool is_the_flag(const flag_writes *fw, const go_node *x) {
+    x = rulekit_unparen((go_node *)x);
+    return x && x->kind == GO_IDENT && go_decl_of(x) == fw->var;
+}
+
+static bool bool_lit(const go_node *x, bool value) {
+    x = rulekit_unparen((go_node *)x);
+    return rulekit_ident_is(x, value ? "true" : "false") && !go_decl_of(x);
+}
+
+/* A write before the loop must set the running value; inside the loop it
+ * must sit in the receive's case; anything else (a closure, &flag, a write
+ * after the loop or elsewhere in it) spoils the picture. */
+static void judge_write(flag_writes *fw, const go_node *stmt, const go_node *value, bool plain) {
+    if (fw->in_lit || !plain)
+        fw->bad = true;
+    else if (stmt->pos >= fw->clause->pos && stmt->end <= fw->clause->end)
+        return;
+    else if (stmt->end > fw->loop->pos || !value || !bool_lit(value, fw->keep))
+        fw->bad = true;
+}
+
+static bool flag_write_pre(void *ctx, go_node *n) {
+    flag_writes *fw = ctx;
+    if (fw->bad)
+        return false;
+    switch (n->kind) {
+    case GO_FUNC_LIT:
+        fw->in_lit++;
+        return true;
+    case GO_ASSIGN_STMT:
+        for (uint32_t k = 0; k < n->u.assign.lhs.len; k++)
+            if (is_the_flag(fw, n->u.assign.lhs.at[k]))
+                judge_write(fw, n, n->u.assign.rhs.len == n->u.assign.lhs.len ? n->u.assign.rhs.at[k] : NULL,
+                            n->op == GO_TOK_ASSIGN || n->op == GO_TOK_DEFINE);
+        return true;
+    case GO_VALUE_SPEC:
+        for (uint32_t k = 0; k < n->u.value_spec.names.len; k++)
+            if (n->u.value_spec.names.at[k] == fw->var) {
+                if (n->u.value_spec.values.len) /* var done = false */
+                    judge_write(fw, n, n->u.value_spec.values.at[k], true);
+                else if (fw->keep || n->end > fw->loop->pos) /* var done bool: false */
+                    fw->bad = true;
+            }
+        return true;
+    case GO_UNARY_EXPR:
+        if (n->op == GO_TOK_AND && is_the_flag(fw, n->u.unary.x))
+            fw->bad = true;
+        return true;
+    case GO_INC_DEC_STMT:
+    case GO_RANGE_STMT:
+        if ((n->kind == GO_RANGE_STMT && (is_the_flag(fw, n->u.range_stmt.key) || is_the_flag(fw, n->u.range_stmt.value))))
+            fw->bad = true;
+        return true;
+    default:
+        return true;
+    }
+}
+
+static void flag_write_post(void *ctx, go_node *n) {
+    flag_writes *fw = ctx;
+    if (n->kind == GO_FUNC_LIT)
+        fw->in_lit--;
+}
+
+typedef struct clause_find {
+    go_pos at;
+    const go_node *clause;
+} clause_find;
+
+static bool find_clause(void *ctx, go_node *n) {
+    clause_find *c = ctx;
+    if (n->kind == GO_FUNC_LIT || c->clause)
+        return false;
+    if (n->kind == GO_COMM_CLAUSE && n->u.comm_clause.comm && c->at >= n->u.comm_clause.comm->pos &&
+        c->at < n->u.comm_clause.comm->end)
+        c->clause = n;
+    return true;
+}
+
+/*
+ * A loop that only the receive's own case can end, through a local flag:
+ *
+ *   done := false                 // or var done bool
+ *   for !done {
+ *       select {
+ *       case <-doneCh:
+ *           done = true           // the only write in the loop
+ *       default:
+ *           poll()
+ *       }
+ *   }
+ *
+ * The flag keeps the loop running until that case sets it, so the loop
+ * leaves only after receiving: it joins the sender like a plain receive.
+ */
+static bool flag_loop_waits_for(const cover *cv, const go_node *loop, const go_chan_op *op) {
+    if (loop->kind != GO_FOR_STMT || loop->u.for_stmt.post)
+        return false;
+    const go_node *cond = rulekit_unparen(loop->u.for_stmt.cond);
+    bool keep = true;
+    if (cond && cond->kind == GO_UNARY_EXPR && cond->op == GO_TOK_NOT) {
+        cond = rulekit_unparen(cond->u.unary.x);
+        keep = false;
+    }
+    const go_node *var = cond && cond->kind == GO_IDENT ? go_decl_of(cond) : NULL;
+    if (!var || go_decl_is_pkg(var) || var->pos < cv->cf->body->pos || var->pos >= cv->cf->body->end)
+        return false;
+    clause_find cf = {.at = op->ref->pos};
+    go_walk(loop->u.for_stmt.body, find_clause, NULL, &cf);
+    if (!cf.clause)
+        return false;
+    flag_writes fw = {.var = var, .loop = loop, .clause = cf.clause, .keep = keep};
+    go_walk(cv->cf->body, flag_write_pre, flag_write_post, &fw);
+    return !fw.bad;
+}
+
 /* Collects the conditions of loops whose body holds a wanted operation
  * that is not a select case with other ways out. */
 static bool loop_pre(void *ctx, go_node *n) {
@@ -245,8 +374,8 @@ static bool loop_pre(void *ctx, go_node *n) {
         return true;
     for (uint32_t i = 0; i < cv->chan->nops; i++) {
         const go_chan_op *op = &cv->chan->ops[i];
-        if (wanted(cv, op) && (!(op->flags & GO_CHAN_OP_SELECT_EXIT) || other_cases_fail(cv, op)) &&
-            op->ref->pos >= body->pos && op->ref->pos < body->end) {
+        if (wanted(cv, op) && op->ref->pos >= body->pos && op->ref->pos < body->end &&
+            (!(op->flags & GO_CHAN_OP_SELECT_EXIT) || other_cases_fail(cv, op) || flag_loop_waits_for(cv, n, op))) {
             if (cv->nloops == ls->cap) {
                 ls->cap = ls->cap ? ls->cap * 2 : 8;
                 const go_node **l = ls_arena_alloc(ls->arena, ls->cap * sizeof *l);

@@ -27,7 +27,8 @@
  *    `go recv.m(…)`.  Its own statements are judged, not those of the
  *    literals inside it.  The Add finding needs a Done of the same
  *    WaitGroup in the goroutine (it counts itself) and no `go` statement in
- *    it (an Add there may count a child).  The Done finding follows the
+ *    it, nor a function literal handed to a call after the Add that can
+ *    reach the WaitGroup (an Add there may count a child).  The Done finding follows the
  *    goroutine's control-flow graph from its entry: a return, the end of
  *    the body, or a panic that a deferred recover() turns into a return,
  *    reached without a Done.  It stays silent when Done is deferred, when a
@@ -265,8 +266,57 @@ static bool facts_defer(facts *fx, go_node *n) {
     return false;
 }
 
+/* The variable a WaitGroup reference starts from: wg, or s of s.wg. */
+static const go_node *wg_base(const go_node *x) {
+    x = rulekit_unparen(x);
+    while (x && x->kind == GO_SELECTOR_EXPR)
+        x = rulekit_unparen(x->u.selector.x);
+    return x && x->kind == GO_IDENT ? x : NULL;
+}
+
+typedef struct base_use {
+    const go_node *base;
+    bool found;
+} base_use;
+
+static bool finds_base(void *ctx, go_node *n) {
+    base_use *u = ctx;
+    if (!u->found && n->kind == GO_IDENT && same_ref(n, u->base))
+        u->found = true;
+    return !u->found;
+}
+
+/*
+ * A function literal handed to a call after the Add, that can reach the
+ * WaitGroup (it mentions it, or the variable whose field it is):
+ *
+ *   mirror.wg.Add(1)
+ *   if !srv.startGoRoutine(func() { mset.processMirrorMsgs(mirror) }) {
+ *       mirror.wg.Done()        // undoes the Add when nothing started
+ *   }
+ *
+ * A helper may start it as a goroutine (a pool, a supervisor): the Add may
+ * count that child, like one before a `go` statement.
+ */
+static void facts_lit_args(facts *fx, const go_node *call) {
+    const go_node *base = wg_base(fx->wg);
+    if (!fx->add || !base)
+        return;
+    for (uint32_t i = 0; i < call->u.call.args.len; i++) {
+        const go_node *a = rulekit_unparen(call->u.call.args.at[i]);
+        if (!a || a->kind != GO_FUNC_LIT || !a->u.func_lit.body)
+            continue;
+        base_use u = {base, false};
+        go_walk(a->u.func_lit.body, finds_base, NULL, &u);
+        if (u.found)
+            fx->starts_goroutine = true;
+    }
+}
+
 /* wg.Done(), wg.Add(n), wg.Wait(), or another method (hands it on). */
 static bool facts_call(facts *fx, go_node *n) {
+    if (!fx->in_lit && !fx->in_defer_lit)
+        facts_lit_args(fx, n);
     const go_node *fun = rulekit_unparen(n->u.call.fun);
     if (!fun || fun->kind != GO_SELECTOR_EXPR || !same_ref(fun->u.selector.x, fx->wg))
         return true;

@@ -71,6 +71,7 @@ typedef struct track {
  * A loop that a boolean flag ends:
  *
  *   for running := true; running; {        // or: done := false; for !done {
+ *                                          // or: var done bool; for !done {
  *       select {
  *       case <-t.C:
  *           running = false                // the only way the loop ends
@@ -297,6 +298,12 @@ static const go_node *sets_flag(const go_node *st, bool value) {
         if (spec->kind == GO_VALUE_SPEC && spec->u.value_spec.names.len == 1 && spec->u.value_spec.values.len == 1) {
             lhs = spec->u.value_spec.names.at[0];
             rhs = spec->u.value_spec.values.at[0];
+        } else if (!value && spec->kind == GO_VALUE_SPEC && spec->u.value_spec.names.len == 1 &&
+                   !spec->u.value_spec.values.len && rulekit_ident_is(spec->u.value_spec.type, "bool") &&
+                   !go_decl_of(spec->u.value_spec.type)) {
+            /* var done bool: false until set */
+            const go_node *d = go_decl_of(spec->u.value_spec.names.at[0]);
+            return d && !go_decl_is_pkg(d) ? d : NULL;
         }
     }
     if (!lhs || lhs->kind != GO_IDENT || !is_bool_lit(rhs, value))
@@ -695,6 +702,22 @@ static bool visit(void *ctx, go_node *n) {
         check_func(rc, n, n->u.func_lit.type, n->u.func_lit.body);
         visit_body(rc, n->u.func_lit.body);
         return false;
+    case GO_RANGE_STMT: {
+        /* for range time.Tick(d) { … } with no return, break or goto out
+         * of it: the loop, and the goroutine running it, never end, so the
+         * ticker is in use for as long as it exists (an endless function,
+         * as staticcheck calls it); nothing is lost by not stopping it */
+        const go_node *x = rulekit_unparen(n->u.range_stmt.x);
+        if (x && go_is_pkg_call(rc->f, x, "time", "Tick")) {
+            rulekit_loop lf;
+            rulekit_loop_facts(rc->f, NULL, n, &lf);
+            if (!lf.leaves) {
+                go_walk(n->u.range_stmt.body, visit, NULL, rc);
+                return false;
+            }
+        }
+        return true;
+    }
     case GO_CALL_EXPR:
         /* for range time.Tick(d) { … } in a function (var ticks =
          * time.Tick(d) at package level lives as long as the program) */

@@ -242,6 +242,162 @@ static bool is_response_call(rule_ctx *rc, const go_node *call) {
            is_client_expr(rc, fun->u.selector.x);
 }
 
+/* ---- HEAD requests ------------------------------------------------------- */
+
+/* http.MethodHead or the literal "HEAD" */
+static bool is_head_method(const go_file *f, const go_node *x) {
+    x = rulekit_unparen(x);
+    if (!x)
+        return false;
+    if (x->kind == GO_BASIC_LIT)
+        return x->u.lit.len == 6 && memcmp(x->u.lit.text, "\"HEAD\"", 6) == 0;
+    return go_is_pkg_selector(f, x, "net/http", "MethodHead");
+}
+
+/* http.NewRequest("HEAD", …) / http.NewRequestWithContext(ctx, http.MethodHead, …) */
+static bool is_head_request_call(const go_file *f, const go_node *x) {
+    x = rulekit_unparen(x);
+    if (!x || x->kind != GO_CALL_EXPR)
+        return false;
+    if (go_is_pkg_call(f, x, "net/http", "NewRequest") && x->u.call.args.len >= 1)
+        return is_head_method(f, x->u.call.args.at[0]);
+    if (go_is_pkg_call(f, x, "net/http", "NewRequestWithContext") && x->u.call.args.len >= 2)
+        return is_head_method(f, x->u.call.args.at[1]);
+    return false;
+}
+
+/* The values given to one request variable, seen from one Do call: the
+ * assignment that reaches it, and whether anything else may. */
+typedef struct head_req {
+    const go_file *file;
+    const go_node *decl;
+    const go_node *call;      /* the Do call */
+    const go_node *stack[64]; /* enclosing blocks, clauses and loops */
+    int depth;
+    int in_lit;
+    const go_node *best;      /* the last assignment before the call */
+    bool best_head, best_dominates;
+    bool loop_write;          /* a write in a loop around the call */
+    bool bad;                 /* &req, a write in a closure */
+} head_req;
+
+static bool contains(const go_node *n, const go_node *x) {
+    return x->pos >= n->pos && x->end <= n->end;
+}
+
+static void head_req_write(head_req *h, const go_node *stmt, bool head) {
+    if (h->in_lit) {
+        h->bad = true;
+        return;
+    }
+    const go_node *list = NULL; /* the innermost statement list around stmt */
+    for (int d = h->depth; d-- > 0 && !list;)
+        if (h->stack[d]->kind == GO_BLOCK_STMT || h->stack[d]->kind == GO_CASE_CLAUSE ||
+            h->stack[d]->kind == GO_COMM_CLAUSE)
+            list = h->stack[d];
+    for (int d = 0; d < h->depth; d++)
+        if ((h->stack[d]->kind == GO_FOR_STMT || h->stack[d]->kind == GO_RANGE_STMT) && contains(h->stack[d], h->call))
+            h->loop_write = true;
+    if (stmt->end <= h->call->pos && (!h->best || stmt->pos > h->best->pos)) {
+        h->best = stmt;
+        h->best_head = head;
+        h->best_dominates = list && contains(list, h->call);
+    }
+}
+
+static bool head_req_pre(void *ctx, go_node *n) {
+    head_req *h = ctx;
+    const go_list *lhs = NULL, *rhs = NULL;
+    switch (n->kind) {
+    case GO_FUNC_LIT:
+        h->in_lit++;
+        return true;
+    case GO_BLOCK_STMT:
+    case GO_CASE_CLAUSE:
+    case GO_COMM_CLAUSE:
+    case GO_FOR_STMT:
+    case GO_RANGE_STMT:
+        if (h->depth == (int)(sizeof h->stack / sizeof *h->stack)) {
+            h->bad = true;
+            return false;
+        }
+        h->stack[h->depth++] = n;
+        if (n->kind == GO_RANGE_STMT) {
+            const go_node *k = rulekit_unparen(n->u.range_stmt.key), *v = rulekit_unparen(n->u.range_stmt.value);
+            if ((k && k->kind == GO_IDENT && go_decl_of(k) == h->decl) ||
+                (v && v->kind == GO_IDENT && go_decl_of(v) == h->decl))
+                h->bad = true;
+        }
+        return true;
+    case GO_ASSIGN_STMT:
+        lhs = &n->u.assign.lhs;
+        rhs = &n->u.assign.rhs;
+        break;
+    case GO_VALUE_SPEC:
+        lhs = &n->u.value_spec.names;
+        rhs = &n->u.value_spec.values;
+        break;
+    case GO_UNARY_EXPR:
+        if (n->op == GO_TOK_AND) {
+            const go_node *x = rulekit_unparen(n->u.unary.x);
+            if (x && x->kind == GO_IDENT && go_decl_of(x) == h->decl)
+                h->bad = true; /* &req: anything may replace it */
+        }
+        return true;
+    default:
+        return true;
+    }
+    for (uint32_t k = 0; k < lhs->len; k++) {
+        const go_node *id = rulekit_unparen(lhs->at[k]);
+        if (!id || id->kind != GO_IDENT || go_decl_of(id) != h->decl)
+            continue;
+        /* req, err := http.NewRequest(…): the request is the first result */
+        head_req_write(h, n, k == 0 && rhs->len == 1 && is_head_request_call(h->file, rhs->at[0]));
+    }
+    return true;
+}
+
+static void head_req_post(void *ctx, go_node *n) {
+    head_req *h = ctx;
+    if (n->kind == GO_FUNC_LIT)
+        h->in_lit--;
+    else if (h->depth && h->stack[h->depth - 1] == n)
+        h->depth--;
+}
+
+/*
+ * A response to a HEAD request has no body (the transport hands back
+ * http.NoBody and returns the connection to the pool at once), so leaving
+ * it unclosed leaks nothing:
+ *
+ *   res, err := http.Head(u)
+ *   req, _ := http.NewRequest(http.MethodHead, u, nil); resp, err := client.Do(req)
+ *
+ * For Do, the request variable's last assignment before the call must be a
+ * HEAD request made with http.NewRequest(WithContext), in a statement list
+ * around the call (every path passes it), with no other write in a loop
+ * around the call, in a closure, or through &req.
+ */
+static bool is_head_response_call(rule_ctx *rc, const go_node *call, const go_node *body) {
+    call = rulekit_unparen(call);
+    const go_node *fun = rulekit_unparen(call->u.call.fun);
+    if (go_is_pkg_call(rc->f, call, "net/http", "Head"))
+        return true;
+    if (!fun || fun->kind != GO_SELECTOR_EXPR)
+        return false;
+    if (rulekit_ident_is(fun->u.selector.sel, "Head"))
+        return true; /* a client's Head: is_response_call checked the client */
+    if (!rulekit_ident_is(fun->u.selector.sel, "Do") || call->u.call.args.len != 1)
+        return false;
+    const go_node *req = rulekit_unparen(call->u.call.args.at[0]);
+    const go_node *decl = req && req->kind == GO_IDENT ? go_decl_of(req) : NULL;
+    if (!decl || !body || decl->pos < body->pos || decl->pos >= body->end)
+        return false; /* a parameter or an outer variable: its method is unknown */
+    head_req h = {.file = rc->f, .decl = decl, .call = call};
+    go_walk((go_node *)body, head_req_pre, head_req_post, &h);
+    return h.best && h.best_head && h.best_dominates && !h.loop_write && !h.bad;
+}
+
 /* ---- does a node close the body or let the response escape? -------------- */
 
 static bool is_resp(const track *t, const go_node *x) {
@@ -576,11 +732,12 @@ static void check_stmt(rule_ctx *rc, go_cfg *g, uint32_t b, uint32_t i, const go
     } else if (n->kind == GO_EXPR_STMT) {
         /* http.Get(url) as a statement.  Tests do this against transports
          * that fail on purpose (nothing to close), so not in _test.go. */
-        if (!rulekit_is_test_file(rc->f) && is_response_call(rc, n->u.expr_stmt.x))
+        if (!rulekit_is_test_file(rc->f) && is_response_call(rc, n->u.expr_stmt.x) &&
+            !is_head_response_call(rc, n->u.expr_stmt.x, body))
             report_discarded(rc, rulekit_unparen(n->u.expr_stmt.x));
         return;
     }
-    if (!call || nlhs < 1 || nlhs > 2 || !is_response_call(rc, call))
+    if (!call || nlhs < 1 || nlhs > 2 || !is_response_call(rc, call) || is_head_response_call(rc, call, body))
         return;
     call = rulekit_unparen(call);
     const go_node *r = lhs[0];

@@ -25,7 +25,10 @@
  *    Stop (a context or stop channel is consulted).  And the *Timer must
  *    be thrown away: an AfterFunc whose result is returned or passed on is
  *    left alone, and one stored in a variable or field is left alone when
- *    the package calls Stop on something of that name.
+ *    the package calls Stop on something of that name.  A chain that init
+ *    (or main of package main) starts is the program's own: in those
+ *    functions, and in an unexported function that only they refer to
+ *    (besides itself), nothing is reported.
  */
 #include <string.h>
 
@@ -227,6 +230,78 @@ static void report(rule_ctx *rc, const go_node *call, const go_node *site) {
 
 /* call is time.AfterFunc(d, cb) whose *Timer is thrown away (or kept in
  * lhs, not NULL, that nobody stops).  Decides whether it re-arms itself. */
+/* ---- chains the program starts once ---------------------------------------- */
+
+typedef struct name_refs {
+    const ls_atom *name;    /* the function's name */
+    const go_node *self;    /* its FuncDecl */
+    const go_node *top;     /* the top-level declaration being walked */
+    bool main_pkg;
+    unsigned from_start;    /* references from init (or main of package main) */
+    unsigned elsewhere;     /* references from any other declaration */
+} name_refs;
+
+static bool is_start_func(const name_refs *r, const go_node *d) {
+    if (!d || d->kind != GO_FUNC_DECL || d->u.func_decl.recv)
+        return false;
+    return rulekit_ident_is(d->u.func_decl.name, "init") || (r->main_pkg && rulekit_ident_is(d->u.func_decl.name, "main"));
+}
+
+static bool name_refs_pre(void *ctx, go_node *n) {
+    name_refs *r = ctx;
+    if (n->kind == GO_SELECTOR_EXPR) { /* x.name is a method or a field */
+        go_walk(n->u.selector.x, name_refs_pre, NULL, r);
+        return false;
+    }
+    /* names are interned per file: compare the spelling */
+    if (n->kind != GO_IDENT || n == r->self->u.func_decl.name || n->u.ident.name->len != r->name->len ||
+        memcmp(n->u.ident.name->ptr, r->name->ptr, r->name->len) != 0)
+        return true;
+    const go_node *d = go_decl_of(n);
+    if (d && !go_decl_is_pkg(d))
+        return true; /* a local of the same name */
+    /* its own body, or that of a variant for another platform (pse_linux.go,
+     * pse_darwin.go each declare the function, under build constraints) */
+    if (r->top == r->self || (r->top->kind == GO_FUNC_DECL && !r->top->u.func_decl.recv &&
+                              r->top->u.func_decl.name && r->top->u.func_decl.name->u.ident.name->len == r->name->len &&
+                              memcmp(r->top->u.func_decl.name->u.ident.name->ptr, r->name->ptr, r->name->len) == 0))
+        return true;
+    if (is_start_func(r, r->top))
+        r->from_start++;
+    else
+        r->elsewhere++;
+    return true;
+}
+
+/*
+ * fd is an unexported function of the package that only init (or main of
+ * package main) refers to, besides itself: the chain is started once and
+ * meant to last as long as the program, like one started in init itself.
+ *
+ *   func init() { periodic() }
+ *   func periodic() { sample(); time.AfterFunc(time.Second, periodic) }
+ */
+static bool started_once_by_program(const rule_ctx *rc, const go_node *fd) {
+    const go_node *name = fd->u.func_decl.name;
+    if (fd->u.func_decl.recv || !name || name->kind != GO_IDENT || !name->u.ident.name->len ||
+        (name->u.ident.name->ptr[0] >= 'A' && name->u.ident.name->ptr[0] <= 'Z'))
+        return false;
+    name_refs r = {.name = name->u.ident.name, .self = fd, .main_pkg = rc->main_pkg};
+    size_t nfiles = rc->pass->pkg ? go_package_file_count(rc->pass->pkg) : 0;
+    for (size_t i = 0; i < (nfiles ? nfiles : 1); i++) {
+        const go_file *f = nfiles ? go_package_file(rc->pass->pkg, i) : rc->f;
+        if (!f || !f->root)
+            continue;
+        const go_list *decls = &f->root->u.file.decls;
+        for (uint32_t k = 0; k < decls->len; k++) {
+            r.top = decls->at[k];
+            if (r.top)
+                go_walk((go_node *)r.top, name_refs_pre, NULL, &r);
+        }
+    }
+    return r.from_start && !r.elsewhere;
+}
+
 static void judge(rule_ctx *rc, const go_node *call, const go_node *lhs) {
     const go_node *inner = rc->nfuncs ? rc->funcs[rc->nfuncs - 1] : NULL;
     const go_node *fd = rc->func_decl;
@@ -259,6 +334,8 @@ static void judge(rule_ctx *rc, const go_node *call, const go_node *lhs) {
         return;
     }
     if (lhs && stopped_somewhere(rc, lhs))
+        return;
+    if (fd && inner == fd && started_once_by_program(rc, fd))
         return;
     report(rc, call, site);
 }

@@ -85,15 +85,6 @@ func register(hooks map[string]func(context.Context) error) {
 	}
 }
 
-// A deferred clean-up in a function with a context: the suggestion is
-// WithoutCancel, which keeps the values and drops only the cancellation.
-func withCleanup(ctx context.Context, id string) {
-	defer func() {
-		audit(context.Background(), "done "+id) // want "pass ctx, or context.WithoutCancel[(]ctx[)]"
-	}()
-	notify(ctx, id)
-}
-
 // The context package under another name: the message uses that name.
 func aliased(ctx stdctx.Context) error {
 	return query(stdctx.Background(), "q") // want "stdctx.Background[(][)] drops the cancellation of ctx.*stdctx.WithoutCancel[(]ctx[)]"
@@ -122,7 +113,7 @@ func untilSignal(ctx context.Context) error {
 	sctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
 	_ = query(sctx, "a")
-	return query(context.Background(), "b") // want "drops the cancellation of sctx [(]derived from the caller's context at line 122[)]"
+	return query(context.Background(), "b") // want "drops the cancellation of sctx [(]derived from the caller's context at line 113[)]"
 }
 
 // A worker loop in a goroutine of a function with a context.

@@ -277,3 +277,34 @@ func deferredMaybe(parent context.Context, st *store, e event, keep bool) {
 		_ = st.save(ctx, e)
 	}()
 }
+
+// Joined through a helper that receives from the goroutine's channels
+// (docs/accuracy.md, "More modules"); the early return cancels the pull on
+// purpose.
+func pullWithHelper(parent context.Context, st *store, e event, check func() error) error {
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
+	results := make(chan event, 1)
+	errs := make(chan error, 1)
+	go func() {
+		if err := st.save(ctx, e); err != nil {
+			errs <- err
+			return
+		}
+		results <- e
+	}()
+	if err := check(); err != nil {
+		return err
+	}
+	_, err := receiveResult(results, errs)
+	return err
+}
+
+func receiveResult(results chan event, errs chan error) (event, error) {
+	select {
+	case r := <-results:
+		return r, nil
+	case err := <-errs:
+		return event{}, err
+	}
+}

@@ -130,3 +130,26 @@ func deferredLiteral(parent context.Context, st *store, e event) {
 		_ = st.save(ctx, e)
 	}()
 }
+
+// Near misses of the helper join: a helper given only the context, and a
+// second goroutine given the channel (nothing here waits).
+func helperGetsContext(parent context.Context, st *store, e event) error {
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
+	done := make(chan struct{})
+	go func() { // want "deferred cancel ends"
+		_ = st.save(ctx, e)
+		close(done)
+	}()
+	return st.save(ctx, e)
+}
+
+func forwardedToGoroutine(parent context.Context, st *store, e event, fwd func(chan error)) {
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
+	errs := make(chan error, 1)
+	go func() { // want "deferred cancel ends"
+		errs <- st.save(ctx, e)
+	}()
+	go fwd(errs)
+}

@@ -231,3 +231,31 @@ func switchOnErrCall(ctx context.Context) string {
 func aliasedErrCall(ctx stdctx.Context) bool {
 	return (ctx.Err()) == stdctx.Canceled
 }
+
+// A context's Err, cleared to nil once handled (docs/accuracy.md, "More
+// modules"): nil and the sentinels are exact values too.
+func pruneUntilDone(ctx context.Context, items []string) (int, error) {
+	n := 0
+	for range items {
+		select {
+		case <-ctx.Done():
+			err := ctx.Err()
+			if err == context.Canceled {
+				err = nil
+			}
+			return n, err
+		default:
+			n++
+		}
+	}
+	return n, nil
+}
+
+// Near miss: the variable is also given a value that wraps a sentinel.
+func errOrWrapped(ctx context.Context, e error) bool {
+	err := ctx.Err()
+	if err == nil {
+		err = errors.Join(e, context.Canceled)
+	}
+	return err == context.Canceled // want "comparing err with context.Canceled by ==: wrapped errors"
+}

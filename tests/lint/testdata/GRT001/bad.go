@@ -243,3 +243,22 @@ func outcomeOrCancel(ctx context.Context, fetchAll func() error) error {
 		return ctx.Err()
 	}
 }
+
+// pollOrGiveUp: another case sets the flag too, so the loop can end
+// without receiving.
+func pollOrGiveUp(poll func() bool) {
+	doneCh := make(chan struct{}) // want "doneCh is unbuffered"
+	go func() {
+		fetch()
+		doneCh <- struct{}{}
+	}()
+	done := false
+	for !done {
+		select {
+		case <-doneCh:
+			done = true
+		default:
+			done = poll()
+		}
+	}
+}

@@ -236,3 +236,39 @@ func outcomeChannels(fetchAll func() error) error {
 		return nil
 	}
 }
+
+// ---- flag loops (docs/accuracy.md, "More modules") ----------------------
+
+// pollUntilDone polls while the worker runs; only the receive's case ends
+// the loop, so the function always receives.
+func pollUntilDone(poll func()) {
+	doneCh := make(chan struct{})
+	go func() {
+		defer func() { doneCh <- struct{}{} }()
+		fetch()
+	}()
+	done := false
+	for !done {
+		poll()
+		select {
+		case <-doneCh:
+			done = true
+		default:
+		}
+	}
+}
+
+// pollVarFlag: the same with a zero-valued var flag.
+func pollVarFlag(poll func()) {
+	doneCh := make(chan int)
+	go func() { doneCh <- fetch().v }()
+	var done bool
+	for !done {
+		select {
+		case <-doneCh:
+			done = true
+		case <-time.After(time.Millisecond):
+			poll()
+		}
+	}
+}

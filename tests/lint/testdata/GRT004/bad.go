@@ -222,3 +222,15 @@ func (s *server) run() {
 	go s.serve()
 	s.wg.Wait()
 }
+
+// logAfterAdd hands a literal to a call after the Add, but the literal
+// cannot reach the WaitGroup: the goroutine still counts itself.
+func logAfterAdd(n int, each func(func())) {
+	var wg sync.WaitGroup
+	go func() {
+		wg.Add(1) // want "wg.Add is called inside the goroutine it counts"
+		defer wg.Done()
+		each(func() { work(n) })
+	}()
+	wg.Wait()
+}

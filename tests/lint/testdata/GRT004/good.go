@@ -204,3 +204,39 @@ func onceDone(v int) {
 	}()
 	wg.Wait()
 }
+
+// ---- a child started through a helper (docs/accuracy.md, "More modules")
+
+type mirror struct {
+	wg  sync.WaitGroup
+	qch chan struct{}
+}
+
+// startGoRoutine stands for a supervisor that starts f as a goroutine,
+// or not at all when shutting down.
+func startGoRoutine(f func()) bool {
+	go f()
+	return true
+}
+
+func processMirror(m *mirror, ready *sync.WaitGroup) {
+	defer m.wg.Done()
+	ready.Done()
+	<-m.qch
+}
+
+// setupMirror runs in a goroutine and adds for the child the helper starts;
+// the Done on the failure branch undoes the Add when nothing was started.
+func setupMirror(m *mirror, resp chan int) {
+	go func() {
+		var ready sync.WaitGroup
+		<-resp
+		m.wg.Add(1)
+		ready.Add(1)
+		if !startGoRoutine(func() { processMirror(m, &ready) }) {
+			m.wg.Done()
+			ready.Done()
+		}
+		ready.Wait()
+	}()
+}

@@ -109,13 +109,28 @@ func tickInFunction(ctx context.Context) {
 	}
 }
 
-// tickInClosure uses time.Tick inside a goroutine.
-func tickInClosure() {
+// tickInClosure uses time.Tick inside a goroutine whose loop can end: the
+// ticker keeps firing after the return.
+func tickInClosure(done func() bool) {
 	go func() {
 		for range time.Tick(time.Minute) { // want "time.Tick can never be stopped"
+			if done() {
+				return
+			}
 			work()
 		}
 	}()
+}
+
+// tickUntilBreak leaves the range by a break.
+func tickUntilBreak(n int) {
+	for range time.Tick(time.Second) { // want "time.Tick can never be stopped"
+		n--
+		if n == 0 {
+			break
+		}
+	}
+	work()
 }
 
 // resetOnly re-arms the timer but never stops it when the loop ends.
@@ -180,3 +195,19 @@ func tickUntilFlag() {
 	}
 }
 func ready() bool { return true }
+
+// firstError: a `var` flag that another case sets leaves the timer armed.
+func firstError(errs chan string) string {
+	tm := time.NewTimer(time.Second) // want "timer is not stopped on every path"
+	var done bool
+	var last string
+	for !done {
+		select {
+		case last = <-errs:
+			done = true
+		case <-tm.C:
+			panic("no error reported")
+		}
+	}
+	return last
+}

@@ -228,3 +228,47 @@ func flagThenStop(quit chan struct{}) {
 	}
 	timer.Stop()
 }
+
+// ---- endless loops over time.Tick (docs/accuracy.md, "More modules") ----
+
+// gcForever is a daemon's collector: the loop has no return, break or goto,
+// so the ticker is in use for as long as the goroutine lives.
+func gcForever() {
+	for range time.Tick(5 * time.Minute) {
+		work()
+	}
+}
+
+// startWorkers starts endless tickers in goroutines; a break inside a
+// select or switch leaves only that statement, not the loop.
+func startWorkers(in chan int) {
+	go func() {
+		for range time.Tick(time.Second) {
+			select {
+			case v := <-in:
+				if v < 0 {
+					break
+				}
+				work()
+			default:
+			}
+		}
+	}()
+}
+
+// quietWindow is a flag loop whose flag starts as a zero-valued `var`: only
+// the timer's case ends it, so the timer has fired when the function returns.
+func quietWindow(errs chan string) {
+	tm := time.NewTimer(time.Second)
+	var done bool
+	for !done {
+		select {
+		case e := <-errs:
+			if e != "" {
+				panic(e)
+			}
+		case <-tm.C:
+			done = true
+		}
+	}
+}

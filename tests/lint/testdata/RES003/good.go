@@ -325,3 +325,74 @@ func reassignedClosed(u string) {
 	}
 	defer resp.Body.Close()
 }
+
+// ---- HEAD requests: the response has no body (http.NoBody) and the
+// transport returns the connection at once (docs/accuracy.md, "More modules")
+
+// headFallback checks a HEAD response without closing it, then closes the
+// GET it falls back to.
+func headFallback(u string) bool {
+	res, err := http.Head(u)
+	if err != nil || res.StatusCode != http.StatusOK {
+		res, err = http.Get(u)
+		if err == nil {
+			res.Body.Close()
+		}
+		if err != nil || res.StatusCode != http.StatusOK {
+			return false
+		}
+	}
+	return res.Header.Get("Content-Type") == "application/x-git-upload-pack-advertisement"
+}
+
+// presignedHead sends a HEAD request through Do.
+func presignedHead(ctx context.Context, c *http.Client, u string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodHead, u, nil)
+	if err != nil {
+		return "", err
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return "", err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return "", nil
+	}
+	return resp.Header.Get("ETag"), nil
+}
+
+// clientHead uses a client's Head method.
+func clientHead(u string) (int64, error) {
+	c := &http.Client{}
+	resp, err := c.Head(u)
+	if err != nil {
+		return 0, err
+	}
+	return resp.ContentLength, nil
+}
+
+// reusedRequest reuses one request variable: the HEAD request is the one
+// the Do call sends (the last assignment before it, on every path).
+func reusedRequest(c *http.Client, u string) error {
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	req, err = http.NewRequest(http.MethodHead, u, nil)
+	if err != nil {
+		return err
+	}
+	resp, err = c.Do(req)
+	if err != nil {
+		return err
+	}
+	if resp.Header.Get("ETag") == "" {
+		return errStatus
+	}
+	return nil
+}
