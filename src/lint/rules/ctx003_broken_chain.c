@@ -652,12 +652,33 @@ static const go_node *last_ident(const go_node *x) {
     return x && x->kind == GO_IDENT ? x : NULL;
 }
 
-/* The name of identifier x contains "log", in any case. */
+static bool has_suffix(const ls_atom *a, const char *suffix) {
+    size_t n = strlen(suffix);
+    return a->len >= n && memcmp(a->ptr + a->len - n, suffix, n) == 0;
+}
+
+/*
+ * Whether identifier x names a logger: `log`, `slog`, `klog`, `logrus`,
+ * `hclog`, `zerolog`, `logger`, `s.auditLog`, `internal.Logger`,
+ * `accessLogger`.  Not `login`, `catalog`, `dialog` or `backlog`: a
+ * lower-case "log" counts only as a whole known name or at the end of one
+ * that ends in "logger"/"logging".
+ */
 static bool names_log(const go_node *x) {
-    if (!x || x->kind != GO_IDENT) return false;
+    static const char *const names[] = {"log",  "logs",  "slog",   "klog",   "glog",   "zlog",   "hclog",
+                                        "logr", "log15", "logrus", "zerolog", "logger", "logging"};
+    static const char *const suffixes[] = {"Log", "Logger", "Logging", "logger", "logging", "LOG"};
+    if (!x || x->kind != GO_IDENT || !x->u.ident.name) return false;
     const ls_atom *a = x->u.ident.name;
-    for (size_t k = 0; a && k + 3 <= a->len; k++)
-        if ((a->ptr[k] | 32) == 'l' && (a->ptr[k + 1] | 32) == 'o' && (a->ptr[k + 2] | 32) == 'g') return true;
+    char lower[16];
+    if (a->len < sizeof lower) {
+        for (size_t k = 0; k < a->len; k++) lower[k] = (char)(a->ptr[k] | 32);
+        lower[a->len] = 0;
+        for (size_t k = 0; k < sizeof names / sizeof *names; k++)
+            if (strcmp(lower, names[k]) == 0) return true;
+    }
+    for (size_t k = 0; k < sizeof suffixes / sizeof *suffixes; k++)
+        if (has_suffix(a, suffixes[k])) return true;
     return false;
 }
 

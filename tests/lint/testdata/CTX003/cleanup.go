@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"example.com/ctx003/internal/log"
+	"example.com/ctx003/internal/login"
 )
 
 // Ref is a reference that must be released, whatever happened to ctx.
@@ -79,6 +80,11 @@ func (catalogT) Lookup(ctx context.Context, k string) error { return ctx.Err() }
 func lookupEntry(ctx context.Context, k string) error {
 	var catalog catalogT
 	return catalog.Lookup(context.Background(), k) // want "drops the cancellation of ctx [(]parameter of lookupEntry[)]"
+}
+
+// login is an imported package whose name contains "log": not a logger.
+func checkSession(ctx context.Context, session string) error {
+	return login.Check(context.Background(), session) // want "drops the cancellation of ctx [(]parameter of checkSession[)]"
 }
 
 // The deferred call is the func value trace returns; trace itself, and its
