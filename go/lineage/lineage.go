@@ -19,6 +19,9 @@ type deriving struct {
 	held    string
 	g       uint64    // 0 until known
 	t0      time.Time // a timed draw's start: an untraced path charges the controller from here
+	// followed: a root that follows the decision of the unsampled
+	// request its goroutine is serving, instead of drawing.
+	followed bool
 }
 
 // roll is one random draw for one root. One draw in 1<<timedShift is
@@ -78,6 +81,17 @@ func beginRolled(parent context.Context, k kind, rl *roll) (d deriving, pass boo
 	d.root = rootName(parent)
 	if !derivesRoot(d.root, k) {
 		return d, true
+	}
+	if d.root == "root:untracked" {
+		if marked, timed := servingUnsampled(); marked {
+			// Made while serving a request Middleware did not sample (see
+			// serving.go): the request decided. Not sampled, no draw.
+			d.followed = true
+			if timed {
+				d.t0 = time.Now()
+			}
+			return d, false
+		}
 	}
 	// A root: the only place a draw is made.
 	if rl == nil {

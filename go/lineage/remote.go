@@ -241,9 +241,10 @@ func firstValue(h http.Header, key string) string {
 // headers, cancelling that context when the handler returns. A request
 // whose caller sent its lineage (tracestate member lnscope) is always
 // traced. An unsampled request passes through untouched (no request copy,
-// no context, no marker): each context the handler derives from it is
-// then a root of its own, which decides for its subtree. With no sink, or
-// "off", every request passes through untouched.
+// no context): the goroutine serving it is marked instead, and the
+// contexts it derives from the request follow the request's decision
+// (serving.go). With no sink, or "off", every request passes through
+// untouched.
 func Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s := active.Load(); s == nil || s.sampler.off {
@@ -254,20 +255,27 @@ func Middleware(next http.Handler) http.Handler {
 		parent := r.Context()
 		d, pass := remoteDecision(parent, firstValue(r.Header, traceparentHeader),
 			func() string { return strings.Join(r.Header[tracestateHeader], ",") }, &rl)
-		if pass || !d.sampled {
-			// Below an unsampled root already, or an unsampled root: the
-			// request stays as it is (net/http cancels its context when
-			// the handler returns), and the handler's derivations decide.
-			d.t0 = rl.t0
+		switch {
+		case pass || d.followed:
+			// Below an unsampled root, or inside an unsampled request
+			// already: that decision stands.
+			next.ServeHTTP(w, r)
+		case !d.sampled && haveGetg:
+			mark, slot := markServing(!d.t0.IsZero())
+			defer unmarkServing(mark, slot)
 			d.untraced()
 			next.ServeHTTP(w, r)
-			return
+		case !d.sampled:
+			// No getg to mark the goroutine with: mark the context.
+			out := d.finish(parent, parent, kindCancel, timeout{}, nil)
+			next.ServeHTTP(w, r.WithContext(out))
+		default:
+			ctx, cancel := context.WithCancel(parent)
+			out := d.finish(parent, ctx, kindCancel, timeout{}, nil)
+			stop := watch(nodeOf(out), out, false, ignoreCause(cancel)).call
+			defer stop()
+			next.ServeHTTP(w, r.WithContext(out))
 		}
-		ctx, cancel := context.WithCancel(parent)
-		out := d.finish(parent, ctx, kindCancel, timeout{}, nil)
-		stop := watch(nodeOf(out), out, false, ignoreCause(cancel)).call
-		defer stop()
-		next.ServeHTTP(w, r.WithContext(out))
 	})
 }
 

@@ -153,10 +153,9 @@ func TestRemoteLineageIsTracedAtAnyRate(t *testing.T) {
 	}
 }
 
-// An unsampled request passes Middleware untouched and its handler's
-// derivations decide for themselves (here at rate 0: nothing is
-// recorded); a caller's lineage ID still makes a traced root:remote. With
-// "off" the request passes untouched too.
+// An unsampled request passes Middleware untouched and nothing below it
+// is recorded; a caller's lineage ID still makes a traced root:remote.
+// With "off" the request passes untouched too.
 func TestMiddlewareUnsampledAndOff(t *testing.T) {
 	const tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 	var sameRequest bool
@@ -174,8 +173,8 @@ func TestMiddlewareUnsampledAndOff(t *testing.T) {
 		plainReq := httptest.NewRequest("GET", "/", nil).WithContext(server)
 		plainReq.Header.Set("traceparent", tp) // another tracer's, without lnscope
 		h(plainReq).ServeHTTP(httptest.NewRecorder(), plainReq)
-		if !sameRequest {
-			t.Error("unsampled: the request was copied")
+		if sameRequest != lineage.MarksGoroutines {
+			t.Errorf("unsampled: request kept %v (it is copied, with a marked context, only where goroutines cannot be marked)", sameRequest)
 		}
 		remoteReq := httptest.NewRequest("GET", "/", nil).WithContext(server)
 		remoteReq.Header.Set("traceparent", tp)
@@ -197,11 +196,12 @@ func TestMiddlewareUnsampledAndOff(t *testing.T) {
 	})
 }
 
-// Under Middleware at a partial rate a request is traced whole from its
-// own context, or else each context its handler derives from the request
-// is a root that decides for its subtree: every recorded graph is whole
-// either way.
-func TestMiddlewareRequestOrHandlerRoots(t *testing.T) {
+// Under Middleware at a partial rate a request is sampled once: traced
+// whole from its own context, or not at all in the goroutine that serves
+// it, whose roots follow the request's decision. Only a goroutine of the
+// handler's that derives directly from r.Context() decides for itself.
+// Every recorded graph is whole.
+func TestMiddlewareSamplesRequestsWhole(t *testing.T) {
 	const requests = 400
 	var in *http.Request
 	copied := 0
@@ -214,6 +214,13 @@ func TestMiddlewareRequestOrHandlerRoots(t *testing.T) {
 		ctx = lineage.WithValue(ctx, "id", 1)
 		ctx, cancel2 := lineage.WithCancel(ctx)
 		defer cancel2()
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			_, cancel := lineage.WithCancelCause(r.Context())
+			cancel(nil)
+		}()
+		<-done
 	}))
 	server := context.WithValue(context.Background(), http.ServerContextKey, nil)
 	evs := record(t, lineage.Config{Sample: "0.5", Sync: true}, func() {
@@ -227,24 +234,29 @@ func TestMiddlewareRequestOrHandlerRoots(t *testing.T) {
 	for _, d := range ds {
 		byID[d.str("id")] = d
 	}
-	requestRoots, handlerRoots := 0, 0
+	requestRoots, goroutineRoots := 0, 0
 	for _, d := range ds {
 		switch p := d.str("parent"); {
 		case p == "root:untracked" && d.str("kind") == "cancel":
 			requestRoots++
-		case p == "root:untracked" && d.str("kind") == "timeout":
-			handlerRoots++
+		case p == "root:untracked" && d.str("kind") == "cancel_cause":
+			goroutineRoots++
 		case strings.HasPrefix(p, "root:"):
 			t.Fatalf("unexpected root %v", d)
 		case byID[p] == nil:
 			t.Fatalf("derive %v has a parent that was not recorded", d)
 		}
 	}
-	if len(ds) != 4*requestRoots+3*handlerRoots {
-		t.Errorf("%d derives for %d request roots and %d handler roots: graphs not whole", len(ds), requestRoots, handlerRoots)
+	if len(ds) != 5*requestRoots+goroutineRoots {
+		t.Errorf("%d derives for %d request roots and %d goroutine roots: graphs not whole", len(ds), requestRoots, goroutineRoots)
 	}
-	if requestRoots != copied || requestRoots < requests/4 || handlerRoots < requests/16 {
-		t.Errorf("%d requests traced from the request (%d given a new context), %d from the handler", requestRoots, copied, handlerRoots)
+	if !lineage.MarksGoroutines {
+		// The request's context carries the decision: copied every time,
+		// and the goroutine follows it too.
+		copied, goroutineRoots = requestRoots, requests
+	}
+	if requestRoots != copied || requestRoots < requests/4 || goroutineRoots < requests/16 {
+		t.Errorf("%d requests traced (%d given a new context), %d goroutine roots", requestRoots, copied, goroutineRoots)
 	}
 }
 
@@ -287,7 +299,7 @@ func TestUnsampledHopAllocatesNothing(t *testing.T) {
 	tr := &lineage.Transport{Base: roundTripFunc(func(*http.Request) (*http.Response, error) { return resp, nil })}
 	out, _ := http.NewRequestWithContext(server, "GET", "http://example.invalid/", nil)
 	record(t, lineage.Config{Sample: "0"}, func() {
-		if n := testing.AllocsPerRun(200, func() { h.ServeHTTP(nil, req) }); n != 0 {
+		if n := testing.AllocsPerRun(200, func() { h.ServeHTTP(nil, req) }); n != 0 && lineage.MarksGoroutines {
 			t.Errorf("Middleware: %v allocations per unsampled request", n)
 		}
 		if n := testing.AllocsPerRun(200, func() { tr.RoundTrip(out) }); n != 0 {
