@@ -17,16 +17,20 @@ type deriving struct {
 	remote  *remoteParent
 	sampled bool
 	held    string
-	g       uint64    // 0 until known
-	t0      time.Time // a timed draw's start: an untraced path charges the controller from here
+	g       uint64 // 0 until known
 	// followed: a root that follows the decision of the unsampled
 	// request its goroutine is serving, instead of drawing.
 	followed bool
+	// timed: an untraced root whose cost the controller samples (see
+	// roll); pre is what begin took of it. The context call between
+	// begin and finish is the context package's work, not counted.
+	timed bool
+	pre   time.Duration
 }
 
 // roll is one random draw for one root. One draw in 1<<timedShift is
-// timed, from the draw to the end of the untraced path (untraced), so
-// that the adaptive controller sees what untraced roots cost.
+// timed, from the draw to the end of the root's untraced work, so that
+// the adaptive controller sees what untraced roots cost.
 type roll struct {
 	r  uint64
 	t0 time.Time
@@ -40,12 +44,21 @@ func newRoll() roll {
 	return roll{r: r}
 }
 
-// untraced ends the untraced path of a timed root (nothing otherwise).
-func (d *deriving) untraced() {
-	if !d.t0.IsZero() && d.s != nil {
-		d.s.sampler.spentUnsampled(time.Since(d.t0))
+// untraced charges a timed untraced root's part in begin, and the part
+// since t1 (zero: none) in finish.
+func (d *deriving) untraced(t1 time.Time) {
+	if !d.timed {
+		return
 	}
+	spent := d.pre
+	if !t1.IsZero() {
+		spent += netSince(t1)
+	}
+	d.s.sampler.spentUnsampled(spent)
 }
+
+// netSince is the time since t0 less the clock reads' own cost.
+func netSince(t0 time.Time) time.Duration { return max(time.Since(t0)-clockCost, 0) }
 
 // begin decides whether a derivation of kind k from parent is traced.
 // pass means "do nothing but the context call": no sink, a descendant of
@@ -86,10 +99,7 @@ func beginRolled(parent context.Context, k kind, rl *roll) (d deriving, pass boo
 		if marked, timed := servingUnsampled(); marked {
 			// Made while serving a request Middleware did not sample (see
 			// serving.go): the request decided. Not sampled, no draw.
-			d.followed = true
-			if timed {
-				d.t0 = time.Now()
-			}
+			d.followed, d.timed = true, timed
 			return d, false
 		}
 	}
@@ -98,7 +108,6 @@ func beginRolled(parent context.Context, k kind, rl *roll) (d deriving, pass boo
 		r := newRoll()
 		rl = &r
 	}
-	d.t0 = rl.t0
 	if d.root != "root:untracked" && held.count.Load() > 0 {
 		d.g = goid()
 		if d.held = heldBy(d.g); d.held != "" {
@@ -106,6 +115,9 @@ func beginRolled(parent context.Context, k kind, rl *roll) (d deriving, pass boo
 		}
 	}
 	d.sampled = d.sampled || s.sampler.decide(rl.r)
+	if !d.sampled && !rl.t0.IsZero() {
+		d.timed, d.pre = true, netSince(rl.t0)
+	}
 	return d, false
 }
 
@@ -143,8 +155,12 @@ type timeout struct {
 // context to hand out.
 func (d *deriving) finish(parent, ctx context.Context, k kind, to timeout, key any) context.Context {
 	if !d.sampled {
+		if !d.timed {
+			return &tracked{Context: ctx, n: unsampled}
+		}
+		t1 := time.Now()
 		out := &tracked{Context: ctx, n: unsampled}
-		d.untraced()
+		d.untraced(t1)
 		return out
 	}
 	t0 := time.Now()
@@ -467,7 +483,7 @@ func WithoutCancel(parent context.Context) context.Context {
 func AfterFunc(ctx context.Context, f func()) (stop func() bool) {
 	d, pass := begin(ctx, kindAfterFunc)
 	if pass || !d.sampled {
-		d.untraced()
+		d.untraced(time.Time{})
 		return context.AfterFunc(ctx, f)
 	}
 	out := d.finish(ctx, ctx, kindAfterFunc, timeout{}, nil)

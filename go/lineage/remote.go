@@ -164,7 +164,7 @@ func remoteDecision(parent context.Context, traceparent string, tracestate func(
 		ts := tracestate()
 		rp := &remoteParent{traceID: traceID, state: ts, id: stateValue(ts, StateKey)}
 		if rp.id != "" {
-			d, pass = deriving{s: d.s, root: "root:remote", remote: rp, sampled: true, t0: d.t0}, false
+			d, pass = deriving{s: d.s, root: "root:remote", remote: rp, sampled: true}, false
 		} else if d.parent == nil {
 			d.remote = rp
 		}
@@ -261,9 +261,11 @@ func Middleware(next http.Handler) http.Handler {
 			// already: that decision stands.
 			next.ServeHTTP(w, r)
 		case !d.sampled && haveGetg:
-			mark, slot := markServing(!d.t0.IsZero())
+			mark, slot := markServing(d.timed)
 			defer unmarkServing(mark, slot)
-			d.untraced()
+			if d.timed { // the whole hop, from the draw: no context call in it
+				d.s.sampler.spentUnsampled(netSince(rl.t0))
+			}
 			next.ServeHTTP(w, r)
 		case !d.sampled:
 			// No getg to mark the goroutine with: mark the context.
