@@ -170,7 +170,7 @@ func (s *orderService) do() error {
 
 // overheadModes are the variants: package context, twice (the second
 // measures the noise: its "overhead" should be 0), and lineage with no
-// sink and with a sink at "off", 0 (every root drawn and marked, none
+// sink and with a sink at "off", 0 (every request drawn, none
 // traced), "default" and "all".
 var overheadModes = []struct {
 	name, sample string
@@ -387,7 +387,7 @@ func printPattern(sets int, base []roundResult) {
 			defer fmt.Printf("target <= 0.3%% CPU at the default rate (context work, %.3f..%.3f%%): %s\n", lo, hi, verdict)
 		}
 	}
-	fmt.Println("(plain: the handler's three derivations; lineage adds both servers' Middleware and Outgoing. sample 0: every root drawn and not sampled; default adds its 0.1% of traced roots. The tight loop leaves out what the allocations cost the garbage collector later, which the end-to-end rounds above include.)")
+	fmt.Println("(plain: the handler's three derivations; lineage adds both servers' Middleware and Outgoing. sample 0: every request drawn and not sampled; default adds its 0.1% of traced roots. The tight loop leaves out what the allocations cost the garbage collector later, which the end-to-end rounds above include.)")
 }
 
 func printOverhead(results [][]roundResult, sets, n int) {
