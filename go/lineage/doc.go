@@ -59,4 +59,7 @@
 // lineage ID in the W3C tracestate header as the member lnscope=<id>,
 // keeping the traceparent and the other members; FromRemote and Outgoing
 // do the same for other transports (see the lineagegrpc module).
+// Middleware makes each request a root; an unsampled request passes
+// through untouched, and the contexts its handler derives from it are
+// then roots of their own.
 package lineage

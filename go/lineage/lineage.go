@@ -18,12 +18,60 @@ type deriving struct {
 	sampled bool
 	held    string
 	g       uint64 // 0 until known
+	// followed: a root that follows the decision of the unsampled
+	// request its goroutine is serving, instead of drawing.
+	followed bool
+	// timed: an untraced root whose cost the controller samples (see
+	// roll); pre is what begin took of it. The context call between
+	// begin and finish is the context package's work, not counted.
+	timed bool
+	pre   time.Duration
 }
 
-// begin decides whether a derivation from parent is traced. pass means
-// "do nothing but the context call": no sink, or a descendant of an
-// unsampled root.
-func begin(parent context.Context) (d deriving, pass bool) {
+// roll is one random draw for one root. One draw in 1<<timedShift is
+// timed, from the draw to the end of the root's untraced work, so that
+// the adaptive controller sees what untraced roots cost.
+type roll struct {
+	r  uint64
+	t0 time.Time
+}
+
+func newRoll() roll {
+	r := draw()
+	if r&(1<<timedShift-1) == 0 {
+		return roll{r: r, t0: time.Now()}
+	}
+	return roll{r: r}
+}
+
+// untraced charges a timed untraced root's part in begin, and the part
+// since t1 (zero: none) in finish.
+func (d *deriving) untraced(t1 time.Time) {
+	if !d.timed {
+		return
+	}
+	spent := d.pre
+	if !t1.IsZero() {
+		spent += netSince(t1)
+	}
+	d.s.sampler.spentUnsampled(spent)
+}
+
+// netSince is the time since t0 less the clock reads' own cost.
+func netSince(t0 time.Time) time.Duration { return max(time.Since(t0)-clockCost, 0) }
+
+// begin decides whether a derivation of kind k from parent is traced.
+// pass means "do nothing but the context call": no sink, a descendant of
+// an unsampled root, or a value or WithoutCancel context made directly
+// from a context this package did not make (see derivesRoot).
+func begin(parent context.Context, k kind) (d deriving, pass bool) {
+	return beginRolled(parent, k, nil)
+}
+
+// beginRolled is begin with the root's draw made by the caller (nil: begin
+// draws when it meets a root). Middleware draws first so that its timed
+// hops include the header reads.
+func beginRolled(parent context.Context, k kind, rl *roll) (d deriving, pass bool) {
 	s := active.Load()
 	if s == nil || s.sampler.off {
 		return d, true
@@ -43,25 +91,46 @@ func begin(parent context.Context) (d deriving, pass bool) {
 		d.parent, d.sampled, d.remote = pn, true, pn.remote
 		return d, false
 	}
-	// A root: the only place a draw is made.
-	r := draw()
-	timed := r&(1<<timedShift-1) == 0
-	var t0 time.Time
-	if timed {
-		t0 = time.Now()
-	}
 	d.root = rootName(parent)
+	if !derivesRoot(d.root, k) {
+		return d, true
+	}
+	if d.root == "root:untracked" {
+		if marked, timed := servingUnsampled(); marked {
+			// Made while serving a request Middleware did not sample (see
+			// serving.go): the request decided. Not sampled, no draw.
+			d.followed, d.timed = true, timed
+			return d, false
+		}
+	}
+	// A root: the only place a draw is made.
+	if rl == nil {
+		r := newRoll()
+		rl = &r
+	}
 	if d.root != "root:untracked" && held.count.Load() > 0 {
 		d.g = goid()
 		if d.held = heldBy(d.g); d.held != "" {
 			d.sampled = true // a broken chain is always worth a record
 		}
 	}
-	d.sampled = d.sampled || s.sampler.decide(r)
-	if timed && !d.sampled {
-		s.sampler.spentUnsampled(time.Since(t0))
+	d.sampled = d.sampled || s.sampler.decide(rl.r)
+	if !d.sampled && !rl.t0.IsZero() {
+		d.timed, d.pre = true, netSince(rl.t0)
 	}
 	return d, false
+}
+
+// derivesRoot says whether a derivation of kind k from an untracked parent
+// (root names the parent) is a root that decides for its subtree. A value
+// or WithoutCancel context made from a context this package did not make,
+// other than Background and TODO, is not: it has no end the package could
+// see (it ends with a parent nobody records), so as a recorded root it
+// would stay live in the reader forever, held by a goroutine that may
+// serve many more requests. The first derivation below it that can end
+// decides instead.
+func derivesRoot(root string, k kind) bool {
+	return root != "root:untracked" || (k != kindValue && k != kindWithoutCancel)
 }
 
 func rootName(ctx context.Context) string {
@@ -86,7 +155,13 @@ type timeout struct {
 // context to hand out.
 func (d *deriving) finish(parent, ctx context.Context, k kind, to timeout, key any) context.Context {
 	if !d.sampled {
-		return &tracked{Context: ctx, n: unsampled}
+		if !d.timed {
+			return &tracked{Context: ctx, n: unsampled}
+		}
+		t1 := time.Now()
+		out := &tracked{Context: ctx, n: unsampled}
+		d.untraced(t1)
+		return out
 	}
 	t0 := time.Now()
 	if d.g == 0 {
@@ -317,7 +392,7 @@ func ignoreCause(cancel context.CancelFunc) context.CancelCauseFunc {
 
 // WithCancel is context.WithCancel, recorded.
 func WithCancel(parent context.Context) (context.Context, context.CancelFunc) {
-	d, pass := begin(parent)
+	d, pass := begin(parent, kindCancel)
 	ctx, cancel := context.WithCancel(parent)
 	if pass {
 		return ctx, cancel
@@ -331,7 +406,7 @@ func WithCancel(parent context.Context) (context.Context, context.CancelFunc) {
 
 // WithCancelCause is context.WithCancelCause, recorded.
 func WithCancelCause(parent context.Context) (context.Context, context.CancelCauseFunc) {
-	d, pass := begin(parent)
+	d, pass := begin(parent, kindCancelCause)
 	ctx, cancel := context.WithCancelCause(parent)
 	if pass {
 		return ctx, cancel
@@ -364,7 +439,7 @@ func WithDeadlineCause(parent context.Context, d time.Time, cause error) (contex
 }
 
 func withDeadline(parent context.Context, dl time.Time, dur time.Duration, k kind, cause error) (context.Context, context.CancelFunc) {
-	d, pass := begin(parent)
+	d, pass := begin(parent, k)
 	var ctx context.Context
 	var cancel context.CancelFunc
 	if k == kindTimeoutCause || k == kindDeadlineCause {
@@ -388,7 +463,7 @@ func withDeadline(parent context.Context, dl time.Time, dur time.Duration, k kin
 
 // WithValue is context.WithValue, recorded.
 func WithValue(parent context.Context, key, val any) context.Context {
-	d, pass := begin(parent)
+	d, pass := begin(parent, kindValue)
 	ctx := context.WithValue(parent, key, val)
 	if pass {
 		return ctx
@@ -398,7 +473,7 @@ func WithValue(parent context.Context, key, val any) context.Context {
 
 // WithoutCancel is context.WithoutCancel, recorded.
 func WithoutCancel(parent context.Context) context.Context {
-	d, pass := begin(parent)
+	d, pass := begin(parent, kindWithoutCancel)
 	ctx := context.WithoutCancel(parent)
 	if pass {
 		return ctx
@@ -410,8 +485,9 @@ func WithoutCancel(parent context.Context) context.Context {
 // ctx: it ends "parent" when f is started because ctx ended, "cancel"
 // when stop prevents that.
 func AfterFunc(ctx context.Context, f func()) (stop func() bool) {
-	d, pass := begin(ctx)
+	d, pass := begin(ctx, kindAfterFunc)
 	if pass || !d.sampled {
+		d.untraced(time.Time{})
 		return context.AfterFunc(ctx, f)
 	}
 	out := d.finish(ctx, ctx, kindAfterFunc, timeout{}, nil)

@@ -138,7 +138,7 @@ func withStateMember(ts, key, value string) string {
 // "root:remote" and that ID as remote_parent, and is always sampled (the
 // caller sampled its side). Otherwise it is an ordinary root.
 func FromRemote(parent context.Context, traceparent, tracestate string) (context.Context, context.CancelFunc) {
-	d, pass := remoteDecision(parent, traceparent, tracestate)
+	d, pass := remoteDecision(parent, traceparent, func() string { return tracestate }, nil)
 	ctx, cancel := context.WithCancel(parent)
 	if pass {
 		return ctx, cancel
@@ -150,17 +150,19 @@ func FromRemote(parent context.Context, traceparent, tracestate string) (context
 	return out, watch(nodeOf(out), out, false, ignoreCause(cancel)).call
 }
 
-// remoteDecision is begin for FromRemote: a caller's lineage ID makes a
-// sampled "root:remote" whatever the local decision.
-func remoteDecision(parent context.Context, traceparent, tracestate string) (d deriving, pass bool) {
-	d, pass = begin(parent)
+// remoteDecision is begin for FromRemote and Middleware: a caller's
+// lineage ID makes a sampled "root:remote" whatever the local decision.
+// The tracestate is read only when the traceparent is valid (W3C: no
+// valid traceparent, no tracestate), so a request that carries neither
+// costs one header lookup and allocates nothing.
+func remoteDecision(parent context.Context, traceparent string, tracestate func() string, rl *roll) (d deriving, pass bool) {
+	d, pass = beginRolled(parent, kindCancel, rl)
 	if d.s == nil {
 		return d, true
 	}
-	// W3C: no valid traceparent, no tracestate; and nothing allocated
-	// for a request that carries neither (the unsampled fast path).
 	if traceID := parseTraceparent(traceparent); traceID != "" {
-		rp := &remoteParent{traceID: traceID, state: tracestate, id: stateValue(tracestate, StateKey)}
+		ts := tracestate()
+		rp := &remoteParent{traceID: traceID, state: ts, id: stateValue(ts, StateKey)}
 		if rp.id != "" {
 			d, pass = deriving{s: d.s, root: "root:remote", remote: rp, sampled: true}, false
 		} else if d.parent == nil {
@@ -176,10 +178,23 @@ func remoteDecision(parent context.Context, traceparent, tracestate string) (d d
 // valid traceparent is kept; otherwise one is made with the incoming
 // request's trace ID or a new random one.
 func Outgoing(ctx context.Context, traceparent, tracestate string) (tp, ts string, ok bool) {
-	n := nodeOf(ctx)
-	if n == nil || n == unsampled {
+	n := sampledNode(ctx)
+	if n == nil {
 		return traceparent, tracestate, false
 	}
+	tp, ts = outgoing(n, traceparent, tracestate)
+	return tp, ts, true
+}
+
+// sampledNode returns the lineage of ctx when it is sampled, else nil.
+func sampledNode(ctx context.Context) *node {
+	if n := nodeOf(ctx); n != unsampled {
+		return n
+	}
+	return nil
+}
+
+func outgoing(n *node, traceparent, tracestate string) (tp, ts string) {
 	if parseTraceparent(traceparent) == "" {
 		traceID := ""
 		tracestate = ""
@@ -191,7 +206,7 @@ func Outgoing(ctx context.Context, traceparent, tracestate string) (tp, ts strin
 		}
 		traceparent = "00-" + traceID + "-" + randomHex(1) + "-01"
 	}
-	return traceparent, withStateMember(tracestate, StateKey, n.id), true
+	return traceparent, withStateMember(tracestate, StateKey, n.id)
 }
 
 func randomHex(words int) string {
@@ -206,29 +221,56 @@ func randomHex(words int) string {
 	return string(b)
 }
 
-// Middleware derives every request's context as FromRemote does from its
-// traceparent and tracestate headers, and cancels it when the handler
-// returns. An unsampled request's context is net/http's own with the
-// not-sampled marker (net/http cancels it on return); with no sink, or
-// "off", the request passes through untouched.
+// Header keys as net/http stores them (it canonicalizes every key it
+// parses, and Header.Get canonicalizes the key it is given: reading the
+// map with the canonical key finds what Get finds, without allocating).
+const (
+	traceparentHeader = "Traceparent"
+	tracestateHeader  = "Tracestate"
+)
+
+func firstValue(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+// Middleware makes every request a root, sampled or not once, and traces
+// a sampled one as FromRemote does from its traceparent and tracestate
+// headers, cancelling that context when the handler returns. A request
+// whose caller sent its lineage (tracestate member lnscope) is always
+// traced. An unsampled request passes through untouched (no request copy,
+// no context): the goroutine serving it is marked instead, and the
+// contexts it derives from the request follow the request's decision
+// (serving.go). With no sink, or "off", every request passes through
+// untouched.
 func Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s := active.Load(); s == nil || s.sampler.off {
-			// Nothing would be recorded: skip the context and the
-			// request copy (net/http cancels r's context on return).
 			next.ServeHTTP(w, r)
 			return
 		}
+		rl := newRoll() // drawn first: a timed hop includes the header read
 		parent := r.Context()
-		d, pass := remoteDecision(parent, r.Header.Get("traceparent"),
-			strings.Join(r.Header.Values("tracestate"), ","))
+		d, pass := remoteDecision(parent, firstValue(r.Header, traceparentHeader),
+			func() string { return strings.Join(r.Header[tracestateHeader], ",") }, &rl)
 		switch {
-		case pass: // below an unsampled root already
+		case pass || d.followed:
+			// Below an unsampled root, or inside an unsampled request
+			// already: that decision stands.
+			next.ServeHTTP(w, r)
+		case !d.sampled && haveGetg:
+			mark, slot := markServing(d.timed)
+			defer unmarkServing(mark, slot)
+			if d.timed { // the whole hop, from the draw: no context call in it
+				d.s.sampler.spentUnsampled(netSince(rl.t0))
+			}
 			next.ServeHTTP(w, r)
 		case !d.sampled:
-			// An unsampled root needs its marker and nothing else: no end
-			// is recorded, and net/http cancels r's context on return.
-			next.ServeHTTP(w, r.WithContext(&tracked{Context: parent, n: unsampled}))
+			// No getg to mark the goroutine with: mark the context.
+			out := d.finish(parent, parent, kindCancel, timeout{}, nil)
+			next.ServeHTTP(w, r.WithContext(out))
 		default:
 			ctx, cancel := context.WithCancel(parent)
 			out := d.finish(parent, ctx, kindCancel, timeout{}, nil)
@@ -247,17 +289,18 @@ type Transport struct {
 }
 
 // RoundTrip implements http.RoundTripper. The request is cloned before its
-// headers change, as the interface requires.
+// headers change, as the interface requires; a request whose context is
+// not sampled is passed on as it is, its headers not even read.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	base := t.Base
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	tp, ts, ok := Outgoing(req.Context(), req.Header.Get("traceparent"),
-		strings.Join(req.Header.Values("tracestate"), ","))
-	if !ok {
+	n := sampledNode(req.Context())
+	if n == nil {
 		return base.RoundTrip(req)
 	}
+	tp, ts := outgoing(n, req.Header.Get("traceparent"), strings.Join(req.Header.Values("tracestate"), ","))
 	out := req.Clone(req.Context())
 	out.Header.Set("traceparent", tp)
 	out.Header.Set("tracestate", ts)

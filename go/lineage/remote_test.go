@@ -153,9 +153,9 @@ func TestRemoteLineageIsTracedAtAnyRate(t *testing.T) {
 	}
 }
 
-// An unsampled request under Middleware gets the marker on net/http's own
-// context: nothing is recorded below it, and a caller's lineage ID still
-// makes a traced root:remote. With "off" the request passes untouched.
+// An unsampled request passes Middleware untouched and nothing below it
+// is recorded; a caller's lineage ID still makes a traced root:remote.
+// With "off" the request passes untouched too.
 func TestMiddlewareUnsampledAndOff(t *testing.T) {
 	const tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 	var sameRequest bool
@@ -171,9 +171,10 @@ func TestMiddlewareUnsampledAndOff(t *testing.T) {
 	server := context.WithValue(context.Background(), http.ServerContextKey, nil)
 	evs := record(t, lineage.Config{Sample: "0"}, func() {
 		plainReq := httptest.NewRequest("GET", "/", nil).WithContext(server)
+		plainReq.Header.Set("traceparent", tp) // another tracer's, without lnscope
 		h(plainReq).ServeHTTP(httptest.NewRecorder(), plainReq)
-		if sameRequest {
-			t.Error("unsampled: the request was not given the marker")
+		if sameRequest != lineage.MarksGoroutines {
+			t.Errorf("unsampled: request kept %v (it is copied, with a marked context, only where goroutines cannot be marked)", sameRequest)
 		}
 		remoteReq := httptest.NewRequest("GET", "/", nil).WithContext(server)
 		remoteReq.Header.Set("traceparent", tp)
@@ -194,3 +195,122 @@ func TestMiddlewareUnsampledAndOff(t *testing.T) {
 		}
 	})
 }
+
+// Under Middleware at a partial rate a request is sampled once: traced
+// whole from its own context, or not at all in the goroutine that serves
+// it, whose roots follow the request's decision. Only a goroutine of the
+// handler's that derives directly from r.Context() decides for itself.
+// Every recorded graph is whole.
+func TestMiddlewareSamplesRequestsWhole(t *testing.T) {
+	const requests = 400
+	var in *http.Request
+	copied := 0
+	h := lineage.Middleware(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		if r != in {
+			copied++ // Middleware traced the request: a new context, so a copy
+		}
+		ctx, cancel := lineage.WithTimeout(r.Context(), time.Minute)
+		defer cancel()
+		ctx = lineage.WithValue(ctx, "id", 1)
+		ctx, cancel2 := lineage.WithCancel(ctx)
+		defer cancel2()
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			_, cancel := lineage.WithCancelCause(r.Context())
+			cancel(nil)
+		}()
+		<-done
+	}))
+	server := context.WithValue(context.Background(), http.ServerContextKey, nil)
+	evs := record(t, lineage.Config{Sample: "0.5", Sync: true}, func() {
+		for i := 0; i < requests; i++ {
+			in = httptest.NewRequest("GET", "/", nil).WithContext(server)
+			h.ServeHTTP(httptest.NewRecorder(), in)
+		}
+	})
+	ds := derives(evs)
+	byID := map[string]event{}
+	for _, d := range ds {
+		byID[d.str("id")] = d
+	}
+	requestRoots, goroutineRoots := 0, 0
+	for _, d := range ds {
+		switch p := d.str("parent"); {
+		case p == "root:untracked" && d.str("kind") == "cancel":
+			requestRoots++
+		case p == "root:untracked" && d.str("kind") == "cancel_cause":
+			goroutineRoots++
+		case strings.HasPrefix(p, "root:"):
+			t.Fatalf("unexpected root %v", d)
+		case byID[p] == nil:
+			t.Fatalf("derive %v has a parent that was not recorded", d)
+		}
+	}
+	if len(ds) != 5*requestRoots+goroutineRoots {
+		t.Errorf("%d derives for %d request roots and %d goroutine roots: graphs not whole", len(ds), requestRoots, goroutineRoots)
+	}
+	if !lineage.MarksGoroutines {
+		// The request's context carries the decision: copied every time,
+		// and the goroutine follows it too.
+		copied, goroutineRoots = requestRoots, requests
+	}
+	if requestRoots != copied || requestRoots < requests/4 || goroutineRoots < requests/16 {
+		t.Errorf("%d requests traced (%d given a new context), %d goroutine roots", requestRoots, copied, goroutineRoots)
+	}
+}
+
+// A value or WithoutCancel context made from a context the package did
+// not make (other than Background and TODO) is not a root: it could never
+// be seen to end. The first cancelable context below it is.
+func TestValueOnUntrackedIsNotARoot(t *testing.T) {
+	type k struct{}
+	outside := context.WithValue(context.Background(), k{}, "v")
+	var ids []string
+	evs := record(t, lineage.Config{}, func() {
+		v := lineage.WithValue(outside, k{}, "w")
+		wc := lineage.WithoutCancel(outside)
+		c, cancel := lineage.WithCancel(v)
+		defer cancel()
+		bg := lineage.WithValue(context.Background(), k{}, "x")
+		ids = []string{lineage.ID(v), lineage.ID(wc), lineage.ID(c), lineage.ID(bg)}
+		if c.Value(k{}) != "w" {
+			t.Error("lost the value")
+		}
+	})
+	if ids[0] != "" || ids[1] != "" || ids[2] == "" || ids[3] == "" {
+		t.Errorf("ids %q", ids)
+	}
+	d := derives(evs)
+	if len(d) != 2 || d[0].str("parent") != "root:untracked" || d[0].str("kind") != "cancel" ||
+		d[1].str("parent") != "root:background" || d[1].str("kind") != "value" {
+		t.Errorf("derives %v", d)
+	}
+}
+
+// The untraced path of Middleware and Transport allocates nothing: no
+// request copy, no context, no header canonicalization.
+func TestUnsampledHopAllocatesNothing(t *testing.T) {
+	var served int
+	h := lineage.Middleware(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { served++ }))
+	server := context.WithValue(context.Background(), http.ServerContextKey, nil)
+	req := httptest.NewRequest("GET", "/", nil).WithContext(server)
+	resp := &http.Response{StatusCode: 200}
+	tr := &lineage.Transport{Base: roundTripFunc(func(*http.Request) (*http.Response, error) { return resp, nil })}
+	out, _ := http.NewRequestWithContext(server, "GET", "http://example.invalid/", nil)
+	record(t, lineage.Config{Sample: "0"}, func() {
+		if n := testing.AllocsPerRun(200, func() { h.ServeHTTP(nil, req) }); n != 0 && lineage.MarksGoroutines {
+			t.Errorf("Middleware: %v allocations per unsampled request", n)
+		}
+		if n := testing.AllocsPerRun(200, func() { tr.RoundTrip(out) }); n != 0 {
+			t.Errorf("Transport: %v allocations per untraced request", n)
+		}
+	})
+	if served == 0 {
+		t.Error("handler not called")
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

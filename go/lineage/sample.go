@@ -107,13 +107,12 @@ const (
 
 func (s *sampler) spent(d time.Duration) { s.spentNS.Add(int64(min(d, maxTimedSampled))) }
 
-// spentUnsampled counts one timed untraced derivation for the
-// 1<<timedShift it stands for. The clock read that ends the region is
-// part of the measurement, not of the work: it is taken off, or every
-// untraced derivation would be charged for it.
+// spentUnsampled counts one timed untraced root for the 1<<timedShift
+// it stands for. d is net of the clock reads' own cost (netSince): they
+// are part of the measurement, not of the work, or every untraced root
+// would be charged for them.
 func (s *sampler) spentUnsampled(d time.Duration) {
-	d = max(min(d, maxTimedUnsampled)-clockCost, 0)
-	s.spentNS.Add(int64(d) << timedShift)
+	s.spentNS.Add(int64(min(d, maxTimedUnsampled)) << timedShift)
 }
 
 // clockCost is the least time a time.Now/time.Since pair measures.

@@ -1,6 +1,10 @@
 package lineage
 
 import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 )
@@ -141,4 +145,60 @@ func BenchmarkGoroutineIDs(b *testing.B) {
 		}
 	})
 	_ = sink
+}
+
+// Middleware marks the goroutine serving an unsampled request for exactly
+// as long as it serves it, and roots made there follow the request.
+func TestServingMarkLastsTheRequest(t *testing.T) {
+	if !haveGetg {
+		t.Skip("no getg: Middleware marks the request's context instead")
+	}
+	s, err := Start(Config{Writer: io.Discard, Sample: "0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var inside, followed bool
+	h := Middleware(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		inside, _ = servingUnsampled()
+		d, pass := begin(r.Context(), kindTimeout)
+		followed = !pass && d.followed && !d.sampled
+	}))
+	server := context.WithValue(context.Background(), http.ServerContextKey, nil)
+	h.ServeHTTP(nil, httptest.NewRequest("GET", "/", nil).WithContext(server))
+	if !inside || !followed {
+		t.Errorf("inside the handler: marked %v, root followed %v", inside, followed)
+	}
+	if marked, _ := servingUnsampled(); marked {
+		t.Error("the mark outlived the request")
+	}
+	func() {
+		defer func() { recover() }()
+		Middleware(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("handler") })).
+			ServeHTTP(nil, httptest.NewRequest("GET", "/", nil).WithContext(server))
+	}()
+	if marked, _ := servingUnsampled(); marked {
+		t.Error("the mark outlived a panicking handler")
+	}
+}
+
+func TestServingMarkCarriesTimed(t *testing.T) {
+	if !haveGetg {
+		t.Skip("no getg")
+	}
+	for _, timed := range []bool{false, true} {
+		mark, slot := markServing(timed)
+		if m, tm := servingUnsampled(); !m || tm != timed {
+			t.Errorf("marked with timed=%v: read %v, %v", timed, m, tm)
+		}
+		done := make(chan bool)
+		go func() { m, _ := servingUnsampled(); done <- m }()
+		if <-done {
+			t.Error("another goroutine reads the mark as its own")
+		}
+		unmarkServing(mark, slot)
+		if m, _ := servingUnsampled(); m {
+			t.Error("mark not taken off")
+		}
+	}
 }
