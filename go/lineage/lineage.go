@@ -26,6 +26,10 @@ type deriving struct {
 	// begin and finish is the context package's work, not counted.
 	timed bool
 	pre   time.Duration
+	// at: the creation site to record when it is not the caller's (a
+	// Middleware context is made where Middleware was called); nil: the
+	// caller's.
+	at *site
 }
 
 // roll is one random draw for one root. One draw in 1<<timedShift is
@@ -167,7 +171,10 @@ func (d *deriving) finish(parent, ctx context.Context, k kind, to timeout, key a
 	if d.g == 0 {
 		d.g = goid()
 	}
-	st := callerSite()
+	st := d.at
+	if st == nil {
+		st = callerSite()
+	}
 	t := uniqueMicros()
 	n := &node{id: makeID(t, st.hash, d.g), kind: k, g: d.g, sink: d.s, remote: d.remote, valueDepth: 1, up: d.parent}
 	ev := event{ev: evDerive, t: t, id: n.id, kind: k, g: d.g, site: st, held: d.held}

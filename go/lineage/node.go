@@ -123,13 +123,37 @@ func siteOf(pc uintptr) *site {
 	}
 	frames := runtime.CallersFrames([]uintptr{pc})
 	f, _ := frames.Next()
+	actual, _ := siteCache.LoadOrStore(pc, newSite(f))
+	return actual.(*site)
+}
+
+func newSite(f runtime.Frame) *site {
 	s := &site{fn: f.Function, file: f.File, line: f.Line}
 	s.frame = f.Function + " " + f.File + ":" + strconv.Itoa(f.Line)
 	h := fnv.New32a()
 	h.Write([]byte(s.frame))
 	s.hash = h.Sum32()
-	actual, _ := siteCache.LoadOrStore(pc, s)
-	return actual.(*site)
+	return s
+}
+
+// constructorSite returns the innermost frame outside this package,
+// inlined frames included, of a constructor's caller: Middleware(h) is
+// small enough to be inlined into the user's function, where the
+// program counter of the call names Middleware, not the user's line, and
+// callerSite, which works per program counter, would pass over it. Called
+// once per constructor call, so the cost does not matter.
+func constructorSite() *site {
+	var pcs [16]uintptr
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(2, pcs[:])])
+	for {
+		f, more := frames.Next()
+		if fn := f.Function; len(fn) < len(pkgPrefix) || fn[:len(pkgPrefix)] != pkgPrefix {
+			return newSite(f)
+		}
+		if !more {
+			return &site{fn: "?", file: "?"}
+		}
+	}
 }
 
 // pkgPrefix starts the function names of this package (not of its

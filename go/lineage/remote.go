@@ -246,6 +246,7 @@ func firstValue(h http.Header, key string) string {
 // (serving.go). With no sink, or "off", every request passes through
 // untouched.
 func Middleware(next http.Handler) http.Handler {
+	at := constructorSite() // the requests' contexts are made "here", at the user's Middleware call
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s := active.Load(); s == nil || s.sampler.off {
 			next.ServeHTTP(w, r)
@@ -273,6 +274,7 @@ func Middleware(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r.WithContext(out))
 		default:
 			ctx, cancel := context.WithCancel(parent)
+			d.at = at
 			out := d.finish(parent, ctx, kindCancel, timeout{}, nil)
 			stop := watch(nodeOf(out), out, false, ignoreCause(cancel)).call
 			defer stop()

@@ -62,6 +62,14 @@ func TestHTTPJoinsCallerAndCallee(t *testing.T) {
 	if inner == nil || inner["kind"] != "timeout" {
 		t.Errorf("handler's context not under the served one: %v", derives(evs))
 	}
+	// The request's context is made where Middleware was called (line 17
+	// of this file), not inside package lineage.
+	file, _ := served["file"].(string)
+	if !strings.HasSuffix(file, "remote_test.go") || served["line"] != float64(17) ||
+		served["func"] != "github.com/leakscope/leakscope/go/lineage_test.TestHTTPJoinsCallerAndCallee.func1" {
+		t.Errorf("served context's site %v %v:%v, want this test's Middleware call (remote_test.go:17)",
+			served["func"], served["file"], served["line"])
+	}
 }
 
 func TestOutgoingMakesTraceparent(t *testing.T) {
