@@ -115,6 +115,7 @@ struct dump_parser {
     size_t npending, pending_head;
 
     bool in_skip_block;   /* text: "runtime stack:" frames, not a goroutine */
+    bool in_panic_message; /* text: after "panic: ", up to a blank line */
     bool leak_profile;    /* debug1: "goroutineleak profile: total N" */
     char preamble[512];
     dump_stanza st;

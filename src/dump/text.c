@@ -267,7 +267,7 @@ static void open_stanza(dump_parser *p, const char *s, size_t n, uint64_t id, si
     size_t inner = bracket + 1, inner_len = n - 2 - inner;
     size_t base = dump_stanza_copy(st, s + inner, inner_len);
     header_extras(st, base, st->bytes.data + base, inner_len);
-    p->in_skip_block = false;
+    p->in_skip_block = p->in_panic_message = false;
 }
 
 static bool parse_header(dump_parser *p, const char *s, size_t n) {
@@ -331,7 +331,7 @@ static void replay_pending(dump_parser *p) {
         if (h->cut)
             dump_skip_line(p, "not part of a goroutine dump");
         else if (n == 0)
-            p->in_skip_block = false;
+            p->in_skip_block = p->in_panic_message = false;
         else
             outside_line(p, s, n);
     }
@@ -548,6 +548,9 @@ static bool preamble_line(dump_parser *p, const char *s, size_t n) {
         size_t k = strlen(first[i]);
         if (n >= k && memcmp(s, first[i], k) == 0) {
             dump_set_preamble(p, s, n);
+            /* a panic value may span lines (fmt of an error, the "running
+             * tests:" list of a test timeout): up to the blank line */
+            p->in_panic_message = i == 0;
             return true;
         }
     }
@@ -556,6 +559,15 @@ static bool preamble_line(dump_parser *p, const char *s, size_t n) {
                                         "goroutine running on other thread"};
     /* what a shell prints when the program aborts (GOTRACEBACK=crash) */
     if ((n == 7 || n == 21) && memcmp(s, "Aborted (core dumped)", n) == 0)
+        return true;
+    /* go test around a test binary that panicked or timed out: "--- FAIL:
+     * TestX (0.00s)" (indented for subtests), "FAIL\tpkg\t1.2s", "FAIL",
+     * "*** Test killed with quit: ran too long (10m0s)." */
+    size_t b = 0;
+    while (b < n && s[b] == ' ')
+        b++;
+    if (HAS_PREFIX(s + b, n - b, "--- FAIL: ") || (n == 4 && memcmp(s, "FAIL", 4) == 0) ||
+        HAS_PREFIX(s, n, "FAIL\t") || HAS_PREFIX(s, n, "*** Test killed"))
         return true;
     for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
         size_t k = strlen(other[i]);
@@ -567,6 +579,11 @@ static bool preamble_line(dump_parser *p, const char *s, size_t n) {
 
 static void outside_line(dump_parser *p, const char *s, size_t n) {
     size_t name_len;
+    if (p->in_panic_message) { /* the rest of the value of "panic: " */
+        if (!header_after_prefix(p, s, n))
+            settle_pending(p);
+        return;
+    }
     if (s[0] == '\t' && !p->in_skip_block) {
         settle_pending(p);
         if (!preamble_line(p, s, n)) /* "\tpanic: " of a nested panic is known */
@@ -601,7 +618,7 @@ void dump_text_line(dump_parser *p, const char *s, size_t n) {
         settle_pending(p);
         if (p->st.open)
             end_stanza(p);
-        p->in_skip_block = false;
+        p->in_skip_block = p->in_panic_message = false;
         return;
     }
     if (s[0] == 'g' && parse_header(p, s, n)) {

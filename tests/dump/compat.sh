@@ -1,6 +1,7 @@
 #!/bin/sh
 # The dump readers on what other Go versions print: the programs in
-# tests/dump/progs built with older toolchains (fetched through GOTOOLCHAIN
+# tests/dump/progs (and a test that times out, one that panics, under go
+# test) built with older toolchains (fetched through GOTOOLCHAIN
 # and the module proxy; a version that cannot be fetched is skipped with a
 # message) and with the installed one, every format captured, and exact
 # counts checked: the goroutines read equal the headers printed and what
@@ -125,6 +126,9 @@ check() {
     (cd "$out" && GOTRACEBACK=crash ./crash >crash.txt 2>&1; true) 2>/dev/null
     (cd "$out" && GOTRACEBACK=crash ./crash quit >quit.txt 2>&1; true) 2>/dev/null
     (cd "$out" && GOTRACEBACK=crash ./wrappers "$out" >wrappers.n 2>wrappers-quit.txt; true) 2>/dev/null
+    # a test that times out, and one that panics, as go test prints them
+    (cd progs && GOTOOLCHAIN=$tc "$gobin" test -count=1 -timeout 1s ./testhang >"$out/timeout.txt" 2>&1)
+    (cd progs && DUMP_PANIC=1 GOTOOLCHAIN=$tc "$gobin" test -count=1 ./testhang >"$out/testpanic.txt" 2>&1)
     t=$ver
     # ---- the goroutine profile in three formats
     expect_stats "$t" "$out/goroutines.txt" '^goroutines=46 stacks=46 skipped=0 truncated=0 '
@@ -167,6 +171,15 @@ check() {
     expect_stats "$t" "$out/quit.txt" 'preamble="SIGQUIT: quit"'
     n=$("$dumpread" "$out/crash.txt" | grep -c '^  f main\.waiter ')
     [ "$n" -eq 3 ] && pass || fail "$t: crash: $n main.waiter frames, want 3"
+    # ---- go test: a multi-line panic value, "--- FAIL:" and "FAIL" lines
+    for f in timeout testpanic; do
+        headers_read "$t" "$out/$f.txt"
+        states_read "$t" "$out/$f.txt"
+    done
+    expect_stats "$t" "$out/timeout.txt" 'preamble="panic: test timed out after 1s"$'
+    expect_stats "$t" "$out/testpanic.txt" 'preamble="panic: boom: leakscope fixture'
+    n=$("$dumpread" "$out/timeout.txt" | grep -c '^  f [^ ]*/testhang\.TestHang\.func1\.1 ')
+    [ "$n" -eq 3 ] && pass || fail "$t: test timeout: $n waiters in TestHang, want 3"
     # ---- wrappers: the count the program printed, and one ID per stack
     want=$(sed -n 's/^NumGoroutine=//p' "$out/wrappers.n")
     [ "$want" = 10 ] && pass || fail "$t: wrappers printed NumGoroutine=$want, want 10"

@@ -276,6 +276,34 @@ static void test_held_lines(void) {
     ls_buf_free(&b);
 }
 
+/* A panic value spans lines up to the blank line (Go 1.21 and older print
+ * its newlines raw, later versions indent them); go test's own lines
+ * around a test binary's panic are known output too. */
+static void test_panic_message_lines(void) {
+    dump_parser *p;
+    seen s;
+    const dump_stats *st = read_text(&p, &s,
+                                     "--- FAIL: TestX (0.00s)\n"
+                                     "    --- FAIL: TestX/sub (0.00s)\n"
+                                     "panic: test timed out after 1s\n"
+                                     "running tests:\n"
+                                     "\tTestX (1s)\n"
+                                     "\n"
+                                     "goroutine 1 [running]:\n"
+                                     "main.main()\n"
+                                     "\t/a.go:3 +0x1\n"
+                                     "FAIL\tpkg\t1.005s\n"
+                                     "FAIL\n"
+                                     "*** Test killed with quit: ran too long (10m0s).\n"
+                                     "\n"
+                                     "after the blank line, text is junk again\n");
+    CHECK_EQ_UINT(s.records, 1);
+    CHECK_EQ_UINT(st->skipped_lines, 1);
+    CHECK_EQ_UINT(st->first_problem_line, 14);
+    CHECK_EQ_MEM(st->preamble.ptr, st->preamble.len, "panic: test timed out after 1s");
+    dump_parser_free(p);
+}
+
 static void test_pprof_by_hand(void) {
     ls_buf pb = {0};
     encode_profile(&pb, "goroutineleak");
@@ -382,6 +410,7 @@ int main(void) {
     test_sniff_byte_at_a_time();
     test_deep_stanza();
     test_held_lines();
+    test_panic_message_lines();
     test_pprof_by_hand();
     test_pprof_errors();
     test_memory_bounded();
