@@ -22,6 +22,16 @@
 #define DUMP_MAX_FRAMES 4096
 #define DUMP_MAX_LABELS 256
 #define DUMP_MAX_ANCESTORS 256
+/* Lines held before a log prefix is known (text.c, hold_line). */
+#define DUMP_PENDING_LINES 8
+#define DUMP_PENDING_BYTES 512
+
+typedef struct dump_pending_line {
+    uint64_t line;
+    uint16_t len;
+    bool cut; /* longer than text: never read again */
+    char text[DUMP_PENDING_BYTES];
+} dump_pending_line;
 
 /* A frame whose strings are offsets into dump_stanza.bytes. */
 typedef struct dump_raw_frame {
@@ -101,8 +111,11 @@ struct dump_parser {
     /* log prefix: the shape (digits as '0') of what precedes "goroutine N [" */
     char prefix_shape[128];
     size_t prefix_len;
+    dump_pending_line pending[DUMP_PENDING_LINES]; /* a ring */
+    size_t npending, pending_head;
 
     bool in_skip_block;   /* text: "runtime stack:" frames, not a goroutine */
+    bool in_panic_message; /* text: after "panic: ", up to a blank line */
     bool leak_profile;    /* debug1: "goroutineleak profile: total N" */
     char preamble[512];
     dump_stanza st;

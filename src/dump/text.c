@@ -84,38 +84,54 @@ bool dump_parse_file_line(const char *s, size_t n, size_t *file_len, uint32_t *l
 
 /* ---- log prefix --------------------------------------------------------- */
 
-static char shape_of(char c) { return c >= '0' && c <= '9' ? '0' : c; }
-
-static bool matches_shape(const char *s, const char *shape, size_t n) {
-    for (size_t i = 0; i < n; i++)
-        if (shape_of(s[i]) != shape[i])
-            return false;
-    return true;
-}
+/* The shape of a prefix is its text with every run of digits replaced by
+ * one '0', which matches a run of any length: timestamps and PIDs change
+ * from line to line, and so may their width (RFC 3339 nanoseconds as
+ * kubectl and containerd print them drop trailing zeros). */
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 static void learn_prefix(dump_parser *p, const char *s, size_t n) {
-    if (n >= sizeof p->prefix_shape) {
-        p->prefix_len = 0;
-        return;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (k == sizeof p->prefix_shape) {
+            p->prefix_len = 0;
+            return;
+        }
+        if (!is_digit(s[i]))
+            p->prefix_shape[k++] = s[i];
+        else if (i == 0 || !is_digit(s[i - 1]))
+            p->prefix_shape[k++] = '0';
     }
-    for (size_t i = 0; i < n; i++)
-        p->prefix_shape[i] = shape_of(s[i]);
-    p->prefix_len = n;
+    p->prefix_len = k;
 }
 
-/* Strips the learned prefix; a line that is only the prefix (perhaps
- * without its trailing blank) becomes empty. */
-static void strip_prefix(const dump_parser *p, const char **s, size_t *n) {
-    size_t k = p->prefix_len;
-    if (!k)
-        return;
-    if (*n >= k && matches_shape(*s, p->prefix_shape, k)) {
-        *s += k;
-        *n -= k;
-    } else if (*n + 1 == k && *n && matches_shape(*s, p->prefix_shape, *n) &&
-               (p->prefix_shape[k - 1] == ' ' || p->prefix_shape[k - 1] == '\t')) {
-        *n = 0;
+/* How many bytes at the start of s are the learned prefix (0: none).  A
+ * line that is only the prefix, perhaps without its trailing blank, is all
+ * prefix. */
+static size_t prefix_match(const dump_parser *p, const char *s, size_t n) {
+    const char *shape = p->prefix_shape;
+    size_t k = p->prefix_len, i = 0;
+    for (size_t j = 0; j < k; j++) {
+        if (i == n)
+            return j + 1 == k && (shape[j] == ' ' || shape[j] == '\t') ? n : 0;
+        if (shape[j] == '0') {
+            if (!is_digit(s[i]))
+                return 0;
+            while (i < n && is_digit(s[i]))
+                i++;
+        } else if (s[i++] != shape[j]) {
+            return 0;
+        }
     }
+    return i;
+}
+
+static void strip_prefix(const dump_parser *p, const char **s, size_t *n) {
+    if (!p->prefix_len || !*n)
+        return;
+    size_t k = prefix_match(p, *s, *n);
+    *s += k;
+    *n -= k;
 }
 
 /* ---- labels -------------------------------------------------------------- */
@@ -204,8 +220,9 @@ static void header_extras(dump_stanza *st, size_t base, const char *s, size_t n)
     }
 }
 
-/* "goroutine N [gp=.. m=.. mp=..] [...]:" at the start of s; opens a stanza. */
-static bool parse_header(dump_parser *p, const char *s, size_t n) {
+/* "goroutine N [gp=.. m=.. mp=..] [...]:" at the start of s: sets the ID
+ * and where the bracket starts. */
+static bool header_shape(const char *s, size_t n, uint64_t *id, size_t *bracket) {
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
         n--;
     if (!HAS_PREFIX(s, n, "goroutine ") || n < 14 || s[n - 1] != ':' || s[n - 2] != ']')
@@ -213,8 +230,7 @@ static bool parse_header(dump_parser *p, const char *s, size_t n) {
     size_t i = 10, d = i;
     while (i < n && s[i] >= '0' && s[i] <= '9')
         i++;
-    uint64_t id;
-    if (!dump_parse_uint(s + d, i - d, &id))
+    if (!dump_parse_uint(s + d, i - d, id))
         return false;
     /* gp=0x... m=0 mp=0x... (GOTRACEBACK=system/crash, or a throwing M) */
     while (i < n && s[i] == ' ') {
@@ -228,23 +244,98 @@ static bool parse_header(dump_parser *p, const char *s, size_t n) {
     }
     if (i >= n || s[i] != '[')
         return false;
+    *bracket = i;
+    return true;
+}
+
+/* Ends the stanza before and opens the one of the header s (header_shape). */
+static void open_stanza(dump_parser *p, const char *s, size_t n, uint64_t id, size_t bracket) {
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
     if (p->st.open) {
         if (p->st.file_target != DUMP_FILE_NONE && p->st.file_target != DUMP_FILE_DISCARD)
             p->st.truncated = true; /* a frame lost its file:line line */
         dump_stanza_emit(p);
     }
     if (p->stopped)
-        return true;
+        return;
     dump_stanza *st = &p->st;
     dump_stanza_reset(st);
     st->open = true;
     st->id = id;
     st->input_line = p->stats.lines;
-    size_t inner = i + 1, inner_len = n - 2 - inner;
+    size_t inner = bracket + 1, inner_len = n - 2 - inner;
     size_t base = dump_stanza_copy(st, s + inner, inner_len);
     header_extras(st, base, st->bytes.data + base, inner_len);
-    p->in_skip_block = false;
+    p->in_skip_block = p->in_panic_message = false;
+}
+
+static bool parse_header(dump_parser *p, const char *s, size_t n) {
+    uint64_t id;
+    size_t bracket;
+    if (!header_shape(s, n, &id, &bracket))
+        return false;
+    open_stanza(p, s, n, id, bracket);
     return true;
+}
+
+/* ---- lines held until a log prefix may explain them ----------------------- */
+
+/* Before the first header shows a log prefix, the lines of a prefixed
+ * preamble ("2026-11-23T10:00:00Z app: panic: boom", its prefixed blank
+ * line) look like any other text.  The last few such lines are held, cut
+ * to DUMP_PENDING_BYTES, instead of being counted at once; a header that
+ * teaches a prefix has them read again, anything else counts them as
+ * skipped, each at its own line number. */
+static void hold_line(dump_parser *p, const char *s, size_t n) {
+    if (p->npending == DUMP_PENDING_LINES) { /* the oldest falls out */
+        uint64_t now = p->stats.lines;
+        p->stats.lines = p->pending[p->pending_head].line;
+        dump_skip_line(p, "not part of a goroutine dump");
+        p->stats.lines = now;
+        p->pending_head = (p->pending_head + 1) % DUMP_PENDING_LINES;
+        p->npending--;
+    }
+    dump_pending_line *h = &p->pending[(p->pending_head + p->npending++) % DUMP_PENDING_LINES];
+    h->line = p->stats.lines;
+    h->cut = n > sizeof h->text;
+    h->len = (uint16_t)(h->cut ? sizeof h->text : n);
+    memcpy(h->text, s, h->len);
+}
+
+/* Counts the held lines as skipped (no prefix explained them). */
+static void settle_pending(dump_parser *p) {
+    uint64_t now = p->stats.lines;
+    for (; p->npending; p->npending--) {
+        p->stats.lines = p->pending[p->pending_head].line;
+        dump_skip_line(p, "not part of a goroutine dump");
+        p->pending_head = (p->pending_head + 1) % DUMP_PENDING_LINES;
+    }
+    p->pending_head = 0;
+    p->stats.lines = now;
+}
+
+static void outside_line(dump_parser *p, const char *s, size_t n);
+
+/* Reads the held lines again with the prefix just learned. */
+static void replay_pending(dump_parser *p) {
+    uint64_t now = p->stats.lines;
+    size_t count = p->npending, head = p->pending_head;
+    p->npending = p->pending_head = 0; /* a prefix is known: nothing is held again */
+    for (size_t i = 0; i < count; i++) {
+        const dump_pending_line *h = &p->pending[(head + i) % DUMP_PENDING_LINES];
+        const char *s = h->text;
+        size_t n = h->len;
+        p->stats.lines = h->line;
+        strip_prefix(p, &s, &n);
+        if (h->cut)
+            dump_skip_line(p, "not part of a goroutine dump");
+        else if (n == 0)
+            p->in_skip_block = p->in_panic_message = false;
+        else
+            outside_line(p, s, n);
+    }
+    p->stats.lines = now;
 }
 
 /* A header after something else on the line: a log prefix, learned. */
@@ -257,9 +348,14 @@ static bool header_after_prefix(dump_parser *p, const char *s, size_t n) {
     const char *g = dump_find(s, n, "goroutine ", 10);
     if (!g || g == s)
         return false;
-    if (!parse_header(p, g, (size_t)(s + n - g)))
+    uint64_t id;
+    size_t bracket, gn = (size_t)(s + n - g);
+    if (!header_shape(g, gn, &id, &bracket))
         return false;
     learn_prefix(p, s, (size_t)(g - s));
+    if (p->npending && p->prefix_len)
+        replay_pending(p);
+    open_stanza(p, g, gn, id, bracket);
     return true;
 }
 
@@ -452,12 +548,27 @@ static bool preamble_line(dump_parser *p, const char *s, size_t n) {
         size_t k = strlen(first[i]);
         if (n >= k && memcmp(s, first[i], k) == 0) {
             dump_set_preamble(p, s, n);
+            /* a panic value may span lines (fmt of an error, the "running
+             * tests:" list of a test timeout): up to the blank line */
+            p->in_panic_message = i == 0;
             return true;
         }
     }
     static const char *const other[] = {"\tpanic: ", "runtime: ", "PC=", "signal arrived during ",
                                         "exit status ", "signal: ", "[recovered", "-----", "fatal: ",
                                         "goroutine running on other thread"};
+    /* what a shell prints when the program aborts (GOTRACEBACK=crash) */
+    if ((n == 7 || n == 21) && memcmp(s, "Aborted (core dumped)", n) == 0)
+        return true;
+    /* go test around a test binary that panicked or timed out: "--- FAIL:
+     * TestX (0.00s)" (indented for subtests), "FAIL\tpkg\t1.2s", "FAIL",
+     * "*** Test killed with quit: ran too long (10m0s)." */
+    size_t b = 0;
+    while (b < n && s[b] == ' ')
+        b++;
+    if (HAS_PREFIX(s + b, n - b, "--- FAIL: ") || (n == 4 && memcmp(s, "FAIL", 4) == 0) ||
+        HAS_PREFIX(s, n, "FAIL\t") || HAS_PREFIX(s, n, "*** Test killed"))
+        return true;
     for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
         size_t k = strlen(other[i]);
         if (n >= k && memcmp(s, other[i], k) == 0)
@@ -468,33 +579,52 @@ static bool preamble_line(dump_parser *p, const char *s, size_t n) {
 
 static void outside_line(dump_parser *p, const char *s, size_t n) {
     size_t name_len;
+    if (p->in_panic_message) { /* the rest of the value of "panic: " */
+        if (!header_after_prefix(p, s, n))
+            settle_pending(p);
+        return;
+    }
     if (s[0] == '\t' && !p->in_skip_block) {
+        settle_pending(p);
         if (!preamble_line(p, s, n)) /* "\tpanic: " of a nested panic is known */
             dump_skip_line(p, "file:line line outside a goroutine stanza");
         return;
     }
     if (p->in_skip_block && (s[0] == '\t' || parse_func_line(s, n, &name_len) ||
-                             HAS_PREFIX(s, n, "created by ") || HAS_PREFIX(s, n, "...")))
+                             HAS_PREFIX(s, n, "created by ") || HAS_PREFIX(s, n, "..."))) {
+        settle_pending(p);
         return;
+    }
     if (HAS_PREFIX(s, n, "runtime stack:")) {
+        settle_pending(p);
         p->in_skip_block = true; /* the M's g0 stack: frames, but no goroutine */
         return;
     }
-    if (header_after_prefix(p, s, n) || preamble_line(p, s, n))
+    if (header_after_prefix(p, s, n))
         return;
-    dump_skip_line(p, "not part of a goroutine dump");
+    if (preamble_line(p, s, n)) {
+        settle_pending(p);
+        return;
+    }
+    if (p->prefix_len)
+        dump_skip_line(p, "not part of a goroutine dump");
+    else
+        hold_line(p, s, n);
 }
 
 void dump_text_line(dump_parser *p, const char *s, size_t n) {
     strip_prefix(p, &s, &n);
     if (n == 0) {
+        settle_pending(p);
         if (p->st.open)
             end_stanza(p);
-        p->in_skip_block = false;
+        p->in_skip_block = p->in_panic_message = false;
         return;
     }
-    if (s[0] == 'g' && parse_header(p, s, n))
+    if (s[0] == 'g' && parse_header(p, s, n)) {
+        settle_pending(p);
         return;
+    }
     if (p->st.open)
         stanza_line(p, s, n);
     else
@@ -502,6 +632,7 @@ void dump_text_line(dump_parser *p, const char *s, size_t n) {
 }
 
 void dump_text_finish(dump_parser *p) {
+    settle_pending(p);
     if (p->st.open && !p->stopped)
         end_stanza(p);
 }

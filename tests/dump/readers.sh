@@ -136,6 +136,22 @@ run "$dumpread" "$fx/quit.txt"
 expect_match out.txt 'skipped=0 truncated=0 .*preamble="SIGQUIT: quit"' "SIGQUIT: preamble, registers not junk"
 expect_match out.txt '^g id=0 count=1 state="idle"' "SIGQUIT: goroutine 0 of an M"
 
+# ---- the real crash output as a container log keeps it: every line prefixed --------
+# with an RFC 3339 time whose nanoseconds drop trailing zeros (kubectl logs
+# --timestamps, containerd), so the prefix's width varies from line to line.
+for f in crash.txt quit.txt deadlock.txt; do
+    awk '{ ns = (NR * 7919) % 1000000000; s = sprintf("%09d", ns); sub(/0+$/, "", s);
+           if (NR % 5 == 0) s = substr(s, 1, NR % 9 + 1);
+           printf "2026-11-23T10:00:%02d.%sZ stderr F %s\n", NR % 60, s, $0 }' "$fx/$f" >pfx.txt
+    "$dumpread" "$fx/$f" | sed 's/ line=[0-9]*//' >plain.out
+    "$dumpread" pfx.txt | sed 's/ line=[0-9]*//; s/ bytes=[0-9]*//' >pfx.out
+    grep -v '^stats' plain.out >a.out
+    grep -v '^stats' pfx.out >b.out
+    if cmp -s a.out b.out; then pass; else fail "$f with log prefixes: records differ: $(diff a.out b.out | head -5)"; fi
+    want=$(grep '^stats' plain.out | sed 's/.* goroutines=/goroutines=/')
+    expect_match pfx.out "^stats .* $(printf '%s' "$want" | sed 's/[][\\.*^$()|+?{}]/\\&/g')\$" "$f with log prefixes: same counts and preamble"
+done
+
 # ---- chunk boundaries and stdin: the same records ----------------------------------
 for f in goroutines.txt goroutines.debug1 goroutines.pb.gz crash.txt anc/goroutines.txt; do
     "$dumpread" "$fx/$f" | grep -v '^stats' >whole.out

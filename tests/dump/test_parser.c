@@ -201,6 +201,109 @@ static void encode_profile(ls_buf *out, const char *type) {
     ls_buf_free(&packed);
 }
 
+/* Reads text in one piece and in chunks of 5 bytes: the stats must agree. */
+static const dump_stats *read_text(dump_parser **pp, seen *s, const char *text) {
+    for (int chunked = 1; chunked >= 0; chunked--) {
+        *s = (seen){0};
+        *pp = dump_parser_new(DUMP_FORMAT_TEXT, "held", remember, s);
+        size_t n = strlen(text), step = chunked ? 5 : n;
+        for (size_t i = 0; i < n; i += step)
+            CHECK_EQ_INT(dump_parser_feed(*pp, text + i, i + step < n ? step : n - i), 0);
+        CHECK_EQ_INT(dump_parser_finish(*pp), 0);
+        if (chunked)
+            dump_parser_free(*pp);
+    }
+    return dump_parser_stats(*pp);
+}
+
+/* Lines before the first header are held until a log prefix may explain
+ * them: a prefixed preamble is known output, other text is counted at its
+ * own line, oldest first, however many lines there are. */
+static void test_held_lines(void) {
+    dump_parser *p;
+    seen s;
+    const dump_stats *st = read_text(&p, &s,
+                                     "2026-11-23T10:00:00.5Z stderr F panic: boom\n"
+                                     "2026-11-23T10:00:00.51Z stderr F [signal SIGSEGV: x]\n"
+                                     "2026-11-23T10:00:00.123Z stderr F \n"
+                                     "2026-11-23T10:00:00.123456789Z stderr F goroutine 1 [running]:\n"
+                                     "2026-11-23T10:00:01.1Z stderr F main.main()\n"
+                                     "2026-11-23T10:00:01.12Z stderr F \t/a.go:3 +0x1\n"
+                                     "2026-11-23T10:00:01.123Z stderr F exit status 2\n"
+                                     "2026-11-23T10:00:01.2Z stderr F Aborted (core dumped)\n");
+    CHECK_EQ_UINT(s.records, 1);
+    CHECK_EQ_UINT(st->skipped_lines, 0);
+    CHECK_EQ_MEM(st->preamble.ptr, st->preamble.len, "panic: boom");
+    CHECK_EQ_STR(s.last, "count=1 leak=0\nmain.main /a.go:3");
+    dump_parser_free(p);
+
+    /* not the prefix's shape: junk, at its line */
+    st = read_text(&p, &s,
+                   "app started\n"
+                   "10:00:00 app: panic: boom\n"
+                   "10:00:00 app: goroutine 1 [running]:\n"
+                   "10:00:00 app: main.main()\n"
+                   "10:00:00 app: \t/a.go:3 +0x1\n");
+    CHECK_EQ_UINT(st->skipped_lines, 1);
+    CHECK_EQ_UINT(st->first_problem_line, 1);
+    CHECK_EQ_MEM(st->preamble.ptr, st->preamble.len, "panic: boom");
+    dump_parser_free(p);
+
+    ls_buf b = {0};
+    for (int i = 0; i < 20; i++)
+        ls_buf_printf(&b, "log line %d\n", i);
+    ls_buf_puts(&b, "goroutine 1 [running]:\nmain.main()\n\t/a.go:3 +0x1\n\nlast words\n");
+    ls_buf_putc(&b, '\0');
+    st = read_text(&p, &s, b.data);
+    CHECK_EQ_UINT(s.records, 1);
+    CHECK_EQ_UINT(st->skipped_lines, 21);
+    CHECK_EQ_UINT(st->first_problem_line, 1);
+    CHECK_EQ_UINT(st->preamble.len, 0);
+    dump_parser_free(p);
+
+    /* a held line cut short is never read again */
+    b.len = 0;
+    ls_buf_puts(&b, "p: panic: ");
+    for (int i = 0; i < 600; i++)
+        ls_buf_putc(&b, 'x');
+    ls_buf_puts(&b, "\np: goroutine 1 [running]:\np: main.main()\np: \t/a.go:3 +0x1\n");
+    ls_buf_putc(&b, '\0');
+    st = read_text(&p, &s, b.data);
+    CHECK_EQ_UINT(s.records, 1);
+    CHECK_EQ_UINT(st->skipped_lines, 1);
+    CHECK_EQ_UINT(st->preamble.len, 0);
+    dump_parser_free(p);
+    ls_buf_free(&b);
+}
+
+/* A panic value spans lines up to the blank line (Go 1.21 and older print
+ * its newlines raw, later versions indent them); go test's own lines
+ * around a test binary's panic are known output too. */
+static void test_panic_message_lines(void) {
+    dump_parser *p;
+    seen s;
+    const dump_stats *st = read_text(&p, &s,
+                                     "--- FAIL: TestX (0.00s)\n"
+                                     "    --- FAIL: TestX/sub (0.00s)\n"
+                                     "panic: test timed out after 1s\n"
+                                     "running tests:\n"
+                                     "\tTestX (1s)\n"
+                                     "\n"
+                                     "goroutine 1 [running]:\n"
+                                     "main.main()\n"
+                                     "\t/a.go:3 +0x1\n"
+                                     "FAIL\tpkg\t1.005s\n"
+                                     "FAIL\n"
+                                     "*** Test killed with quit: ran too long (10m0s).\n"
+                                     "\n"
+                                     "after the blank line, text is junk again\n");
+    CHECK_EQ_UINT(s.records, 1);
+    CHECK_EQ_UINT(st->skipped_lines, 1);
+    CHECK_EQ_UINT(st->first_problem_line, 14);
+    CHECK_EQ_MEM(st->preamble.ptr, st->preamble.len, "panic: test timed out after 1s");
+    dump_parser_free(p);
+}
+
 static void test_pprof_by_hand(void) {
     ls_buf pb = {0};
     encode_profile(&pb, "goroutineleak");
@@ -306,6 +409,8 @@ int main(void) {
     test_sink_stops();
     test_sniff_byte_at_a_time();
     test_deep_stanza();
+    test_held_lines();
+    test_panic_message_lines();
     test_pprof_by_hand();
     test_pprof_errors();
     test_memory_bounded();
