@@ -309,10 +309,12 @@ package tick
 
 import "time"
 
-// Poll polls forever.
-func Poll(f func()) {
+// Poll polls until f reports done (the loop can end: the ticker stays).
+func Poll(f func() bool) {
 	for range time.Tick(time.Second) {
-		f()
+		if f() {
+			return
+		}
 	}
 }
 EOF
