@@ -182,6 +182,9 @@ func prepare(modules []string, outDir, goDir string, warn io.Writer) (*result, e
 			return nil, err
 		}
 		if !self && res.files > files {
+			if err := checkGoLine(root, modTexts[i], goDir); err != nil {
+				return nil, err
+			}
 			modPath := filepath.Join(root, "go.mod")
 			dst := filepath.Join(outDir, "src", modPath)
 			if err := os.WriteFile(dst, withLineageRequire(modTexts[i], goDir), 0o644); err != nil {
@@ -192,6 +195,31 @@ func prepare(modules []string, outDir, goDir string, warn io.Writer) (*result, e
 	}
 	res.overlayPath = filepath.Join(outDir, "overlay.json")
 	return res, writeOverlay(res.overlayPath, replace)
+}
+
+// checkGoLine fails when the module's go line is older than the lineage
+// module's: the go command refuses a requirement on a module that needs
+// a newer Go ("updates to go.mod needed"), and raising the line in the
+// copy would change the language the user's code is compiled as.
+func checkGoLine(root string, modText []byte, goDir string) error {
+	lineageMod, err := os.ReadFile(filepath.Join(goDir, "go.mod"))
+	if err != nil {
+		return err
+	}
+	need := goLine(lineageMod)
+	major, minor, ok := majorMinor(need)
+	if !ok {
+		return nil
+	}
+	if have := goLine(modText); have == "" || !atLeast(have, major, minor) {
+		if have == "" {
+			have = "none (1.16 assumed)"
+		}
+		return fmt.Errorf("%s: the go line is %s, older than the lineage module's go %s, so the go command "+
+			"would refuse the build (a module cannot require one that needs a newer Go); "+
+			"lineage build needs go %s or later in this go.mod", filepath.Join(root, "go.mod"), have, need, need)
+	}
+	return nil
 }
 
 // rewriteModule writes the rewritten copies of root's .go files (but not

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -390,5 +391,24 @@ func TestBuildFlagsAndVersions(t *testing.T) {
 	}
 	if goLine([]byte("module m\n\ngo 1.21.0\n")) != "1.21.0" || goLine([]byte("module m\n")) != "" {
 		t.Error("goLine")
+	}
+}
+
+// TestOlderGoLineRefused: the go command would refuse a module whose go
+// line is older than the lineage module's; the tool says so first.
+func TestOlderGoLineRefused(t *testing.T) {
+	mod := t.TempDir()
+	writeFiles(t, mod, map[string]string{
+		"go.mod":  "module example.com/old\n\ngo 1.21\n",
+		"main.go": "package main\n\nimport \"context\"\n\nfunc main() { _, c := context.WithCancel(context.Background()); c() }\n",
+	})
+	goDir, _ := filepath.Abs("../../..")
+	_, err := prepare([]string{mod}, t.TempDir(), goDir, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "the go line is 1.21, older than the lineage module's go 1.") {
+		t.Errorf("got %v", err)
+	}
+	writeFiles(t, mod, map[string]string{"main.go": "package main\n\nfunc main() {}\n"})
+	if _, err := prepare([]string{mod}, t.TempDir(), goDir, io.Discard); err != nil {
+		t.Errorf("nothing rewritten, no go.mod copy needed: %v", err)
 	}
 }

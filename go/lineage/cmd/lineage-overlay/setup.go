@@ -175,20 +175,27 @@ func goLine(mod []byte) string {
 // atLeast reports whether the Go version v ("1.21", "1.22.3", "1.23rc1")
 // is major.minor or later.
 func atLeast(v string, major, minor int) bool {
+	maj, mnr, ok := majorMinor(v)
+	return ok && (maj > major || maj == major && mnr >= minor)
+}
+
+// majorMinor returns the first two numbers of the Go version v; a missing
+// minor number is 0.
+func majorMinor(v string) (major, minor int, ok bool) {
 	parts := strings.SplitN(v, ".", 3)
-	maj, err := strconv.Atoi(parts[0])
+	major, err := strconv.Atoi(parts[0])
 	if err != nil {
-		return false
+		return 0, 0, false
 	}
-	if maj != major || len(parts) < 2 {
-		return maj > major
+	if len(parts) < 2 {
+		return major, 0, true
 	}
 	digits := strings.IndexFunc(parts[1], func(r rune) bool { return r < '0' || r > '9' })
 	if digits < 0 {
 		digits = len(parts[1])
 	}
-	minr, _ := strconv.Atoi(parts[1][:digits])
-	return minr >= minor
+	minor, err = strconv.Atoi(parts[1][:digits])
+	return major, minor, err == nil
 }
 
 // goJSON runs goBin ARGS in dir with the environment env and decodes its
