@@ -3,7 +3,8 @@
 # runs with the overlay of go/lineage/cmd/lineage-overlay, the program
 # writes events, the sources stay as they were, and `leakscope lineage`
 # finds the broken chain at the user's own line.  A correct program gives
-# no finding.  Exits 77 (skipped) without go or without the lineage
+# no finding.  Under a go.work every module of the workspace is traced; a
+# vendored module stops with a message naming -mod=mod, and runs with it.  Exits 77 (skipped) without go or without the lineage
 # package and its overlay tool in the Go module (LEAKSCOPE_GO_DIR, else
 # the source tree's go/).
 #
@@ -75,4 +76,86 @@ expect_match out.txt '^0 findings' "good program: closing line"
 run "$ls" lineage build -- make
 expect_status 2 "build: only the go command"
 expect_match err.txt 'give the go command after --' "build: says what it wants"
+
+# A go.work with two modules: the derivation in lib, the other module, is
+# traced too; run from the workspace's directory (no go.mod there) too.
+mkdir -p "$work/ws/app" "$work/ws/lib"
+printf 'go 1.26\n\nuse (\n\t./app\n\t./lib\n)\n' >"$work/ws/go.work"
+printf 'module example.com/lib\n\ngo 1.26\n' >"$work/ws/lib/go.mod"
+printf 'module example.com/app\n\ngo 1.26\n' >"$work/ws/app/go.mod"
+cat >"$work/ws/lib/lib.go" <<'GO'
+package lib
+
+import "context"
+
+func Child(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithCancel(ctx) // line 6
+}
+GO
+cat >"$work/ws/app/main.go" <<'GO'
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"example.com/lib"
+)
+
+func main() {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second) // line 12
+	defer cancel()
+	child, stop := lib.Child(ctx)
+	defer stop()
+	fmt.Println("ran", child.Err())
+}
+GO
+lib_before=$(cksum <"$work/ws/lib/lib.go")
+# derives FILE: the "file:line" of every derive event in FILE, sorted.
+derives() { python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    if e["ev"] == "derive":
+        print("%s:%d" % (e["file"], e["line"]))' "$1" | sort; }
+
+cd "$work/ws/app" || exit 1
+GOWORK= run "$ls" lineage build -o ws-%p.jsonl -- go run .
+expect_status 0 "workspace: go run's status"
+expect_match out.txt '^ran <nil>$' "workspace: the program ran"
+expect_match err.txt 'workspace .*/ws/go.work: rewriting its 2 modules' "workspace: says it rewrites both modules"
+[ "$(cat ws-*.jsonl | derives /dev/stdin)" = "$(printf '%s\n' "$work/ws/app/main.go:12" "$work/ws/lib/lib.go:6" | sort)" ] && pass ||
+    fail "workspace: want derives at app/main.go:12 and lib/lib.go:6, got $(cat ws-*.jsonl | derives /dev/stdin)"
+[ "$(cksum <"$work/ws/lib/lib.go")" = "$lib_before" ] && pass || fail "workspace: lib.go was changed"
+cd "$work/ws" || exit 1
+GOWORK= run "$ls" lineage build -o root-%p.jsonl -- go run ./app
+expect_status 0 "workspace from its directory: go run's status"
+[ "$(cat root-*.jsonl | derives /dev/stdin | grep -c /ws/lib/lib.go:6)" = 1 ] && pass ||
+    fail "workspace from its directory: no derive at lib/lib.go:6"
+
+# A vendored module (its dependency comes from a local directory, so
+# nothing is fetched): the go command would read vendor/, where the
+# lineage package cannot go, so the build stops first and names -mod=mod,
+# with which it runs and is traced.
+mkdir "$work/vend"
+cp -r "$work/ws/lib" "$work/vend/lib"
+cp -r "$work/ws/app" "$work/vend/app"
+rm -f "$work/vend/app"/*.jsonl
+printf 'module example.com/app\n\ngo 1.26\n\nrequire example.com/lib v0.0.0\n\nreplace example.com/lib => ../lib\n' \
+    >"$work/vend/app/go.mod"
+cd "$work/vend/app" || exit 1
+GOWORK=off GOFLAGS= go mod vendor || fail "vendored: go mod vendor"
+GOWORK=off GOFLAGS= run "$ls" lineage build -- go run .
+expect_status 2 "vendored: stops before the go command"
+expect_match err.txt 'reads packages from .*/vend/app/vendor \(-mod=vendor\)' "vendored: says why"
+expect_match err.txt 'Add -mod=mod to the go command' "vendored: names the fix"
+expect_empty out.txt "vendored: the program did not run"
+GOWORK=off GOFLAGS= run "$ls" lineage build -o vend-%p.jsonl -- go run -mod=mod .
+expect_status 0 "vendored with -mod=mod: go run's status"
+expect_match out.txt '^ran <nil>$' "vendored with -mod=mod: the program ran"
+[ "$(cat vend-*.jsonl | derives /dev/stdin | grep -c /vend/app/main.go:12)" = 1 ] && pass ||
+    fail "vendored with -mod=mod: no derive at app/main.go:12"
+GOWORK=off GOFLAGS=-mod=mod run "$ls" lineage build -- go build -o /dev/null .
+expect_status 0 "vendored with GOFLAGS=-mod=mod: go build's status"
 finish

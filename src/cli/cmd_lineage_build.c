@@ -30,9 +30,11 @@ static void build_usage(FILE *to) {
     fprintf(to,
             "usage: leakscope lineage build [-o EVENTS] [--stacks] -- go SUBCOMMAND [ARGS...]\n\n"
             "Runs the go command (build, test, run, ...) on the module in the current\n"
-            "directory with every context.WithX call recorded by the lineage package:\n"
-            "rewritten copies of the files are passed with -overlay; the sources are\n"
-            "not changed.  The programs it runs write their events to EVENTS\n"
+            "directory, or on every module of the go.work in effect, with every\n"
+            "context.WithX call recorded by the lineage package: rewritten copies of the\n"
+            "files are passed with -overlay; the sources are not changed.  A build that\n"
+            "would read vendor/ is refused: add -mod=mod to the go command.  The\n"
+            "programs it runs write their events to EVENTS\n"
             "(default ./lineage-%%p.jsonl, %%p: the process ID); read them with\n"
             "'leakscope lineage EVENTS...'.\n\n"
             "flags:\n"
@@ -105,9 +107,12 @@ static int run_passthrough(char *const argv[]) {
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-/* The overlay file for the module in cwd, made by lineage-overlay run with
- * the user's go command; false (after saying why) when it failed. */
-static bool make_overlay(const char *go, const char *go_dir, const char *cwd, char *overlay, size_t cap) {
+/* The overlay file for the go command cmd (go SUBCOMMAND ARGS..., ncmd
+ * words) run in cwd, made by lineage-overlay, which reads cmd's -mod flag
+ * and the user's GOWORK and GOFLAGS; false (after saying why) when it
+ * failed.  The tool itself is built with GOWORK=off and -mod=mod: the
+ * user's workspace or vendoring is not leakscope's module's. */
+static bool make_overlay(char **cmd, int ncmd, const char *go_dir, const char *cwd, char *overlay, size_t cap) {
     char tool[PATH_MAX];
     struct stat st;
     snprintf(tool, sizeof tool, "%s/lineage/cmd/lineage-overlay", go_dir);
@@ -118,11 +123,26 @@ static bool make_overlay(const char *go, const char *go_dir, const char *cwd, ch
                 tool);
         return false;
     }
-    char dir_flag[PATH_MAX + 16], module_flag[PATH_MAX + 16];
+    const char *gowork = getenv("GOWORK");
+    char dir_flag[PATH_MAX + 16], module_flag[PATH_MAX + 16], gowork_flag[PATH_MAX + 16];
     snprintf(dir_flag, sizeof dir_flag, "-lineage-dir=%s", go_dir);
     snprintf(module_flag, sizeof module_flag, "-module=%s", cwd);
-    char *argv[] = {(char *)go, "-C", (char *)go_dir, "run", "./lineage/cmd/lineage-overlay", dir_flag, module_flag, NULL};
+    snprintf(gowork_flag, sizeof gowork_flag, "-gowork=%s", gowork ? gowork : "");
+    char *head[] = {cmd[0],   "-C",        (char *)go_dir, "run", "-mod=mod", "./lineage/cmd/lineage-overlay",
+                    dir_flag, module_flag, gowork_flag,    "-prepare-only", "--"};
+    size_t nhead = sizeof head / sizeof head[0];
+    char **argv = calloc(nhead + (size_t)ncmd + 1, sizeof *argv);
+    if (!argv)
+        return false;
+    memcpy(argv, head, sizeof head);
+    memcpy(argv + nhead, cmd, (size_t)ncmd * sizeof *argv);
+    setenv("GOWORK", "off", 1);
     int status = run_capture(argv, overlay, cap);
+    free(argv);
+    if (gowork) /* from the flag's copy: setenv may have freed the old string */
+        setenv("GOWORK", gowork_flag + strlen("-gowork="), 1);
+    else
+        unsetenv("GOWORK");
     if (status != 0 || !overlay[0]) {
         fprintf(stderr, "leakscope lineage build: the overlay tool failed (status %d); see above\n", status);
         return false;
@@ -162,7 +182,7 @@ int cmd_lineage_build(int argc, char **argv) {
         return EXIT_INPUT;
     }
     char overlay[PATH_MAX];
-    if (!*go_dir || !make_overlay(cmd[0], go_dir, cwd, overlay, sizeof overlay))
+    if (!*go_dir || !make_overlay(cmd, ncmd, go_dir, cwd, overlay, sizeof overlay))
         return EXIT_INPUT;
 
     char events_path[PATH_MAX + 32];

@@ -12,6 +12,13 @@
 // never add or remove a line before the last one, so creation sites in the
 // events keep the user's line numbers. go.mod gets a copy that requires
 // the lineage module and replaces it with the local directory.
+//
+// Under a go.work, every module it uses is rewritten the same way, each
+// with its own go.mod copy. Nested modules are other modules: they are left out unless
+// the go.work uses them, and dependencies are never rewritten. A build
+// that reads packages from vendor/ cannot be traced (the go command reads
+// vendor/modules.txt around the overlay); the tool says so and asks for
+// -mod=mod.
 package main
 
 import (
@@ -53,41 +60,68 @@ func main() {
 func run(args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("lineage-overlay", flag.ContinueOnError)
 	fl.SetOutput(stderr)
-	moduleDir := fl.String("module", ".", "root of the module to rewrite (the directory holding go.mod)")
+	dir := fl.String("module", ".", "directory the go command runs in: its module, or every module of the go.work in effect, is rewritten")
 	outDir := fl.String("out", "", "directory for the rewritten copies and overlay.json (default: a new temporary directory)")
 	goDir := fl.String("lineage-dir", os.Getenv("LEAKSCOPE_GO_DIR"), "leakscope's Go module directory (module "+lineageModule+"; default $LEAKSCOPE_GO_DIR)")
 	events := fl.String("events", "", "with a go command after the flags: LEAKSCOPE_LINEAGE for it (default OUT/lineage-%p.jsonl)")
+	gowork := fl.String("gowork", os.Getenv("GOWORK"), "GOWORK for the go command (default $GOWORK; leakscope passes the user's here, as it runs this tool with GOWORK=off)")
+	prepareOnly := fl.Bool("prepare-only", false, "with a go command after the flags: prepare the overlay for it and print its path, but do not run it")
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
 	command := fl.Args()
 	if *goDir == "" || len(command) == 1 {
-		fmt.Fprintln(stderr, "usage: lineage-overlay -lineage-dir DIR [-module DIR] [-out DIR] [-events PATTERN] [GO SUBCOMMAND ARGS...]")
+		fmt.Fprintln(stderr, "usage: lineage-overlay -lineage-dir DIR [-module DIR] [-out DIR] [-events PATTERN] [-gowork VALUE] [-prepare-only] [GO SUBCOMMAND ARGS...]")
 		return 2
 	}
-	res, err := prepare(*moduleDir, *outDir, *goDir, stderr)
+	goBin, goArgs := "go", []string(nil)
+	if len(command) > 0 {
+		goBin, goArgs = command[0], command[1:]
+	}
+	goEnv := append(os.Environ(), "GOWORK="+*gowork)
+	res, err := prepareFor(goBin, goArgs, goEnv, *dir, *outDir, *goDir, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "lineage-overlay: %v\n", err)
 		return 1
 	}
 	fmt.Fprintf(stderr, "lineage-overlay: %d calls rewritten in %d of %d files\n", res.calls, res.files, res.scanned)
-	if len(command) == 0 {
+	if len(command) == 0 || *prepareOnly {
 		fmt.Fprintln(stdout, res.overlayPath)
 		return 0
 	}
 	if *events == "" {
 		*events = filepath.Join(filepath.Dir(res.overlayPath), "lineage-%p.jsonl")
 	}
-	return runGo(command, res.overlayPath, *events, stdout, stderr)
+	return runGo(command, *dir, goEnv, res.overlayPath, *events, stdout, stderr)
 }
 
-// runGo runs "GO SUBCOMMAND -overlay=FILE ARGS..." with LEAKSCOPE_LINEAGE
-// set, in the current directory, and returns its exit status.
-func runGo(command []string, overlay, events string, stdout, stderr io.Writer) int {
+// prepareFor writes the overlay for "goBin goArgs..." run in dir with the
+// environment goEnv.
+func prepareFor(goBin string, goArgs, goEnv []string, dir, outDir, goDir string, warn io.Writer) (*result, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	setup, err := locate(goBin, dir, goArgs, goEnv)
+	if err != nil {
+		return nil, err
+	}
+	if setup.vendorDir != "" {
+		return nil, vendorError(setup)
+	}
+	if setup.workFile != "" {
+		fmt.Fprintf(warn, "lineage-overlay: workspace %s: rewriting its %d modules\n", setup.workFile, len(setup.modules))
+	}
+	return prepare(setup.modules, outDir, goDir, warn)
+}
+
+// runGo runs "GO SUBCOMMAND -overlay=FILE ARGS..." in dir with the
+// environment env and LEAKSCOPE_LINEAGE set, and returns its exit status.
+func runGo(command []string, dir string, env []string, overlay, events string, stdout, stderr io.Writer) int {
 	args := append([]string{command[1], "-overlay=" + overlay}, command[2:]...)
 	cmd := exec.Command(command[0], args...)
+	cmd.Dir, cmd.Env = dir, append(env, "LEAKSCOPE_LINEAGE="+events)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, stderr
-	cmd.Env = append(os.Environ(), "LEAKSCOPE_LINEAGE="+events)
 	fmt.Fprintf(stderr, "lineage-overlay: events go to %s\n", events)
 	err := cmd.Run()
 	var exit *exec.ExitError
@@ -107,22 +141,27 @@ type result struct {
 	calls, files, scanned int
 }
 
-func prepare(moduleDir, outDir, goDir string, warn io.Writer) (*result, error) {
-	moduleDir, err := filepath.Abs(moduleDir)
-	if err != nil {
-		return nil, err
-	}
-	goDir, err = filepath.Abs(goDir)
+// prepare rewrites the files of the modules rooted at modules (absolute
+// paths) into outDir/src/ABSOLUTE-PATH and writes outDir/overlay.json.
+// Each module with a rewritten file gets a go.mod copy that requires the
+// lineage module from goDir. In a workspace one such require would do;
+// one per module keeps each go.mod in line with its own imports, as
+// go mod tidy would.
+func prepare(modules []string, outDir, goDir string, warn io.Writer) (*result, error) {
+	goDir, err := filepath.Abs(goDir)
 	if err != nil {
 		return nil, err
 	}
 	if _, err := os.Stat(filepath.Join(goDir, "lineage")); err != nil {
 		return nil, fmt.Errorf("-lineage-dir %s: no lineage package there: %w", goDir, err)
 	}
-	modPath := filepath.Join(moduleDir, "go.mod")
-	modText, err := os.ReadFile(modPath)
-	if err != nil {
-		return nil, fmt.Errorf("-module: %w (run from the module root or pass -module)", err)
+	modTexts := make([][]byte, len(modules))
+	self := false // the lineage module itself is built: it needs no require
+	for i, root := range modules {
+		if modTexts[i], err = os.ReadFile(filepath.Join(root, "go.mod")); err != nil {
+			return nil, err
+		}
+		self = self || modulePath(modTexts[i]) == lineageModule
 	}
 	if outDir == "" {
 		if outDir, err = os.MkdirTemp("", "leakscope-lineage-"); err != nil {
@@ -131,19 +170,68 @@ func prepare(moduleDir, outDir, goDir string, warn io.Writer) (*result, error) {
 	} else if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return nil, err
 	}
-	self := modulePath(modText) == lineageModule
 	replace := map[string]string{}
 	res := &result{}
-	err = filepath.WalkDir(moduleDir, func(path string, d fs.DirEntry, err error) error {
+	for i, root := range modules {
+		files := res.files
+		skip := ""
+		if modulePath(modTexts[i]) == lineageModule {
+			skip = filepath.Join(root, "lineage") // the package cannot trace itself
+		}
+		if err := rewriteModule(root, skip, outDir, replace, res, warn); err != nil {
+			return nil, err
+		}
+		if !self && res.files > files {
+			if err := checkGoLine(root, modTexts[i], goDir); err != nil {
+				return nil, err
+			}
+			modPath := filepath.Join(root, "go.mod")
+			dst := filepath.Join(outDir, "src", modPath)
+			if err := os.WriteFile(dst, withLineageRequire(modTexts[i], goDir), 0o644); err != nil {
+				return nil, err
+			}
+			replace[modPath] = dst
+		}
+	}
+	res.overlayPath = filepath.Join(outDir, "overlay.json")
+	return res, writeOverlay(res.overlayPath, replace)
+}
+
+// checkGoLine fails when the module's go line is older than the lineage
+// module's: the go command refuses a requirement on a module that needs
+// a newer Go ("updates to go.mod needed"), and raising the line in the
+// copy would change the language the user's code is compiled as.
+func checkGoLine(root string, modText []byte, goDir string) error {
+	lineageMod, err := os.ReadFile(filepath.Join(goDir, "go.mod"))
+	if err != nil {
+		return err
+	}
+	need := goLine(lineageMod)
+	major, minor, ok := majorMinor(need)
+	if !ok {
+		return nil
+	}
+	if have := goLine(modText); have == "" || !atLeast(have, major, minor) {
+		if have == "" {
+			have = "none (1.16 assumed)"
+		}
+		return fmt.Errorf("%s: the go line is %s, older than the lineage module's go %s, so the go command "+
+			"would refuse the build (a module cannot require one that needs a newer Go); "+
+			"lineage build needs go %s or later in this go.mod", filepath.Join(root, "go.mod"), have, need, need)
+	}
+	return nil
+}
+
+// rewriteModule writes the rewritten copies of root's .go files (but not
+// of the directory skip) and records them in replace and res.
+func rewriteModule(root, skip, outDir string, replace map[string]string, res *result, warn io.Writer) error {
+	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		if d.IsDir() {
-			if path != moduleDir && skipDir(path, d.Name()) {
+			if path != root && (skipDir(path, d.Name()) || path == skip) {
 				return filepath.SkipDir
-			}
-			if self && path == filepath.Join(moduleDir, "lineage") {
-				return filepath.SkipDir // the package cannot trace itself
 			}
 			return nil
 		}
@@ -163,8 +251,7 @@ func prepare(moduleDir, outDir, goDir string, warn io.Writer) (*result, error) {
 		if n == 0 {
 			return nil
 		}
-		rel, _ := filepath.Rel(moduleDir, path)
-		dst := filepath.Join(outDir, "src", rel)
+		dst := filepath.Join(outDir, "src", path)
 		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 			return err
 		}
@@ -176,22 +263,11 @@ func prepare(moduleDir, outDir, goDir string, warn io.Writer) (*result, error) {
 		res.files++
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	if !self && res.files > 0 {
-		dst := filepath.Join(outDir, "go.mod")
-		if err := os.WriteFile(dst, withLineageRequire(modText, goDir), 0o644); err != nil {
-			return nil, err
-		}
-		replace[modPath] = dst
-	}
-	res.overlayPath = filepath.Join(outDir, "overlay.json")
-	return res, writeOverlay(res.overlayPath, replace)
 }
 
 // skipDir leaves out what the go command leaves out (testdata, vendor,
-// hidden and _ directories) and nested modules.
+// hidden and _ directories) and nested modules: they are other modules,
+// rewritten only when a go.work uses them.
 func skipDir(path, name string) bool {
 	if name == "testdata" || name == "vendor" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
 		return true
