@@ -1,3 +1,3 @@
 module github.com/leakscope/leakscope/go
 
-go 1.26
+go 1.24
