@@ -221,11 +221,16 @@ static int attach_creation(probe_session *s, const gobin *b, const gobin_func *n
             return -1;
         }
     }
-    for (long i = 0; i < n; i++)
-        if (!gobin_file_offset(b, sites[i], &off) ||
-            attach_with_cookie(s, s->skel->progs.goroutine_created, path, pid, off, newg, "runtime.newproc1", err,
+    for (long i = 0; i < n; i++) {
+        if (!gobin_file_offset(b, sites[i], &off)) { /* the caller prints err: never leave it unset */
+            snprintf(err, errlen, "%s: runtime.newproc1's probe site 0x%llx is not in the file", path,
+                     (unsigned long long)sites[i]);
+            return -1;
+        }
+        if (attach_with_cookie(s, s->skel->progs.goroutine_created, path, pid, off, newg, "runtime.newproc1", err,
                                errlen) != 0)
             return -1;
+    }
     return 0;
 }
 
