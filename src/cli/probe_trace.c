@@ -520,9 +520,19 @@ int probe_run_command(const probe_opts *o, char **argv) {
     }
     if (pipe(gate) != 0) {
         perror("leakscope probe: pipe");
+        probe_session_close(t.s);
+        regfree(&t.follow);
         return EXIT_INTERNAL;
     }
     pid_t child = fork();
+    if (child < 0) { /* never go on with -1: kill(-1, ...) would signal every process */
+        perror("leakscope probe: fork");
+        close(gate[0]);
+        close(gate[1]);
+        probe_session_close(t.s);
+        regfree(&t.follow);
+        return EXIT_INTERNAL;
+    }
     if (child == 0) {
         char go;
         close(gate[1]);
