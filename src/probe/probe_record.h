@@ -36,7 +36,7 @@ static inline probe_record_fate probe_record_check(const struct probe_record *re
         return PROBE_RECORD_LIVE;
     /* an adopted g was read running, so dead means ended (between the
      * read and the record, unseen by the exit probe) */
-    if (!rec->adopted && now_ns >= rec->created_ns && now_ns - rec->created_ns < PROBE_BIRTH_GRACE_NS)
+    if (!rec->adopted && (now_ns < rec->created_ns || now_ns - rec->created_ns < PROBE_BIRTH_GRACE_NS))
         return PROBE_RECORD_UNBORN;
     return PROBE_RECORD_ENDED;
 }

@@ -28,6 +28,8 @@ static void test_just_created_g_stays(void) {
     struct probe_record rec = {.created_ns = 100 * MS};
     CHECK_EQ_INT(probe_record_check(&rec, 7, 7, G_DEAD, 100 * MS + 3000), PROBE_RECORD_UNBORN);
     CHECK_EQ_INT(probe_record_check(&rec, 7, 7, G_DEAD | G_SCAN, 101 * MS), PROBE_RECORD_UNBORN);
+    /* made after the clock was read (another CPU): young too */
+    CHECK_EQ_INT(probe_record_check(&rec, 7, 7, G_DEAD, 99 * MS), PROBE_RECORD_UNBORN);
 }
 
 static void test_dead_g_ends(void) {
