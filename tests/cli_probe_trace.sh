@@ -264,6 +264,16 @@ run "$leakscope" probe --follow '^stripped$' -- sh -c './plain -leak 1 -done 1 &
 expect_no_match err.txt "/plain \\(pid" "--follow: plain not traced"
 expect_match err.txt "/stripped \\(pid [0-9]+, go[0-9.]+\\): 2 goroutines alive" "--follow: stripped traced"
 
+# a traced program that execs: the old image's goroutines are its report
+# (at its exec), the new image is traced as another program, and each
+# counts once toward --max-leaked
+run "$leakscope" probe --max-leaked 4 -- ./plain -leak 3 -done 0 -exec ./plain
+expect_status 1 "exec: 3 before + 2 after > --max-leaked 4"
+expect_match err.txt "/plain \\(pid [0-9]+, go[0-9.]+\\): 3 goroutines alive at its exec" "exec: the old image, at its exec"
+expect_match err.txt "/plain \\(pid [0-9]+, go[0-9.]+\\): 2 goroutines alive at its exit" "exec: the new image, at its exit"
+expect_match err.txt "^ +2  [^ ]*/main\\.go:$leak_line +main\\.blockForever +chan receive " "exec: the new image's stacks are read"
+expect_match err.txt "2 Go programs traced" "exec: two programs"
+
 # go test ./... over a module with one leaking test package
 cp -r "$src/tests/probe/testdata/gotest" gotest
 (

@@ -91,7 +91,8 @@ size_t probe_take_proc_events(probe_session *s, probe_proc_event *out, size_t ma
  * the record, its text into the session (probe_stack).  Returns how many
  * goroutines were read.  A record whose g now holds another goroutine
  * or a dead one (it ended unseen, e.g. between an adoption's read and its
- * record) is dropped.
+ * record) is dropped, unless the creation probe made it moments ago: a g
+ * being born still reads dead (probe_record.h); it is kept, unread.
  */
 long probe_snapshot(probe_session *s, uint32_t tgid, const gobin *b, uint64_t bias);
 

@@ -78,8 +78,11 @@ static void resume_stopped_tree(pid_t root) {
         return;
     }
     tree[ntree++] = root;
-    for (size_t i = 0; i < ntree; i++) /* breadth first: children join the queue */
-        for (size_t k = 0; k < n; k++)
+    /* Breadth first: children join the queue.  /proc is not read at one
+     * instant, so a reused pid can make the parent links loop: the queue
+     * stops at its size, one slot per process read. */
+    for (size_t i = 0; i < ntree; i++)
+        for (size_t k = 0; k < n && ntree < n + 1; k++)
             if (all[k].ppid == tree[i] && all[k].pid != root)
                 tree[ntree++] = all[k].pid;
     for (size_t i = 0; i < ntree; i++)
@@ -106,6 +109,8 @@ int probe_guard_start(pid_t root) {
         if (dup2(p[0], 3) != 3)
             _exit(1);
         close_range(4, ~0U, 0);
+        if (p[1] < 3) /* leakscope started with stdio closed: a write end kept here would hide its end */
+            close(p[1]);
         int quit[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP};
         for (size_t i = 0; i < sizeof quit / sizeof *quit; i++)
             signal(quit[i], SIG_IGN);

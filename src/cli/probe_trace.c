@@ -342,6 +342,29 @@ static bool add_traced(tracer *t, uint32_t tgid, gobin *b, const char *path) {
     return true;
 }
 
+static ssize_t traced_index(const tracer *t, uint32_t tgid) {
+    for (size_t i = 0; i < t->nprocs; i++)
+        if (t->procs[i].tgid == tgid)
+            return (ssize_t)i;
+    return -1;
+}
+
+static void finish_proc(tracer *t, size_t i, const char *when) {
+    traced *p = &t->procs[i];
+    while (probe_poll(t->s, 0) > 0) {
+    }
+    if (!p->have_bias)
+        fprintf(stderr, "leakscope probe: note: the load address of %s was not read; its positions are unknown\n",
+                p->path);
+    uint64_t leaked = report(t->s, p->b, p->path, (pid_t)p->tgid, p->bias, t->o, when);
+    t->leaked += leaked;
+    t->leaking += leaked > 0;
+    t->reported++;
+    probe_detach(t->s, p->tgid);
+    gobin_close(p->b);
+    t->procs[i] = t->procs[--t->nprocs];
+}
+
 /* A followed process exec'd (and is stopped): attach if it is a Go
  * binary we follow, then let it run. */
 static void on_exec(tracer *t, uint32_t tgid) {
@@ -350,6 +373,9 @@ static void on_exec(tracer *t, uint32_t tgid) {
     ssize_t len = readlink(link, path, sizeof path - 1);
     const char *base;
     gobin *b = NULL;
+    ssize_t old = traced_index(t, tgid);
+    if (old >= 0) /* a traced program replaced itself: what it left running is its report */
+        finish_proc(t, (size_t)old, "at its exec");
     if (len > 0) {
         path[len] = 0;
         base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
@@ -368,22 +394,6 @@ static void on_exec(tracer *t, uint32_t tgid) {
         gobin_close(b);
     }
     kill((pid_t)tgid, SIGCONT);
-}
-
-static void finish_proc(tracer *t, size_t i, const char *when) {
-    traced *p = &t->procs[i];
-    while (probe_poll(t->s, 0) > 0) {
-    }
-    if (!p->have_bias)
-        fprintf(stderr, "leakscope probe: note: the load address of %s was not read; its positions are unknown\n",
-                p->path);
-    uint64_t leaked = report(t->s, p->b, p->path, (pid_t)p->tgid, p->bias, t->o, when);
-    t->leaked += leaked;
-    t->leaking += leaked > 0;
-    t->reported++;
-    probe_detach(t->s, p->tgid);
-    gobin_close(p->b);
-    t->procs[i] = t->procs[--t->nprocs];
 }
 
 static void on_proc_events(tracer *t) {
@@ -510,9 +520,19 @@ int probe_run_command(const probe_opts *o, char **argv) {
     }
     if (pipe(gate) != 0) {
         perror("leakscope probe: pipe");
+        probe_session_close(t.s);
+        regfree(&t.follow);
         return EXIT_INTERNAL;
     }
     pid_t child = fork();
+    if (child < 0) { /* never go on with -1: kill(-1, ...) would signal every process */
+        perror("leakscope probe: fork");
+        close(gate[0]);
+        close(gate[1]);
+        probe_session_close(t.s);
+        regfree(&t.follow);
+        return EXIT_INTERNAL;
+    }
     if (child == 0) {
         char go;
         close(gate[1]);
@@ -577,13 +597,6 @@ static bool proc_is_zombie(int pid) {
     buf[n] = 0;
     const char *end = strrchr(buf, ')'); /* the name may hold spaces and parentheses */
     return !f || (end && end[1] == ' ' && (end[2] == 'Z' || end[2] == 'X'));
-}
-
-static ssize_t traced_index(const tracer *t, uint32_t tgid) {
-    for (size_t i = 0; i < t->nprocs; i++)
-        if (t->procs[i].tgid == tgid)
-            return (ssize_t)i;
-    return -1;
 }
 
 /* -p: whether the process has ended (gone, or a zombie its parent has not

@@ -1,7 +1,9 @@
 /*
- * RET instructions of a function, found with capstone: the probe puts a
- * plain uprobe on each of them (never a uretprobe, which rewrites the return
- * address on a goroutine stack that the Go runtime may move).
+ * What the probe needs to know of machine code, found with capstone: the
+ * RET instructions of a function (a plain uprobe on each, never a
+ * uretprobe, which rewrites the return address on a goroutine stack that
+ * the Go runtime may move), the function a gowrap closure starts, and
+ * uprobe sites the kernel emulates rather than single-steps.
  */
 #include <capstone/capstone.h>
 #include <stdio.h>
@@ -120,6 +122,10 @@ static bool walk_open(const gobin *b, const gobin_func *f, code_walk *w) {
         return false;
     cs_option(w->cs, CS_OPT_DETAIL, CS_OPT_ON);
     w->insn = cs_malloc(w->cs);
+    if (!w->insn) {
+        cs_close(&w->cs);
+        return false;
+    }
     return true;
 }
 

@@ -26,6 +26,7 @@
 #include "leakscope/probe.h"
 #include "probe.skel.h"
 #include "probe_events.h"
+#include "probe_record.h"
 
 #define MAX_RETS 64
 
@@ -220,11 +221,16 @@ static int attach_creation(probe_session *s, const gobin *b, const gobin_func *n
             return -1;
         }
     }
-    for (long i = 0; i < n; i++)
-        if (!gobin_file_offset(b, sites[i], &off) ||
-            attach_with_cookie(s, s->skel->progs.goroutine_created, path, pid, off, newg, "runtime.newproc1", err,
+    for (long i = 0; i < n; i++) {
+        if (!gobin_file_offset(b, sites[i], &off)) { /* the caller prints err: never leave it unset */
+            snprintf(err, errlen, "%s: runtime.newproc1's probe site 0x%llx is not in the file", path,
+                     (unsigned long long)sites[i]);
+            return -1;
+        }
+        if (attach_with_cookie(s, s->skel->progs.goroutine_created, path, pid, off, newg, "runtime.newproc1", err,
                                errlen) != 0)
             return -1;
+    }
     return 0;
 }
 
@@ -300,9 +306,6 @@ static bool grow_stacks(probe_session *s) {
     s->capstacks = cap;
     return true;
 }
-
-/* runtime2.go's goroutine states (atomicstatus, _Gscan masked) */
-enum { G_IDLE = 0, G_DEAD = 6, G_MAX_STATUS = 9 };
 
 static uint64_t now_ns(void);
 
@@ -381,11 +384,12 @@ long probe_snapshot(probe_session *s, uint32_t tgid, const gobin *b, uint64_t bi
             !read_mem((pid_t)tgid, rec.g + (uint64_t)o->waitreason, &rec.waitreason, sizeof rec.waitreason) ||
             !read_mem((pid_t)tgid, rec.g + (uint64_t)o->goid, &goid_now, sizeof goid_now))
             continue;
-        uint32_t st = rec.status & ~0x1000u; /* _Gscan */
-        if (goid_now != key.goid || st == G_DEAD) {
+        probe_record_fate fate = probe_record_check(&rec, key.goid, goid_now, rec.status, now_ns());
+        if (fate == PROBE_RECORD_ENDED)
             bpf_map_delete_elem(fd, &key);
+        if (fate != PROBE_RECORD_LIVE)
             continue;
-        }
+        uint32_t st = rec.status & ~(uint32_t)G_SCAN;
         rec.have_status = 1;
         if (st == 1 || st == 4) /* runnable or waiting: g.sched holds where it stopped */
             rec.stack_id = read_stack(s, (pid_t)tgid, b, bias, rec.g);
@@ -403,7 +407,7 @@ static bool adopt_one(int fd, uint32_t tgid, const gobin_goffsets *o, uint64_t g
         !read_mem((pid_t)tgid, g + (uint64_t)o->goid, &goid, 8) || !read_mem((pid_t)tgid, g + (uint64_t)o->gopc, &gopc, 8) ||
         !read_mem((pid_t)tgid, g + (uint64_t)o->startpc, &startpc, 8))
         return false;
-    uint32_t st = status & ~0x1000u;
+    uint32_t st = status & ~(uint32_t)G_SCAN;
     if (st == G_IDLE || st == G_DEAD || st > G_MAX_STATUS || goid == 0)
         return false;
     if (o->parent_goid >= 0)

@@ -31,6 +31,7 @@
  */
 #include "vmlinux.h"
 
+#include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 
@@ -185,12 +186,23 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
     return 0;
 }
 
+/* A thread other than the leader that execs has the kernel end the leader
+ * first (de_thread, with signal->group_exec_task set): that exit is not
+ * the process's end, and the exec that follows must still find the
+ * process followed.  (Kernels before 5.17 lack the field: there such an
+ * exec ends the trace of the process.) */
+static __always_inline bool leader_ends_for_exec(struct task_struct *p) {
+    if (!bpf_core_field_exists(p->signal->group_exec_task))
+        return false;
+    return BPF_CORE_READ(p, signal, group_exec_task) != NULL;
+}
+
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(on_exit, struct task_struct *p) {
     __u64 id = bpf_get_current_pid_tgid();
     __u32 tgid = id >> 32;
-    if ((__u32)id != tgid || !bpf_map_lookup_elem(&followed, &tgid))
-        return 0; /* a thread, or not followed */
+    if ((__u32)id != tgid || !bpf_map_lookup_elem(&followed, &tgid) || leader_ends_for_exec(p))
+        return 0; /* a thread, not followed, or the leader giving way to an exec */
     bpf_map_delete_elem(&followed, &tgid);
     bpf_map_delete_elem(&offsets, &tgid);
     emit(PROBE_EV_PROC_EXIT, tgid);

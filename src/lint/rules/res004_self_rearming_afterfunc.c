@@ -228,8 +228,6 @@ static void report(rule_ctx *rc, const go_node *call, const go_node *site) {
                         "before re-arming)");
 }
 
-/* call is time.AfterFunc(d, cb) whose *Timer is thrown away (or kept in
- * lhs, not NULL, that nobody stops).  Decides whether it re-arms itself. */
 /* ---- chains the program starts once ---------------------------------------- */
 
 typedef struct name_refs {
@@ -302,6 +300,8 @@ static bool started_once_by_program(const rule_ctx *rc, const go_node *fd) {
     return r.from_start && !r.elsewhere;
 }
 
+/* call is time.AfterFunc(d, cb) whose *Timer is thrown away (or kept in
+ * lhs, not NULL, that nobody stops).  Decides whether it re-arms itself. */
 static void judge(rule_ctx *rc, const go_node *call, const go_node *lhs) {
     const go_node *inner = rc->nfuncs ? rc->funcs[rc->nfuncs - 1] : NULL;
     const go_node *fd = rc->func_decl;

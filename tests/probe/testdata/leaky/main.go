@@ -1,7 +1,8 @@
 // leaky starts goroutines from known lines: some finish, and leakN of them
 // block forever on a channel receive (and, when asked, others in a select
 // and on a locked mutex: other wait reasons; with -child it then runs a
-// child program, for -p's following of children).  The probe tests build it
+// child program, for -p's following of children, or with -exec becomes
+// another).  The probe tests build it
 // plain, stripped and PIE and check what leakscope reads and reports.
 package main
 
@@ -11,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -42,6 +44,7 @@ func main() {
 	hold := flag.Duration("hold", 200*time.Millisecond, "time to stay alive after starting them")
 	delay := flag.Duration("delay", 0, "time to wait before starting them")
 	child := flag.String("child", "", "after the hold, run this program with -leak 2 -done 1 and wait for it")
+	replace := flag.String("exec", "", "after the hold, become this program (execve) with -leak 2 -done 1")
 	flag.Parse()
 	time.Sleep(*delay)
 
@@ -75,4 +78,9 @@ func main() {
 		}
 	}
 	fmt.Println("leaked", *leakN, "finished", *doneN)
+	if *replace != "" {
+		err := syscall.Exec(*replace, []string{*replace, "-leak", "2", "-done", "1", "-hold", "100ms"}, os.Environ())
+		fmt.Fprintln(os.Stderr, "exec:", err)
+		os.Exit(1)
+	}
 }
