@@ -302,17 +302,36 @@ func howEnded(n *node) string {
 func endNode(n *node, how string, st *site, g uint64) {
 	endEvent(n, n.ctx, how, st, g)
 	deregister(n)
+	endKids(n)
+}
+
+// endKids records the ends of n's registered descendants that have ended.
+// A kid not ended yet stays registered: either an untraced WithoutCancel
+// lies in between (its own AfterFunc will see its end), or the
+// cancellation is still on its way down on the goroutine that called
+// cancel while this runs on n's AfterFunc goroutine. That goroutine's
+// cascade then finds it here, below a kid already ended, and records it
+// before cancel returns.
+func endKids(n *node) {
 	n.mu.Lock()
 	kids := n.kids
 	n.kids = nil
 	n.mu.Unlock()
 	for k := range kids {
-		// Not ended: an untraced WithoutCancel in between; its own
-		// AfterFunc will see its end.
 		k.endMu.Lock() // lock order: ancestor's endMu, then descendant's
-		if k.ctx.Err() != nil && k.ended.CompareAndSwap(false, true) {
+		switch {
+		case k.ctx.Err() == nil:
+			n.mu.Lock()
+			if n.kids == nil {
+				n.kids = make(map[*node]struct{})
+			}
+			n.kids[k] = struct{}{}
+			n.mu.Unlock()
+		case k.ended.CompareAndSwap(false, true):
 			k.stop()
 			endNode(k, howEnded(k), nil, 0)
+		default: // ended by its AfterFunc, which may have left kids behind
+			endKids(k)
 		}
 		k.endMu.Unlock()
 	}
