@@ -14,7 +14,8 @@ cd "$(dirname "$0")/.."
 
 export CC=${CC:-gcc}
 pgo=${LEAKSCOPE_PGO:-1}
-if [[ $pgo != 0 ]] && ! "$CC" --version 2>/dev/null | grep -qiE 'gcc|free software foundation'; then
+cc_version=$("$CC" --version 2>/dev/null || true) # (piped into grep -q, pipefail could fail on SIGPIPE)
+if [[ $pgo != 0 ]] && ! grep -qiE 'gcc|free software foundation' <<<"$cc_version"; then
     echo "build: $CC is not gcc; building without profile-guided optimisation"
     pgo=0
 fi

@@ -21,8 +21,10 @@ go_min_minor=26
 say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
 
+# No pipe into grep -q: under pipefail, grep leaving early can kill dpkg
+# with SIGPIPE and make an installed package look missing.
 installed() {
-    dpkg -s "$1" 2>/dev/null | grep -q '^Status: install ok installed$'
+    [[ $(dpkg-query -W -f='${Status}' "$1" 2>/dev/null) == "install ok installed" ]]
 }
 
 command -v dpkg >/dev/null 2>&1 || die "dpkg not found: this script supports Debian-based systems; install by hand: ${packages[*]}"

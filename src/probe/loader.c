@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE /* process_vm_readv */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,6 +235,22 @@ static int attach_creation(probe_session *s, const gobin *b, const gobin_func *n
     return 0;
 }
 
+/* The span of g that holds the fields the creation probe reads. */
+static void g_field_span(struct probe_goffsets *offs) {
+    int32_t fields[] = {offs->goid, offs->gopc, offs->startpc, offs->parent_goid};
+    int32_t lo = INT32_MAX, hi = 0;
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+        if (fields[i] < 0)
+            continue;
+        lo = fields[i] < lo ? fields[i] : lo;
+        hi = fields[i] + 8 > hi ? fields[i] + 8 : hi;
+    }
+    if (hi > lo && hi - lo <= PROBE_G_SPAN) {
+        offs->span_lo = lo;
+        offs->span_len = (uint32_t)(hi - lo);
+    }
+}
+
 int probe_attach(probe_session *s, const gobin *b, const char *path, int pid, char *err, size_t errlen) {
     const gobin_goffsets *o = gobin_g_offsets(b);
     if (o->goid < 0 || o->gopc < 0 || o->startpc < 0) {
@@ -243,7 +260,8 @@ int probe_attach(probe_session *s, const gobin *b, const char *path, int pid, ch
         return -1;
     }
     __u32 tgid = (__u32)pid;
-    struct probe_goffsets offs = {o->goid, o->gopc, o->startpc, o->parent_goid};
+    struct probe_goffsets offs = {o->goid, o->gopc, o->startpc, o->parent_goid, 0, 0};
+    g_field_span(&offs);
     if (pid <= 0 || bpf_map_update_elem(bpf_map__fd(s->skel->maps.offsets), &tgid, &offs, BPF_ANY) != 0) {
         snprintf(err, errlen, "%s: cannot record the offsets of process %d: %s", path, pid, strerror(errno));
         return -1;

@@ -101,6 +101,46 @@ static __always_inline void emit(__u32 kind, __u32 tgid) {
     bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
 }
 
+struct g_span {
+    __u8 b[PROBE_G_SPAN];
+};
+
+/* One span of g per CPU: too big for the BPF stack. */
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, struct g_span);
+} g_bytes SEC(".maps");
+
+static __always_inline int span_u64(const struct g_span *sp, __s32 off, __s32 lo, __u64 *v) {
+    __u32 i = (__u32)(off - lo);
+    if (off < 0 || i > PROBE_G_SPAN - 8)
+        return -1;
+    __builtin_memcpy(v, sp->b + i, sizeof *v);
+    return 0;
+}
+
+/* goid, gopc, startpc and parentGoid of the new g: one read of the span of
+ * g that holds them (each helper call costs), else one read each. */
+static __always_inline int read_new_g(__u64 g, const struct probe_goffsets *o, __u64 *goid,
+                                      struct probe_record *rec) {
+    __u32 zero = 0, len = o->span_len;
+    struct g_span *sp = bpf_map_lookup_elem(&g_bytes, &zero);
+    if (sp && len > 0 && len <= PROBE_G_SPAN && o->span_lo >= 0 &&
+        bpf_probe_read_user(sp->b, len, (const void *)(g + (__u64)o->span_lo)) == 0) {
+        if (span_u64(sp, o->goid, o->span_lo, goid) || span_u64(sp, o->gopc, o->span_lo, &rec->gopc) ||
+            span_u64(sp, o->startpc, o->span_lo, &rec->startpc))
+            return -1;
+        span_u64(sp, o->parent_goid, o->span_lo, &rec->parent_goid); /* absent before Go 1.21 */
+        return 0;
+    }
+    if (read_u64(g, o->goid, goid) || read_u64(g, o->gopc, &rec->gopc) || read_u64(g, o->startpc, &rec->startpc))
+        return -1;
+    read_u64(g, o->parent_goid, &rec->parent_goid);
+    return 0;
+}
+
 /* The register the loader found holding the new g at this probe's site
  * (the cookie: a gobin_reg, gobin.h; RAX at a RET). */
 static __always_inline __u64 newg_register(const struct pt_regs *ctx, __u64 reg) {
@@ -123,12 +163,10 @@ int goroutine_created(struct pt_regs *ctx) {
     struct probe_key key = {.tgid = bpf_get_current_pid_tgid() >> 32};
     struct probe_record rec = {};
     struct probe_goffsets *o = bpf_map_lookup_elem(&offsets, &key.tgid);
-    if (!o || !g || read_u64(g, o->goid, &key.goid) || read_u64(g, o->gopc, &rec.gopc) ||
-        read_u64(g, o->startpc, &rec.startpc)) {
+    if (!o || !g || read_new_g(g, o, &key.goid, &rec)) {
         count(PROBE_CNT_READ_FAIL);
         return 0;
     }
-    read_u64(g, o->parent_goid, &rec.parent_goid); /* absent before Go 1.21 */
     rec.g = g;
     rec.created_ns = bpf_ktime_get_ns();
     count(PROBE_CNT_CREATE);

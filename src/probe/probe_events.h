@@ -15,7 +15,13 @@ enum probe_event_kind {
 /* runtime.g field offsets of one traced process (its Go version). */
 struct probe_goffsets {
     __s32 goid, gopc, startpc, parent_goid;
+    /* The bytes of g holding all four (parent_goid when known): read in
+     * one helper call at creation; span_len 0 when over PROBE_G_SPAN. */
+    __s32 span_lo;
+    __u32 span_len;
 };
+
+#define PROBE_G_SPAN 256
 
 /* A goroutine is named by (process, goid): g structs are reused. */
 struct probe_key {
