@@ -33,7 +33,8 @@ static void probe_usage(FILE *to) {
             "  --follow REGEX    trace only Go binaries whose file name matches (extended\n"
             "                    regex); default: all, or '\\.test$' under `go` (go test)\n"
             "  -p PID            attach to a running Go process until it exits, Ctrl-C,\n"
-            "                    or --duration (goroutines created before are not seen)\n"
+            "                    or --duration; the goroutines it already runs are read\n"
+            "                    from its memory (not when stripped), its children followed\n"
             "  --duration DUR    stop after DUR (10s, 500ms, 2m; with --, SIGTERM the command)\n"
             "  --max-leaked N    exit 1 when more than N goroutines created by the program\n"
             "                    (not the runtime's) are alive at the end\n"
@@ -55,7 +56,7 @@ static void probe_usage(FILE *to) {
             "  --pc ADDR         with --inspect: print FUNC FILE:LINE for the hex address\n"
             "\n"
             "Supported binaries: amd64 Linux ELF executables, PIE or not, stripped or\n"
-            "not, built by Go 1.20 or later (stripped: Go 1.24-1.26, the offset table).\n"
+            "not, built by Go 1.20 or later (stripped: Go 1.21-1.26, the offset table).\n"
             "Exit status: 0 ok, 1 more leaks than --max-leaked or the command failed,\n"
             "2 usage error, unreadable or unsupported binary, or no permission, 3 internal.\n");
 }
