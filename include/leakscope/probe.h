@@ -60,6 +60,11 @@ void probe_count_calls(probe_session *s, bool on);
  * process pid (> 0), with the runtime.g offsets of b.  0, or -1 with err.
  */
 int probe_attach(probe_session *s, const gobin *b, const char *path, int pid, char *err, size_t errlen);
+
+/* How many probe_attach calls found no emulated creation site in
+ * runtime.newproc1 (gobin_newg_probe_site) and probed its RETs instead:
+ * correct, but each goroutine costs far more (docs/probe.md, "Cost"). */
+size_t probe_slow_attaches(const probe_session *s);
 /* Detaches the probes of process tgid and forgets its goroutines. */
 void probe_detach(probe_session *s, uint32_t tgid);
 

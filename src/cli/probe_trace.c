@@ -324,6 +324,16 @@ typedef struct tracer {
     size_t reported, leaking;
 } tracer;
 
+/* probe_attach, saying so when the binary gets the slower creation probe. */
+static int attach_noting(probe_session *s, const gobin *b, const char *path, int pid, char *err, size_t errlen) {
+    size_t slow = probe_slow_attaches(s);
+    int rc = probe_attach(s, b, path, pid, err, errlen);
+    if (rc == 0 && probe_slow_attaches(s) > slow)
+        fprintf(stderr, "leakscope probe: note: %s: no cheap probe site in runtime.newproc1; probing its RET "
+                        "instructions, which costs more per goroutine\n", path);
+    return rc;
+}
+
 /* Keeps a process the probes are attached to (the tracer owns b). */
 static bool add_traced(tracer *t, uint32_t tgid, gobin *b, const char *path) {
     if (t->nprocs == t->cap) {
@@ -383,7 +393,7 @@ static void on_exec(tracer *t, uint32_t tgid) {
             !strstr(err, "not a Go binary") && !strstr(err, "not an ELF"))
             fprintf(stderr, "leakscope probe: not tracing pid %u: %s\n", tgid, err);
     }
-    if (b && probe_attach(t->s, b, path, (int)tgid, err, sizeof err) != 0) {
+    if (b && attach_noting(t->s, b, path, (int)tgid, err, sizeof err) != 0) {
         fprintf(stderr, "leakscope probe: not tracing pid %u: %s\n", tgid, err);
         probe_detach(t->s, tgid);
         gobin_close(b);
@@ -503,6 +513,17 @@ static int trace_verdict(tracer *t, int child_status) {
     return verdict(t->leaked, t->o, child_status);
 }
 
+/* Gives back what a trace that could not start holds; returns status. */
+static int tracer_abort(tracer *t, int status) {
+    if (t->s)
+        probe_session_close(t->s);
+    regfree(&t->follow);
+    free(t->procs);
+    cJSON_Delete(json_programs);
+    json_programs = NULL;
+    return status;
+}
+
 int probe_run_command(const probe_opts *o, char **argv) {
     char path[PATH_MAX];
     if (!resolve_command(argv[0], path, sizeof path)) {
@@ -514,24 +535,18 @@ int probe_run_command(const probe_opts *o, char **argv) {
         return EXIT_INPUT;
     json_programs = o->json ? cJSON_CreateArray() : NULL;
     int st = open_session(&t.s, o), gate[2];
-    if (st) {
-        regfree(&t.follow);
-        return st;
-    }
+    if (st)
+        return tracer_abort(&t, st);
     if (pipe(gate) != 0) {
         perror("leakscope probe: pipe");
-        probe_session_close(t.s);
-        regfree(&t.follow);
-        return EXIT_INTERNAL;
+        return tracer_abort(&t, EXIT_INTERNAL);
     }
     pid_t child = fork();
     if (child < 0) { /* never go on with -1: kill(-1, ...) would signal every process */
         perror("leakscope probe: fork");
         close(gate[0]);
         close(gate[1]);
-        probe_session_close(t.s);
-        regfree(&t.follow);
-        return EXIT_INTERNAL;
+        return tracer_abort(&t, EXIT_INTERNAL);
     }
     if (child == 0) {
         char go;
@@ -550,9 +565,7 @@ int probe_run_command(const probe_opts *o, char **argv) {
         close(gate[1]);
         probe_guard_release(guard);
         waitpid(child, NULL, 0);
-        probe_session_close(t.s);
-        regfree(&t.follow);
-        return EXIT_INTERNAL;
+        return tracer_abort(&t, EXIT_INTERNAL);
     }
     install_stop_handlers();
     if (write(gate[1], "g", 1) != 1)
@@ -618,7 +631,7 @@ static int attach_running(tracer *t, int pid) {
     int st = open_binary(link, &b);
     if (st)
         return st;
-    if (probe_attach(t->s, b, link, pid, err, sizeof err) != 0) {
+    if (attach_noting(t->s, b, link, pid, err, sizeof err) != 0) {
         fprintf(stderr, "leakscope probe: %s\n", err);
         gobin_close(b);
         return strstr(err, "CAP_BPF") ? EXIT_INPUT : EXIT_INTERNAL;
@@ -647,12 +660,8 @@ int probe_run_pid(const probe_opts *o, int pid) {
         return EXIT_INPUT;
     json_programs = o->json ? cJSON_CreateArray() : NULL;
     int st = open_session(&t.s, o);
-    if (st || (st = attach_running(&t, pid))) {
-        if (t.s)
-            probe_session_close(t.s);
-        regfree(&t.follow);
-        return st;
-    }
+    if (st || (st = attach_running(&t, pid)))
+        return tracer_abort(&t, st);
     install_stop_handlers();
     int guard = probe_guard_start(pid);
     struct timespec start;

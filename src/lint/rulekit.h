@@ -56,7 +56,9 @@ typedef struct rulekit_walk {
  * stmt), a return (the ReturnStmt, or g->body for an empty block) or the
  * end of the body (g->body).  Paths ending in a no-return call are fine.
  * Scratch memory comes from arena; *w must be zeroed by the caller.
+ * i0 = RULEKIT_BLOCK_START starts at the block's first node, inclusive.
  */
+#define RULEKIT_BLOCK_START UINT32_MAX /* the node "before" node 0: i0 + 1 wraps to 0 */
 bool rulekit_all_paths(ls_arena *arena, go_cfg *g, uint32_t b0, uint32_t i0, const go_node *stmt,
                        bool (*covers)(void *ctx, go_node *n), int (*live)(void *ctx, const go_node *n), void *ctx,
                        rulekit_walk *w);

@@ -53,6 +53,7 @@ struct probe_session {
     size_t nstacks, capstacks;
     ls_arena *arena;          /* stack texts */
     bool count_calls;         /* also probe newproc1's entry */
+    size_t slow_attaches;     /* binaries whose creation probe fell back to newproc1's RETs */
 };
 
 static int silent_print(enum libbpf_print_level level, const char *fmt, va_list ap) {
@@ -186,6 +187,8 @@ static int func_offset(const gobin *b, const char *name, const gobin_func **f, u
 
 void probe_count_calls(probe_session *s, bool on) { s->count_calls = on; }
 
+size_t probe_slow_attaches(const probe_session *s) { return s->slow_attaches; }
+
 int probe_follow(probe_session *s, uint32_t tgid) {
     __u8 one = 1;
     return bpf_map_update_elem(bpf_map__fd(s->skel->maps.followed), &tgid, &one, BPF_ANY) == 0 ? 0 : -1;
@@ -213,8 +216,7 @@ static int attach_creation(probe_session *s, const gobin *b, const gobin_func *n
     gobin_reg newg = GOBIN_REG_RAX; /* at a RET: the result */
     long n = 1;
     if (!gobin_newg_probe_site(b, np, goid_offset, &sites[0], &newg)) {
-        fprintf(stderr, "leakscope probe: %s: no cheap probe site in runtime.newproc1; probing its RET instructions, "
-                        "which costs more per goroutine\n", path);
+        s->slow_attaches++;
         n = gobin_func_rets(b, np, sites, MAX_RETS, err, errlen);
         if (n <= 0 || n > MAX_RETS) {
             if (n >= 0)

@@ -619,7 +619,7 @@ static void check_stmt(rule_ctx *rc, go_cfg *g, uint32_t b, uint32_t i, const go
             if (!t.loops[k].reached || !loop_exit(g, t.loops[k].loop->u.for_stmt.cond, &exit))
                 continue;
             t.loops[k].reached = false;
-            ok = all_paths(&t, g, exit, UINT32_MAX, &w); /* from the exit block's first node */
+            ok = all_paths(&t, g, exit, RULEKIT_BLOCK_START, &w);
         }
     if (ok) {
         /* for { select { case <-t.C: … } } without a way out: the function
