@@ -203,10 +203,15 @@ var blockingFuncs = map[string]bool{
 	"runtime.chansend":            true,
 	"runtime.selectgo":            true,
 	"runtime.block":               true, // select {} and nil channels
-	"runtime.semacquire1":         true, // sync.Mutex, RWMutex, WaitGroup
 	"sync.runtime_notifyListWait": true, // sync.Cond
 	"runtime.notifyListWait":      true,
 }
+
+// semacquire is blocking only under package sync (Mutex, RWMutex,
+// WaitGroup): the runtime also waits on semaphores of its own, e.g. a
+// goroutine whose allocation starts a garbage collection another is
+// already starting (time.Sleep's first timer), for a moment.
+const semacquire = "runtime.semacquire1"
 
 // isBlocked reports whether a goroutine with the profile stack pcs is parked
 // in a blocking operation. The profile's text hides the runtime frames at
@@ -214,15 +219,20 @@ var blockingFuncs = map[string]bool{
 // which belong to this very process.
 func isBlocked(pcs []uintptr) bool {
 	frames := runtime.CallersFrames(pcs)
+	inSema := false
 	for {
 		f, more := frames.Next()
 		name := f.Function
 		if blockingFuncs[name] {
 			return true
 		}
+		inSema = inSema || name == semacquire
 		runtimeFrame := strings.HasPrefix(name, "runtime.") || strings.HasPrefix(name, "internal/runtime/") ||
 			strings.HasPrefix(name, "sync.runtime_")
-		if !more || !runtimeFrame {
+		if !runtimeFrame {
+			return inSema && (strings.HasPrefix(name, "sync.") || strings.HasPrefix(name, "internal/sync."))
+		}
+		if !more {
 			return false
 		}
 	}

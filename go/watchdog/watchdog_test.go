@@ -377,3 +377,38 @@ func TestAlertRearmsAfterRecovery(t *testing.T) {
 		}
 	}
 }
+
+func lockForever(mu *sync.Mutex)     { mu.Lock() }
+func waitForever(wg *sync.WaitGroup) { wg.Wait() }
+
+// Waits in package sync are blocked; the runtime's own semaphore waits
+// (a goroutine whose allocation starts a collection another is starting)
+// are not, which only the stack under runtime.semacquire1 tells apart.
+func TestSyncWaitsAreBlocked(t *testing.T) {
+	var mu sync.Mutex
+	mu.Lock()
+	var never sync.WaitGroup
+	never.Add(1)
+	go lockForever(&mu)
+	go waitForever(&never)
+	defer func() { mu.Unlock(); never.Done() }()
+	time.Sleep(20 * time.Millisecond)
+	s, err := New(Config{}).Sample()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"watchdog.lockForever", "watchdog.waitForever"} {
+		found := false
+		for _, b := range s.Buckets {
+			if strings.Contains(b.Stack, name) {
+				found = true
+				if !b.Blocked {
+					t.Errorf("%s: not marked blocked:\n%s", name, b.Stack)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s: no bucket", name)
+		}
+	}
+}
